@@ -1,0 +1,1 @@
+"""marshmallow schemas: the only wire format, one module per resource."""

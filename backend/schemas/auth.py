@@ -1,0 +1,51 @@
+from marshmallow import Schema, fields, validate
+
+from backend.models.users import ROLES
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.String(required=True)
+    name = fields.String(load_default="")
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    is_active = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class UserCreateSchema(UserSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))
+
+
+class UserQuerySchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(dump_default="bearer")
+    expires_in_hours = fields.Integer()
+    user = fields.Nested(UserSchema)
+
+
+class InviteCreateSchema(Schema):
+    max_uses = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    hours = fields.Integer(validate=validate.Range(min=1, max=24 * 30))
+
+
+class InviteSchema(Schema):
+    code = fields.String()
+    url = fields.String()
+    expires_at = fields.DateTime()
+    max_uses = fields.Integer()
+
+
+class JoinSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=4, max=40))
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))

@@ -1,0 +1,56 @@
+from marshmallow import Schema, fields
+
+
+class VoteSchema(Schema):
+    election_on = fields.Date()
+    kind = fields.String()
+    name = fields.String()
+    ballot = fields.String()
+
+
+class VoterSchema(Schema):
+    """A voter. Canvassers get only the first block; the rest is for organizers."""
+
+    id = fields.Integer()
+    door_id = fields.Integer(allow_none=True)
+    first_name = fields.String()
+    middle_name = fields.String()
+    last_name = fields.String()
+    suffix = fields.String()
+    age_band = fields.String(allow_none=True)
+    # organizers only
+    state_id = fields.String()
+    birth_year = fields.Integer(allow_none=True)
+    gender = fields.String()
+    party = fields.String()
+    registered_on = fields.Date(allow_none=True)
+    voter_status = fields.String()
+    is_active = fields.Boolean()
+    vote_history = fields.List(fields.Nested(VoteSchema))
+
+
+class DoorSchema(Schema):
+    id = fields.Integer()
+    address_line = fields.String()
+    unit = fields.String()
+    city = fields.String()
+    state = fields.String()
+    zip = fields.String()
+    lon = fields.Float(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    precinct_id = fields.Integer(allow_none=True)
+    access_note = fields.String()
+    voters = fields.List(fields.Nested(VoterSchema))
+
+
+class VoterQuerySchema(Schema):
+    door_id = fields.Integer()
+    limit = fields.Integer(load_default=100)
+    offset = fields.Integer(load_default=0)
+
+
+class PrecinctSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    polygon = fields.Dict(allow_none=True)

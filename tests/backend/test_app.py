@@ -1,0 +1,79 @@
+"""The factory, configuration, OpenAPI document and migrations."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend import create_app
+from backend.config import load_config
+from backend.errors import ConfigError
+
+
+def test_production_without_secret_key_is_an_error():
+    with pytest.raises(ConfigError, match="CANVASS_SECRET_KEY"):
+        load_config(environ={"CANVASS_ENV": "production"})
+
+
+def test_config_comes_from_canvass_environment_variables(tmp_path):
+    config = load_config(environ={
+        "CANVASS_ENV": "production", "CANVASS_SECRET_KEY": "s" * 40,
+        "CANVASS_DATABASE_URL": "postgresql+psycopg://u@h/db", "CANVASS_TOKEN_TTL_HOURS": "5",
+        "CANVASS_INSTANCE_DIR": str(tmp_path),
+    })
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert config["CANVASS_TOKEN_TTL_HOURS"] == 5
+    default = load_config(environ={"CANVASS_INSTANCE_DIR": str(tmp_path)})
+    assert default["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'canvass.sqlite'}"
+
+
+def test_openapi_document_is_generated_from_the_schemas(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["info"]["title"] == "Canvass API"
+    assert "/api/auth/login" in spec["paths"]
+    assert "LoginSchema" in str(spec["components"]["schemas"]) or "Login" in str(spec["components"])
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_migrations_match_the_models(app):
+    """`canvass db upgrade` builds exactly the schema the models describe, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from backend.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_standard_result_codes_are_preloaded(session):
+    from backend.models import ResultCode
+
+    codes = {r.code: r for r in session.query(ResultCode)}
+    assert {"not_home", "refused", "moved", "deceased", "inaccessible", "wrong_address"} <= set(codes)
+    assert codes["not_home"].van_result_code_id == 1 and codes["moved"].rank > codes["canvassed"].rank
+
+
+def test_health_reports_the_database(client, db_kind):
+    assert client.get("/api/health").get_json() == {"status": "ok", "database": db_kind}
+
+
+def test_cli_create_user_then_login(runner, client):
+    result = runner.invoke(args=["create-user", "org@example.org", "--role", "organizer",
+                                 "--password", "long enough pw"])
+    assert result.exit_code == 0, result.output
+    assert "Created organizer org@example.org" in result.output
+    again = runner.invoke(args=["create-user", "org@example.org", "--password", "long enough pw"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    response = client.post("/api/auth/login", json={"email": "org@example.org",
+                                                    "password": "long enough pw"})
+    assert response.status_code == 200
+
+
+def test_app_factory_makes_independent_apps(tmp_path):
+    a = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.sqlite'}"})
+    b = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}"})
+    assert a is not b and a.extensions["canvass_api"] is not b.extensions["canvass_api"]

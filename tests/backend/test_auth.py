@@ -1,0 +1,127 @@
+"""Login, tokens, invites and the one error shape, through the HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from backend.models import AuthToken, User
+
+
+def test_login_returns_a_token_that_opens_protected_routes(client, factory):
+    """A correct password gives a bearer token; the token identifies the user."""
+    user = factory.user("organizer")
+    response = client.post("/api/auth/login", json={"email": user.email.upper(),
+                                                    "password": "correct horse battery"})
+    assert response.status_code == 200
+    token = response.get_json()["token"]
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.get_json()["email"] == user.email
+    assert me.get_json()["role"] == "organizer"
+
+
+def test_tokens_are_stored_hashed_and_passwords_with_argon2(client, factory, session):
+    user = factory.user("canvasser")
+    token = client.post("/api/auth/login", json={"email": user.email,
+                                                 "password": "correct horse battery"}).get_json()["token"]
+    stored = session.scalars(select(AuthToken.token_hash)).all()
+    assert token not in stored and len(stored) == 1 and len(stored[0]) == 64
+    assert session.get(User, user.id).password_hash.startswith("$argon2id$")
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, factory):
+    user = factory.user()
+    wrong = client.post("/api/auth/login", json={"email": user.email, "password": "nope nope"})
+    unknown = client.post("/api/auth/login", json={"email": "who@example.org", "password": "x" * 9})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json() == unknown.get_json()
+    assert set(wrong.get_json()) == {"code", "status", "message", "errors"}
+
+
+def test_every_api_route_needs_a_token_except_login_join_and_health(app, client):
+    """Walk the URL map: every /api route but the public ones answers 401 without a token."""
+    public = {"/api/auth/login", "/api/auth/join", "/api/health", "/api/openapi.json"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/") or rule.rule in public:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "x")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method, json={})
+            assert response.status_code == 401, (method, url, response.status_code)
+            body = response.get_json()
+            assert body["code"] == "unauthenticated" and body["status"] == 401
+            checked += 1
+    assert checked >= 5
+    assert client.get("/api/health").status_code == 200
+
+
+def test_expired_and_revoked_tokens_are_refused(client, factory, session, login):
+    user = factory.user()
+    api = login(user)
+    assert api.get("/api/auth/me").status_code == 200
+    assert api.post("/api/auth/logout").status_code == 204
+    assert api.get("/api/auth/me").status_code == 401
+    api2 = login(user)
+    row = session.scalars(select(AuthToken).where(AuthToken.revoked_at.is_(None))).one()
+    row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    session.commit()
+    response = api2.get("/api/auth/me")
+    assert response.status_code == 401 and "expired" in response.get_json()["message"]
+
+
+def test_organizer_can_sign_a_user_out_of_every_device(factory, login):
+    organizer, canvasser = factory.user("organizer"), factory.user()
+    phone, tablet = login(canvasser), login(canvasser)
+    assert login(organizer).delete(f"/api/users/{canvasser.id}/tokens").status_code == 204
+    assert phone.get("/api/auth/me").status_code == 401
+    assert tablet.get("/api/auth/me").status_code == 401
+
+
+def test_invite_lets_a_volunteer_join_as_canvasser_from_a_phone(client, factory, login):
+    organizer = factory.user("organizer")
+    invite = login(organizer).post("/api/auth/invites", json={"max_uses": 1})
+    assert invite.status_code == 201
+    body = invite.get_json()
+    assert body["url"].endswith(f"/join?code={body['code']}")
+    code = body["code"][:4] + "-" + body["code"][4:].lower()  # typed loosely on a phone
+    joined = client.post("/api/auth/join", json={"code": code, "email": "vol@example.org",
+                                                 "name": "Vol Unteer", "password": "long enough"})
+    assert joined.status_code == 201, joined.get_json()
+    assert joined.get_json()["user"]["role"] == "canvasser"
+    again = client.post("/api/auth/join", json={"code": body["code"], "email": "b@example.org",
+                                                "name": "B", "password": "long enough"})
+    assert again.status_code == 401 and "used up" in again.get_json()["message"]
+
+
+def test_canvassers_cannot_invite_or_create_users(factory, login):
+    api = login(factory.user("canvasser"))
+    assert api.post("/api/auth/invites", json={}).status_code == 403
+    response = api.post("/api/users", json={"email": "x@example.org", "password": "long enough",
+                                            "role": "canvasser"})
+    assert response.status_code == 403
+
+
+def test_organizer_adds_canvassers_but_not_admins(factory, login):
+    api = login(factory.user("organizer"))
+    ok = api.post("/api/users", json={"email": "c@example.org", "password": "long enough",
+                                      "role": "canvasser", "name": "C"})
+    assert ok.status_code == 201
+    no = api.post("/api/users", json={"email": "a@example.org", "password": "long enough",
+                                      "role": "admin"})
+    assert no.status_code == 403
+    dup = api.post("/api/users", json={"email": "C@example.org", "password": "long enough",
+                                       "role": "canvasser"})
+    assert dup.status_code == 409 and dup.get_json()["errors"] == {"email": ["taken"]}
+
+
+def test_invalid_fields_get_422_naming_each_field(client):
+    response = client.post("/api/auth/login", json={"email": 5})
+    body = response.get_json()
+    assert response.status_code == 422
+    assert set(body["errors"]) == {"email", "password"}
+    assert "email" in body["message"] and "password" in body["message"]
