@@ -1,0 +1,102 @@
+"""Turf outlines: union of each turf's Voronoi cells, clipped to the buffered hull; private."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
+
+from ._geo import Projection
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def outlines(
+    xy: FloatArray, labels: IntArray, k: int, proj: Projection
+) -> list[BaseGeometry]:
+    """One lon/lat (Multi)Polygon per label; outlines tile the buffered hull of ``xy``."""
+    sites, site_label = _sites(xy, labels)
+    region = _region(sites)
+    if len(sites) == 1:
+        cells = np.array([region], dtype=object)
+    else:
+        vor = shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=region, ordered=True)
+        cells = shapely.get_parts(vor)
+        if len(cells) != len(sites):  # GEOS merged near-duplicate sites: match by location
+            tree = shapely.STRtree(cells)
+            hit = tree.query(shapely.points(sites), predicate="intersects")
+            first = np.full(len(sites), -1, dtype=np.int64)
+            first[hit[0][::-1]] = hit[1][::-1]
+            pads = shapely.buffer(shapely.points(sites), 0.5)
+            cells = np.array(
+                [cells[f] if f >= 0 else pads[i] for i, f in enumerate(first.tolist())],
+                dtype=object,
+            )
+        bad = ~shapely.is_valid(cells)
+        if bad.any():
+            cells[bad] = shapely.make_valid(cells[bad])
+        try:
+            cells = shapely.intersection(cells, region)
+        except shapely.errors.GEOSException:
+            cells = shapely.intersection(cells, region, grid_size=1e-3)
+        odd = shapely.get_type_id(cells) != 3
+        for i in np.flatnonzero(odd).tolist():
+            cells[i] = _polygonal(cells[i])
+    order = np.argsort(site_label, kind="stable")
+    bounds = np.searchsorted(site_label[order], np.arange(k + 1))
+    out: list[BaseGeometry] = []
+    for j in range(k):
+        group = cells[order[bounds[j] : bounds[j + 1]]]
+        if len(group) == 0:
+            out.append(shapely.Polygon())
+            continue
+        group = group[~shapely.is_empty(group)]
+        try:
+            geom = group[0] if len(group) == 1 else shapely.coverage_union_all(group)
+        except shapely.errors.GEOSException:
+            geom = shapely.union_all(group)
+        if not geom.is_valid:
+            geom = shapely.make_valid(shapely.union_all(group))
+        geom = _polygonal(geom)
+        out.append(proj.geom_inverse(geom))
+    return out
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else shapely.Polygon()
+
+
+def _sites(xy: FloatArray, labels: IntArray) -> tuple[FloatArray, IntArray]:
+    """Distinct (point, label) sites; a point shared by several turfs is fanned out by 1 m."""
+    rows = np.column_stack([xy, labels.astype(np.float64)])
+    uniq = np.unique(rows, axis=0)
+    pts, lab = uniq[:, :2].copy(), uniq[:, 2].astype(np.int64)
+    _, inv, counts = np.unique(pts, axis=0, return_inverse=True, return_counts=True)
+    inv = inv.reshape(-1)
+    if (counts > 1).any():
+        shared = counts[inv] > 1
+        rank = np.zeros(len(pts), dtype=np.int64)
+        o = np.argsort(inv, kind="stable")
+        si = inv[o]
+        start = np.r_[0, np.flatnonzero(si[1:] != si[:-1]) + 1]
+        rank[o] = np.arange(len(si)) - np.repeat(start, np.diff(np.r_[start, len(si)]))
+        angle = 2 * np.pi * rank / counts[inv]
+        pts[shared, 0] += np.cos(angle[shared])
+        pts[shared, 1] += np.sin(angle[shared])
+    return pts, lab
+
+
+def _region(sites: FloatArray) -> BaseGeometry:
+    if len(sites) >= 2:
+        d, _ = cKDTree(sites).query(sites, k=2)
+        pad = float(np.clip(1.5 * np.median(d[:, 1]), 25.0, 250.0))
+    else:
+        pad = 25.0
+    hull = shapely.convex_hull(shapely.multipoints(sites))
+    return shapely.buffer(hull, pad, quad_segs=4)

@@ -1,0 +1,440 @@
+"""Balanced, compact, contiguous partition of weighted points on a graph; private.
+
+Pipeline: per connected component, weighted recursive bisection (best of four directions by
+inertia); then vectorised boundary moves towards turf centroids under a balance band; then
+contiguity repair (fragments join a neighbouring turf) and balance repair by merge-and-split of
+adjacent pairs (compact bisection, or a minimum-spanning-tree cut when that is not contiguous).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
+
+from ._graph import components
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+_DIRECTIONS = np.array(
+    [[1.0, 0.0], [0.0, 1.0], [math.sqrt(0.5), math.sqrt(0.5)], [math.sqrt(0.5), -math.sqrt(0.5)]]
+)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Per-turf cost bounds: ``lo``/``hi`` hard, ``target`` preferred; ``tol`` the band."""
+
+    target: float
+    lo: float
+    hi: float
+    tol: float = 0.08
+    by_ceiling: bool = False  # time mode: k = ceil(W / target)
+
+    def parts(self, weight: float) -> int:
+        if weight <= 0:
+            return 1
+        if self.by_ceiling:
+            return max(1, math.ceil(weight / self.target - 1e-9))
+        k = max(1, round(weight / self.target))
+        k_min = max(1, math.ceil(weight / self.hi - 1e-9))
+        k_max = max(1, math.floor(weight / self.lo + 1e-9)) if self.lo > 0 else k
+        if k_min <= k_max:
+            k = min(max(k, k_min), k_max)
+        else:
+            k = k_min
+        return k
+
+
+def partition(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    balance: Balance,
+    *,
+    rounds: int = 12,
+) -> IntArray:
+    """Labels 0..k-1 for each point; every label induces a connected subgraph."""
+    n = len(xy)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    ncomp, comp = components(n, edges)
+    labels = np.empty(n, dtype=np.int64)
+    part_target = []
+    next_label = 0
+    order = np.argsort(comp, kind="stable")
+    bounds = np.searchsorted(comp[order], np.arange(ncomp + 1))
+    for c in range(ncomp):
+        idx = order[bounds[c] : bounds[c + 1]]
+        w = float(cost[idx].sum())
+        k = balance.parts(w)
+        next_label = _bisect(xy, cost, idx, k, labels, next_label)
+        part_target.extend([w / k] * k)
+    target = np.asarray(part_target)
+    labels = _refine(xy, cost, edges, labels, target, balance, rounds)
+    labels = make_contiguous(cost, edges, labels)
+    labels = _rebalance(xy, cost, edges, labels, balance)
+    return relabel(labels)
+
+
+def relabel(labels: IntArray) -> IntArray:
+    """Renumber labels 0..k-1 in order of first appearance."""
+    _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inv.reshape(-1)]
+
+
+def _best_split(
+    xy: FloatArray, cost: FloatArray, idx: IntArray, frac: float
+) -> tuple[IntArray, IntArray]:
+    """Split ``idx`` into weight shares ``frac`` and ``1 - frac`` along the best direction."""
+    pts = xy[idx]
+    w = cost[idx]
+    total = float(w.sum())
+    best: tuple[float, IntArray, int] | None = None
+    for d in _DIRECTIONS:
+        proj = pts @ d
+        o = np.argsort(proj, kind="stable")
+        cw = np.cumsum(w[o])
+        s = int(np.searchsorted(cw, frac * total - 1e-9)) + 1
+        # choose the nearer of the two boundary positions
+        if s > 1 and abs(cw[s - 2] - frac * total) < abs(cw[s - 1] - frac * total):
+            s -= 1
+        s = min(max(s, 1), len(o) - 1)
+        score = _inertia(pts[o[:s]], w[o[:s]]) + _inertia(pts[o[s:]], w[o[s:]])
+        if best is None or score < best[0] - 1e-9:
+            best = (score, o, s)
+    assert best is not None
+    _, o, s = best
+    return idx[o[:s]], idx[o[s:]]
+
+
+def _inertia(p: FloatArray, w: FloatArray) -> float:
+    sw = float(w.sum())
+    if sw <= 0:
+        return 0.0
+    c = (p * w[:, None]).sum(axis=0) / sw
+    return float((((p - c) ** 2).sum(axis=1) * w).sum())
+
+
+def _bisect(
+    xy: FloatArray, cost: FloatArray, idx: IntArray, k: int, labels: IntArray, next_label: int
+) -> int:
+    stack = [(idx, k)]
+    out: list[tuple[IntArray, int]] = []
+    while stack:
+        part, kk = stack.pop()
+        if kk <= 1 or len(part) <= 1:
+            out.append((part, kk))
+            continue
+        k1 = kk // 2
+        left, right = _best_split(xy, cost, part, k1 / kk)
+        stack.append((right, kk - k1))
+        stack.append((left, k1))
+    for part, _ in out:
+        labels[part] = next_label
+        next_label += 1
+    return next_label
+
+
+def _centroids(xy: FloatArray, cost: FloatArray, labels: IntArray, k: int) -> FloatArray:
+    size = np.bincount(labels, weights=cost, minlength=k)
+    safe = np.where(size > 0, size, 1.0)
+    cx = np.bincount(labels, weights=cost * xy[:, 0], minlength=k) / safe
+    cy = np.bincount(labels, weights=cost * xy[:, 1], minlength=k) / safe
+    return np.column_stack([cx, cy])
+
+
+def _group_rank(keys: IntArray) -> IntArray:
+    """Rank of each element within its key group, keeping the given order (keys any order)."""
+    o = np.argsort(keys, kind="stable")
+    sk = keys[o]
+    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
+    run = np.repeat(start, np.diff(np.r_[start, len(sk)]))
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[o] = np.arange(len(sk)) - run
+    return rank
+
+
+def _group_cumsum(keys: IntArray, values: FloatArray) -> FloatArray:
+    """Inclusive cumulative sum of ``values`` within each key group, in the given order."""
+    o = np.argsort(keys, kind="stable")
+    sk = keys[o]
+    cs = np.cumsum(values[o])
+    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
+    base = np.repeat(np.r_[0.0, cs][start], np.diff(np.r_[start, len(sk)]))
+    out = np.empty(len(keys))
+    out[o] = cs - base
+    return out
+
+
+def _refine(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    labels: IntArray,
+    target: FloatArray,
+    balance: Balance,
+    rounds: int,
+) -> IntArray:
+    """Move boundary points to the adjacent turf with the nearer centroid, within the band."""
+    k = len(target)
+    if k < 2 or len(edges) == 0:
+        return labels
+    labels = labels.copy()
+    lo_b = np.maximum(target * (1 - balance.tol), balance.lo)
+    hi_b = np.minimum(target * (1 + balance.tol), balance.hi)
+    src = np.concatenate([edges[:, 0], edges[:, 1]])
+    dst = np.concatenate([edges[:, 1], edges[:, 0]])
+    for _ in range(rounds):
+        size = np.bincount(labels, weights=cost, minlength=k)
+        c = _centroids(xy, cost, labels, k)
+        f_all = labels[src]
+        t_all = labels[dst]
+        m = f_all != t_all
+        if not m.any():
+            break
+        s, f, t = src[m], f_all[m], t_all[m]
+        gain = (((xy[s] - c[f]) ** 2).sum(axis=1) - ((xy[s] - c[t]) ** 2).sum(axis=1)) * cost[s]
+        good = gain > 1e-6
+        s, f, t, gain = s[good], f[good], t[good], gain[good]
+        if len(s) == 0:
+            break
+        # best target per point
+        o = np.lexsort((-gain, s))
+        s, f, t, gain = s[o], f[o], t[o], gain[o]
+        first = np.r_[True, s[1:] != s[:-1]]
+        s, f, t, gain = s[first], f[first], t[first], gain[first]
+        # global order by gain, descending
+        o = np.argsort(-gain, kind="stable")
+        s, f, t, gain = s[o], f[o], t[o], gain[o]
+        key = f * k + t
+        rank = _group_rank(key)
+        counts = np.bincount(key, minlength=k * k) if k * k < 50_000_000 else None
+        if counts is not None:
+            rev = counts[t * k + f]
+        else:
+            uk, cnt = np.unique(key, return_counts=True)
+            pos = np.searchsorted(uk, t * k + f)
+            pos = np.minimum(pos, len(uk) - 1)
+            rev = np.where(uk[pos] == t * k + f, cnt[pos], 0)
+        matched = rank < rev
+        um = ~matched
+        out_cum = _group_cumsum(np.where(um, f, -1), np.where(um, cost[s], 0.0))
+        in_cum = _group_cumsum(np.where(um, t, -1), np.where(um, cost[s], 0.0))
+        ok_single = um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
+        accept = matched | ok_single
+        if not accept.any():
+            break
+        labels[s[accept]] = t[accept]
+    return labels
+
+
+def make_contiguous(cost: FloatArray, edges: IntArray, labels: IntArray) -> IntArray:
+    """Reassign every fragment of a turf (not its heaviest piece) to a neighbouring turf."""
+    labels = labels.copy()
+    n = len(labels)
+    for _ in range(50):
+        same = labels[edges[:, 0]] == labels[edges[:, 1]]
+        _, piece = components(n, edges[same])
+        piece_w = np.bincount(piece, weights=cost + 1e-9)
+        piece_label = np.zeros(piece.max() + 1, dtype=np.int64)
+        piece_label[piece] = labels
+        # heaviest piece of each label is its main body
+        o = np.lexsort((-piece_w, piece_label))
+        main = np.zeros(len(piece_w), dtype=bool)
+        pl = piece_label[o]
+        main[o[np.r_[True, pl[1:] != pl[:-1]]]] = True
+        frag = ~main[piece]
+        if not frag.any():
+            return labels
+        # for fragment points, neighbour labels across edges
+        a, b = edges[:, 0], edges[:, 1]
+        cand_p = np.concatenate([piece[a], piece[b]])
+        cand_l = np.concatenate([labels[b], labels[a]])
+        cand_main = np.concatenate([main[piece[b]], main[piece[a]]])
+        is_frag = ~main[cand_p] & (cand_l != piece_label[cand_p])
+        cand_p, cand_l, cand_main = cand_p[is_frag], cand_l[is_frag], cand_main[is_frag]
+        if len(cand_p) == 0:
+            return labels
+        # prefer neighbours' main bodies, then the most shared edges
+        key = cand_p * (labels.max() + 1) + cand_l
+        uk, cnt = np.unique(key, return_counts=True)
+        main_of = np.zeros(len(uk), dtype=bool)
+        np.logical_or.at(main_of, np.searchsorted(uk, key), cand_main)
+        up = uk // (labels.max() + 1)
+        ul = uk % (labels.max() + 1)
+        o = np.lexsort((-cnt, ~main_of, up))
+        first = o[np.r_[True, up[o][1:] != up[o][:-1]]]
+        new_label = piece_label.copy()
+        new_label[up[first]] = ul[first]
+        # move only the lighter side of mutual moves to avoid swapping fragments forever
+        labels = new_label[piece]
+    return labels
+
+
+def _rebalance(
+    xy: FloatArray, cost: FloatArray, edges: IntArray, labels: IntArray, balance: Balance
+) -> IntArray:
+    """Merge-and-split adjacent pairs until every turf is within [lo, hi] where possible."""
+    labels = labels.copy()
+    lo, hi = balance.lo, balance.hi
+    for _ in range(3):
+        k = int(labels.max()) + 1
+        size = np.bincount(labels, weights=cost, minlength=k)
+        bad = np.flatnonzero(((size < lo - 1e-9) | (size > hi + 1e-9)) & (size > 0))
+        if len(bad) == 0:
+            break
+        adj = _adjacency(edges, labels, k)
+        changed = False
+        for a in bad.tolist():
+            size_a = float(cost[labels == a].sum())
+            if lo - 1e-9 <= size_a <= hi + 1e-9 or size_a == 0:
+                continue
+            neighbours = sorted(adj.get(a, ()), key=lambda b: float(size[b]))
+            if size_a < lo:
+                neighbours = neighbours  # smallest first: merging is most likely to fit
+            done = False
+            for b in neighbours:
+                members = np.flatnonzero((labels == a) | (labels == b))
+                w = float(cost[members].sum())
+                if lo <= w <= hi and size_a < lo:
+                    labels[members] = a
+                    done = True
+                elif 2 * lo <= w <= 2 * hi:
+                    halves = split_pair(xy, cost, edges, members, w / 2, lo, hi)
+                    if halves is not None:
+                        labels[halves[0]] = a
+                        labels[halves[1]] = b
+                        done = True
+                if done:
+                    changed = True
+                    size = np.bincount(labels, weights=cost, minlength=k)
+                    adj = _adjacency(edges, labels, k)
+                    break
+            if not done and size_a > hi:
+                members = np.flatnonzero(labels == a)
+                parts = max(2, math.ceil(size_a / balance.target))
+                sub = _bisect_contiguous(xy, cost, edges, members, parts)
+                if sub is not None:
+                    new = int(labels.max()) + 1
+                    for i, piece in enumerate(sub[1:]):
+                        labels[piece] = new + i
+                    changed = True
+                    k = int(labels.max()) + 1
+                    size = np.bincount(labels, weights=cost, minlength=k)
+                    adj = _adjacency(edges, labels, k)
+        if not changed:
+            break
+    return labels
+
+
+def _adjacency(edges: IntArray, labels: IntArray, k: int) -> dict[int, set[int]]:
+    la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+    m = la != lb
+    pairs = np.unique(np.column_stack([la[m], lb[m]]), axis=0) if m.any() else np.zeros((0, 2))
+    adj: dict[int, set[int]] = {}
+    for a, b in pairs.tolist():
+        adj.setdefault(int(a), set()).add(int(b))
+        adj.setdefault(int(b), set()).add(int(a))
+    return adj
+
+
+def _local_edges(edges: IntArray, members: IntArray, n: int) -> IntArray:
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[members] = np.arange(len(members))
+    le = pos[edges]
+    return le[(le[:, 0] >= 0) & (le[:, 1] >= 0)]
+
+
+def _connected(local_edges: IntArray, mask: NDArray[np.bool_]) -> bool:
+    idx = np.flatnonzero(mask)
+    if len(idx) <= 1:
+        return True
+    sub = _local_edges(local_edges, idx, len(mask))
+    count, _ = components(len(idx), sub)
+    return count == 1
+
+
+def split_pair(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    members: IntArray,
+    want: float,
+    lo: float,
+    hi: float,
+) -> tuple[IntArray, IntArray] | None:
+    """Split ``members`` in two contiguous parts of weight near ``want`` within [lo, hi]."""
+    if len(members) < 2:
+        return None
+    total = float(cost[members].sum())
+    le = _local_edges(edges, members, len(xy))
+    left, right = _best_split(xy, cost, members, want / total)
+    wl = float(cost[left].sum())
+    if lo - 1e-9 <= wl <= hi + 1e-9 and lo - 1e-9 <= total - wl <= hi + 1e-9:
+        mask = np.isin(members, left)
+        if _connected(le, mask) and _connected(le, ~mask):
+            return left, right
+    return _tree_cut(xy, cost, members, le, want, lo, hi)
+
+
+def _tree_cut(
+    xy: FloatArray,
+    cost: FloatArray,
+    members: IntArray,
+    le: IntArray,
+    want: float,
+    lo: float,
+    hi: float,
+) -> tuple[IntArray, IntArray] | None:
+    """Cut one edge of the minimum spanning tree of ``members`` into two balanced subtrees."""
+    m = len(members)
+    p = xy[members]
+    w = cost[members]
+    length = np.hypot(*(p[le[:, 0]] - p[le[:, 1]]).T) + 1e-6
+    g = coo_matrix((length, (le[:, 0], le[:, 1])), shape=(m, m))
+    tree = minimum_spanning_tree(g)
+    order, pred = breadth_first_order(tree, 0, directed=False)
+    if len(order) != m:
+        return None
+    sub = w.copy()
+    for node in order[::-1][:-1]:
+        sub[pred[node]] += sub[node]
+    total = float(w.sum())
+    cand = order[1:]
+    s = sub[cand]
+    ok = (s >= lo - 1e-9) & (s <= hi + 1e-9) & (total - s >= lo - 1e-9) & (total - s <= hi + 1e-9)
+    if not ok.any():
+        return None
+    best = cand[ok][np.argmin(np.abs(s[ok] - want))]
+    # nodes in the subtree of `best`: walk the BFS order, a node is inside if its parent is
+    inside = np.zeros(m, dtype=bool)
+    inside[best] = True
+    for node in order:
+        if node != best and pred[node] >= 0 and inside[pred[node]]:
+            inside[node] = True
+    return members[inside], members[~inside]
+
+
+def _bisect_contiguous(
+    xy: FloatArray, cost: FloatArray, edges: IntArray, members: IntArray, parts: int
+) -> list[IntArray] | None:
+    """Split ``members`` into ``parts`` contiguous pieces by repeated tree cuts."""
+    pieces = [members]
+    while len(pieces) < parts:
+        pieces.sort(key=lambda q: -float(cost[q].sum()))
+        big = pieces.pop(0)
+        w = float(cost[big].sum())
+        got = split_pair(xy, cost, edges, big, w / 2, 0.0, w)
+        if got is None:
+            pieces.append(big)
+            break
+        pieces.extend(got)
+    return pieces if len(pieces) > 1 else None

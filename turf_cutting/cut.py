@@ -1,0 +1,722 @@
+"""Cutting doors into turfs, and editing a plan while keeping its guarantees.
+
+Guarantees of every plan this module returns: each door is in exactly one turf; each turf is
+contiguous in the door graph (Delaunay triangulation of the stops minus edges crossing a
+barrier); outlines are the union of each turf's Voronoi cells clipped to the buffered hull of
+all doors, so they tile that area without overlapping; walks are ordered by
+:func:`turf_cutting.walk.order_xy` and re-ordered when a leg would cross a barrier. The same
+doors, parameters and seed always give the same plan.
+
+>>> doors = [Door(f"d{i}", -93.0 + 0.0003 * (i % 10), 45.0 + 0.0003 * (i // 10))
+...          for i in range(100)]
+>>> plan = cut_turfs(doors, CutParams(target_doors=25, min_doors=20, max_doors=30))
+>>> [len(t) for t in plan.turfs]
+[25, 25, 25, 25]
+>>> sorted(d for t in plan.turfs for d in t.door_ids) == sorted(d.id for d in doors)
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
+
+from . import walk
+from ._geo import Projection
+from ._graph import crossing_mask, delaunay_edges
+from ._outline import outlines
+from ._partition import Balance, make_contiguous, partition, relabel, split_pair
+from ._partition import _bisect_contiguous
+from .errors import DoorDataError, TurfEditError, TurfParamsError
+from .types import CutParams, Door, LonLat, Turf, TurfPlan
+
+__all__ = [
+    "cut_turfs",
+    "plan_from_assignment",
+    "split_turf",
+    "merge_turfs",
+    "recut",
+    "remove_doors",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def cut_turfs(doors: Iterable[Door], params: CutParams, *, seed: int | None = None) -> TurfPlan:
+    """Cut ``doors`` into balanced, compact, contiguous turfs, each in walking order.
+
+    >>> doors = [Door(i, 2.35 + 0.0004 * (i % 12), 48.85 + 0.0004 * (i // 12))
+    ...          for i in range(120)]
+    >>> plan = cut_turfs(doors, CutParams(), seed=1)
+    >>> len(plan.turfs), [len(t) for t in plan.turfs]
+    (2, [60, 60])
+    >>> plan == cut_turfs(doors, CutParams(), seed=1)
+    True
+    """
+    seed = _check_seed(seed)
+    doors_t = tuple(doors)
+    _check_params(params)
+    if not doors_t:
+        return TurfPlan((), (), params, seed)
+    ctx = _Context.build(doors_t, params)
+    stop_turf = _cut_stops(ctx, np.arange(ctx.n_stops))
+    door_turf = stop_turf[ctx.stop_of]
+    return _finish(ctx, door_turf, seed=seed)
+
+
+def plan_from_assignment(
+    doors: Iterable[Door],
+    assignment: Sequence[int],
+    params: CutParams,
+    *,
+    seed: int | None = None,
+) -> TurfPlan:
+    """Build a plan from a given door -> turf assignment (hand-drawn turfs, other tools).
+
+    The turfs get walking orders and outlines, but no balance or contiguity is enforced.
+
+    >>> doors = [Door(i, 0.001 * i, 0.0) for i in range(4)]
+    >>> plan = plan_from_assignment(doors, [0, 0, 1, 1], CutParams())
+    >>> [t.door_ids for t in plan.turfs]
+    [(0, 1), (2, 3)]
+    """
+    seed = _check_seed(seed)
+    doors_t = tuple(doors)
+    _check_params(params)
+    labels = np.asarray(assignment, dtype=np.int64)
+    if labels.shape != (len(doors_t),):
+        raise TurfParamsError(
+            f"assignment must have one turf number per door ({len(doors_t)}), "
+            f"got {len(labels)}"
+        )
+    if not doors_t:
+        return TurfPlan((), (), params, seed)
+    ctx = _Context.build(doors_t, params, extra_key=labels)
+    return _finish(ctx, relabel(labels), seed=seed, repair=False)
+
+
+def split_turf(
+    plan: TurfPlan, turf_index: int, *, parts: int = 2, seed: int | None = None
+) -> TurfPlan:
+    """Split one turf into ``parts`` contiguous, balanced turfs.
+
+    The first part keeps the index and label; the others are appended at the end. Other
+    turfs keep their doors and walking order.
+
+    >>> doors = [Door(i, 0.0005 * (i % 10), 0.0005 * (i // 10)) for i in range(60)]
+    >>> plan = cut_turfs(doors, CutParams())
+    >>> [len(t) for t in split_turf(plan, 0).turfs]
+    [30, 30]
+    """
+    _turf(plan, turf_index)
+    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 2:
+        raise TurfParamsError(f"parts must be an integer of at least 2, got {parts!r}")
+    ctx, door_turf = _reopen(plan)
+    stops = np.unique(ctx.stop_of[door_turf == turf_index])
+    if len(stops) < parts:
+        raise TurfEditError(
+            f"turf_index {turf_index} has {len(stops)} stops, too few for parts={parts}"
+        )
+    pieces = _bisect_contiguous(ctx.stop_xy, ctx.cost, ctx.edges, stops, parts)
+    if pieces is None or len(pieces) < parts:
+        pieces = _split_anyhow(ctx, stops, parts)
+    k = len(plan.turfs)
+    stop_turf = np.full(ctx.n_stops, -1, dtype=np.int64)
+    for i, piece in enumerate(pieces[1:]):
+        stop_turf[piece] = k + i
+    moved = stop_turf[ctx.stop_of] >= 0
+    door_turf = np.where(moved, stop_turf[ctx.stop_of], door_turf)
+    labels = [t.label for t in plan.turfs] + _new_labels(plan, len(pieces) - 1)
+    keep = {t.index: t.door_ids for t in plan.turfs if t.index != turf_index}
+    return _finish(
+        ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep
+    )
+
+
+def merge_turfs(plan: TurfPlan, a: int, b: int, *, seed: int | None = None) -> TurfPlan:
+    """Merge adjacent turfs ``a`` and ``b`` into one at index ``min(a, b)``.
+
+    Turfs after ``max(a, b)`` move down one index; labels do not change.
+
+    >>> doors = [Door(i, 0.0005 * (i % 10), 0.0005 * (i // 10)) for i in range(60)]
+    >>> plan = split_turf(cut_turfs(doors, CutParams()), 0)
+    >>> [len(t) for t in merge_turfs(plan, 0, 1).turfs]
+    [60]
+    """
+    _turf(plan, a)
+    _turf(plan, b)
+    if a == b:
+        raise TurfEditError(f"a and b must be different turfs, got a={a}, b={b}")
+    ctx, door_turf = _reopen(plan)
+    a, b = min(a, b), max(a, b)
+    sa = np.zeros(ctx.n_stops, dtype=bool)
+    sb = np.zeros(ctx.n_stops, dtype=bool)
+    sa[ctx.stop_of[door_turf == a]] = True
+    sb[ctx.stop_of[door_turf == b]] = True
+    e = ctx.edges
+    if not ((sa[e[:, 0]] & sb[e[:, 1]]) | (sb[e[:, 0]] & sa[e[:, 1]])).any():
+        raise TurfEditError(f"turfs a={a} and b={b} are not adjacent; merging would not be contiguous")
+    door_turf = np.where(door_turf == b, a, door_turf)
+    door_turf = np.where(door_turf > b, door_turf - 1, door_turf)
+    labels = [t.label for t in plan.turfs if t.index != b]
+    keep = {
+        (t.index if t.index < b else t.index - 1): t.door_ids
+        for t in plan.turfs
+        if t.index not in (a, b)
+    }
+    return _finish(ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
+
+
+def recut(
+    plan: TurfPlan,
+    turf_indices: Iterable[int] = (),
+    params: CutParams | None = None,
+    *,
+    door_ids: Iterable[Hashable] = (),
+    seed: int | None = None,
+) -> TurfPlan:
+    """Re-cut the doors of some turfs (given by index, or by any of their door ids).
+
+    The re-cut turfs are replaced, in place of the first of them and then at the end; the
+    other turfs keep their doors and order. ``params`` defaults to the plan's.
+
+    >>> doors = [Door(i, 0.0005 * (i % 10), 0.0005 * (i // 10)) for i in range(120)]
+    >>> plan = cut_turfs(doors, CutParams())
+    >>> small = CutParams(target_doors=30, min_doors=20, max_doors=40)
+    >>> [len(t) for t in recut(plan, [1], small).turfs]
+    [60, 30, 30]
+    """
+    chosen = sorted({_turf(plan, i).index for i in turf_indices})
+    if door_ids:
+        where = plan.assignment()
+        for door_id in door_ids:
+            if door_id not in where:
+                raise TurfEditError(f"door_ids contains {door_id!r}, which is not in the plan")
+            chosen.append(where[door_id])
+        chosen = sorted(set(chosen))
+    if not chosen:
+        raise TurfEditError("recut needs at least one turf: turf_indices and door_ids are empty")
+    new_params = plan.params if params is None else params
+    _check_params(new_params)
+    ctx, door_turf = _reopen(plan, new_params)
+    stops = np.unique(ctx.stop_of[np.isin(door_turf, chosen)])
+    sub = _cut_stops(ctx, stops)
+    sub_labels = sub[stops]
+    kept = [t.index for t in plan.turfs if t.index not in chosen]
+    new_index = {old: i for i, old in enumerate(kept)}
+    n_parts = int(sub_labels.max()) + 1
+    # the first re-cut turf takes the slot of the first chosen turf
+    slots = sorted(kept + [chosen[0]])
+    first_slot = slots.index(chosen[0])
+    new_index = {old: (i if i < first_slot else i + 1) for i, old in enumerate(kept)}
+    stop_turf = np.full(ctx.n_stops, -1, dtype=np.int64)
+    part_index = np.where(sub_labels == 0, first_slot, len(kept) + sub_labels)
+    stop_turf[stops] = part_index
+    remap = np.array([new_index.get(i, -1) for i in range(len(plan.turfs))], dtype=np.int64)
+    door_turf = np.where(np.isin(door_turf, chosen), stop_turf[ctx.stop_of], remap[door_turf])
+    labels_old = {t.index: t.label for t in plan.turfs}
+    labels = [""] * (len(kept) + n_parts)
+    for old, new in new_index.items():
+        labels[new] = labels_old[old]
+    fresh = _new_labels(plan, n_parts - 1)
+    labels[first_slot] = labels_old[chosen[0]]
+    for i in range(1, n_parts):
+        labels[len(kept) + i] = fresh[i - 1]
+    keep = {new_index[t.index]: t.door_ids for t in plan.turfs if t.index in new_index}
+    plan2 = replace(plan, params=new_params)
+    del plan2
+    return _finish(ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
+
+
+def remove_doors(plan: TurfPlan, ids: Iterable[Hashable], *, seed: int | None = None) -> TurfPlan:
+    """Remove doors from a plan; emptied turfs disappear, and the rest stay contiguous.
+
+    Turfs that only lost doors keep their walking order; a turf broken in pieces hands the
+    smaller pieces to its neighbours, which are re-ordered.
+
+    >>> doors = [Door(i, 0.0005 * (i % 10), 0.0005 * (i // 10)) for i in range(60)]
+    >>> plan = remove_doors(cut_turfs(doors, CutParams()), [0, 1])
+    >>> len(plan.doors), len(plan.turfs[0])
+    (58, 58)
+    """
+    drop = set(ids)
+    known = {d.id for d in plan.doors}
+    for door_id in drop:
+        if door_id not in known:
+            raise TurfEditError(f"ids contains {door_id!r}, which is not in the plan")
+    where = plan.assignment()
+    doors = tuple(d for d in plan.doors if d.id not in drop)
+    if not doors:
+        return TurfPlan((), (), plan.params, plan.seed)
+    ctx = _Context.build(doors, plan.params)
+    old_turf = np.array([where[d.id] for d in doors], dtype=np.int64)
+    # stops may now merge doors of different turfs only if they did before; keep per-stop turf
+    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
+    stop_turf[ctx.stop_of] = old_turf
+    fixed = make_contiguous(ctx.cost, ctx.edges, stop_turf)
+    door_turf = fixed[ctx.stop_of]
+    survivors = sorted(set(door_turf.tolist()))
+    remap = np.full(len(plan.turfs), -1, dtype=np.int64)
+    remap[survivors] = np.arange(len(survivors))
+    changed = set(np.unique(door_turf[fixed[ctx.stop_of] != stop_turf[ctx.stop_of]]).tolist())
+    labels = [plan.turfs[i].label for i in survivors]
+    keep = {
+        int(remap[t.index]): tuple(d for d in t.door_ids if d not in drop)
+        for t in plan.turfs
+        if t.index in survivors and t.index not in changed
+    }
+    return _finish(ctx, remap[door_turf], seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _check_seed(seed: object, default: int = 0) -> int:
+    if seed is None:
+        return default
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TurfParamsError(f"seed must be an int or None, got {seed!r}")
+    return int(seed)
+
+
+def _check_params(params: object) -> None:
+    if not isinstance(params, CutParams):
+        raise TurfParamsError(f"params must be a CutParams, got {params!r}")
+
+
+def _turf(plan: TurfPlan, index: int) -> Turf:
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise TurfEditError(f"turf index must be an int, got {index!r}")
+    if not 0 <= index < len(plan.turfs):
+        raise TurfEditError(f"turf index {index} is out of range for {len(plan.turfs)} turfs")
+    return plan.turfs[index]
+
+
+def _new_labels(plan: TurfPlan, count: int) -> list[str]:
+    nums = [int(t.label) for t in plan.turfs if t.label.isdigit()]
+    top = max(nums, default=len(plan.turfs))
+    return [str(top + 1 + i) for i in range(count)]
+
+
+def _reopen(plan: TurfPlan, params: CutParams | None = None) -> tuple[_Context, IntArray]:
+    where = plan.assignment()
+    door_turf = np.array([where[d.id] for d in plan.doors], dtype=np.int64)
+    ctx = _Context.build(plan.doors, plan.params if params is None else params, extra_key=door_turf)
+    return ctx, door_turf
+
+
+def _split_anyhow(ctx: _Context, stops: IntArray, parts: int) -> list[IntArray]:
+    o = np.argsort(ctx.stop_xy[stops, 0], kind="stable")
+    return [stops[p] for p in np.array_split(o, parts)]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Doors projected and grouped into stops, with the stop graph and balance costs."""
+
+    doors: tuple[Door, ...]
+    params: CutParams
+    proj: Projection
+    xy: FloatArray
+    weight: FloatArray
+    precinct: IntArray  # door precinct code, -1 for none
+    stop_of: IntArray
+    stop_xy: FloatArray
+    cost: FloatArray
+    edges: IntArray  # barrier- and precinct-respecting
+    edges_all: IntArray  # barrier-respecting only
+    barriers: tuple[BaseGeometry, ...]
+    balance: Balance
+
+    @property
+    def n_stops(self) -> int:
+        return len(self.stop_xy)
+
+    @classmethod
+    def build(
+        cls, doors: tuple[Door, ...], params: CutParams, *, extra_key: IntArray | None = None
+    ) -> _Context:
+        lon, lat, weight, ids = _columns(doors)
+        proj = Projection.around(lon, lat)
+        xy = proj.forward(lon, lat)
+        n = len(doors)
+        pcodes: dict[Hashable, int] = {}
+        precinct = np.array(
+            [-1 if d.precinct is None else pcodes.setdefault(d.precinct, len(pcodes)) for d in doors],
+            dtype=np.int64,
+        )
+        _, coord = np.unique(np.column_stack([lon, lat]), axis=0, return_inverse=True)
+        key = coord.reshape(-1).astype(np.int64)
+        bcodes: dict[Hashable, int] = {}
+        building = np.array(
+            [-1 if d.building is None else bcodes.setdefault(d.building, len(bcodes)) for d in doors],
+            dtype=np.int64,
+        )
+        if bcodes:
+            key = np.where(building >= 0, key.max() + 1 + building, key)
+        cols = [key]
+        if params.keep_precincts_whole:
+            cols.append(precinct)
+        if extra_key is not None:
+            cols.append(extra_key)
+        if len(cols) > 1:
+            _, key = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
+            key = key.reshape(-1)
+        _, stop_of = np.unique(key, return_inverse=True)
+        stop_of = stop_of.reshape(-1).astype(np.int64)
+        # split stops too big for one turf (an apartment tower) into sub-stops 1 m apart
+        service = params.minutes_per_door * weight
+        if params.mode == "doors":
+            load, cap, unit = np.ones(n), float(params.max_doors), float(params.target_doors)
+        else:
+            load, cap, unit = service, params.shift_minutes * 0.9, params.shift_minutes * 0.75
+        stop_load = np.bincount(stop_of, weights=load)
+        big = np.flatnonzero(stop_load > cap + 1e-9)
+        offset = np.zeros((n, 2))
+        if len(big):
+            next_stop = len(stop_load)
+            for s in big.tolist():
+                members = np.flatnonzero(stop_of == s)
+                parts = max(2, math.ceil(stop_load[s] / unit - 1e-9))
+                share = np.cumsum(load[members]) / stop_load[s]
+                part = np.minimum((share * parts - 1e-9).astype(np.int64), parts - 1)
+                angle = 2 * np.pi * part / parts
+                offset[members, 0] = np.cos(angle)
+                offset[members, 1] = np.sin(angle)
+                stop_of[members[part > 0]] = next_stop + part[part > 0] - 1
+                next_stop += parts - 1
+        m = int(stop_of.max()) + 1
+        count = np.bincount(stop_of, minlength=m).astype(np.float64)
+        stop_xy = np.column_stack(
+            [np.bincount(stop_of, weights=xy[:, i] + offset[:, i], minlength=m) / count for i in (0, 1)]
+        )
+        barriers = tuple(proj.geom_forward(b) for b in params.barriers)
+        edges_all = delaunay_edges(stop_xy)
+        if barriers and len(edges_all):
+            cross = crossing_mask(stop_xy[edges_all[:, 0]], stop_xy[edges_all[:, 1]], barriers)
+            edges_all = edges_all[~cross]
+        edges = edges_all
+        stop_precinct = np.full(m, -1, dtype=np.int64)
+        stop_precinct[stop_of] = precinct
+        if params.keep_precincts_whole and len(edges):
+            edges = edges[stop_precinct[edges[:, 0]] == stop_precinct[edges[:, 1]]]
+        if params.mode == "doors":
+            cost = count
+            balance = Balance(
+                target=float(params.target_doors),
+                lo=float(params.min_doors),
+                hi=float(params.max_doors),
+            )
+        else:
+            cost = np.bincount(stop_of, weights=service, minlength=m) + _walk_share(
+                stop_xy, params.walk_speed_mps
+            )
+            balance = Balance(
+                target=params.shift_minutes,
+                lo=0.0,
+                hi=params.shift_minutes * 1.08,
+                by_ceiling=True,
+            )
+        del ids
+        return cls(
+            doors=doors,
+            params=params,
+            proj=proj,
+            xy=xy,
+            weight=weight,
+            precinct=precinct,
+            stop_of=stop_of,
+            stop_xy=stop_xy,
+            cost=cost,
+            edges=edges,
+            edges_all=edges_all,
+            barriers=barriers,
+            balance=balance,
+        )
+
+
+def _walk_share(stop_xy: FloatArray, speed: float) -> FloatArray:
+    """Estimated walking minutes each stop adds to an open path through its turf."""
+    m = len(stop_xy)
+    if m < 2:
+        return np.zeros(m)
+    kk = min(3, m)
+    d, _ = cKDTree(stop_xy).query(stop_xy, k=kk)
+    near = d[:, 1:].mean(axis=1)
+    return 1.14 * near / speed / 60.0
+
+
+def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArray, list[Hashable]]:
+    n = len(doors)
+    try:
+        ids = [d.id for d in doors]
+        lon = np.fromiter((d.lon for d in doors), dtype=np.float64, count=n)
+        lat = np.fromiter((d.lat for d in doors), dtype=np.float64, count=n)
+        weight = np.fromiter((d.weight for d in doors), dtype=np.float64, count=n)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise DoorDataError(f"doors must be Door values with numeric lon, lat, weight: {exc}") from exc
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DoorDataError(
+            f"doors[{i}] (id {ids[i]!r}) has a non-finite coordinate: lon={lon[i]!r}, lat={lat[i]!r}"
+        )
+    bad = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DoorDataError(
+            f"doors[{i}] (id {ids[i]!r}) is outside lon/lat range: lon={lon[i]!r}, lat={lat[i]!r}"
+        )
+    bad = ~np.isfinite(weight) | (weight <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DoorDataError(
+            f"doors[{i}] (id {ids[i]!r}) weight must be positive and finite, got {weight[i]!r}"
+        )
+    try:
+        unique = len(set(ids))
+    except TypeError as exc:
+        raise DoorDataError(f"doors ids must be hashable: {exc}") from exc
+    if unique != n:
+        seen: set[Hashable] = set()
+        for door_id in ids:
+            if door_id in seen:
+                raise DoorDataError(f"doors contain the duplicate id {door_id!r}")
+            seen.add(door_id)
+    if (lon.max() - lon.min() > 60) or (lat.max() - lat.min() > 60):
+        raise DoorDataError(
+            f"doors span lon {lon.min()}..{lon.max()}, lat {lat.min()}..{lat.max()}: "
+            "too wide for one local projection (cut per state or region)"
+        )
+    return lon, lat, weight, ids
+
+
+def _cut_stops(ctx: _Context, stops: IntArray) -> IntArray:
+    """Turf number (0..k-1) per stop for the subset ``stops``; others get -1."""
+    pos = np.full(ctx.n_stops, -1, dtype=np.int64)
+    pos[stops] = np.arange(len(stops))
+
+    def local(edges: IntArray) -> IntArray:
+        le = pos[edges]
+        return le[(le[:, 0] >= 0) & (le[:, 1] >= 0)]
+
+    xy = ctx.stop_xy[stops]
+    cost = ctx.cost[stops]
+    labels = partition(xy, cost, local(ctx.edges), ctx.balance)
+    if ctx.params.keep_precincts_whole:
+        sp = np.full(ctx.n_stops, -1, dtype=np.int64)
+        sp[ctx.stop_of] = ctx.precinct
+        labels = _merge_whole_precincts(cost, local(ctx.edges_all), labels, sp[stops], ctx.balance)
+    out = np.full(ctx.n_stops, -1, dtype=np.int64)
+    out[stops] = labels
+    return out
+
+
+def _merge_whole_precincts(
+    cost: FloatArray, edges: IntArray, labels: IntArray, precinct: IntArray, balance: Balance
+) -> IntArray:
+    """Merge undersized turfs that are whole precincts with adjacent whole-precinct turfs."""
+    labels = labels.copy()
+    for _ in range(100):
+        k = int(labels.max()) + 1
+        size = np.bincount(labels, weights=cost, minlength=k)
+        turf_p = np.full(k, -1, dtype=np.int64)
+        turf_p[labels] = precinct
+        p_total = np.bincount(precinct + 1, weights=cost)
+        whole = np.isclose(size, p_total[turf_p + 1]) & (turf_p >= 0)
+        # a turf holding several whole precincts is whole too
+        mixed = np.zeros(k, dtype=bool)
+        np.logical_or.at(mixed, labels, precinct != turf_p[labels])
+        whole |= mixed
+        small = np.flatnonzero(whole & (size < balance.lo - 1e-9))
+        if len(small) == 0:
+            break
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        done = False
+        for a in small[np.argsort(size[small], kind="stable")].tolist():
+            nb = np.unique(np.concatenate([lb[la == a], la[lb == a]]))
+            nb = nb[(nb != a) & whole[nb] & (size[nb] + size[a] <= balance.hi + 1e-9)]
+            if len(nb):
+                b = int(nb[np.argmin(size[nb])])
+                labels[labels == b] = a
+                done = True
+                break
+        if not done:
+            break
+    return relabel(labels)
+
+
+def _finish(
+    ctx: _Context,
+    door_turf: IntArray,
+    *,
+    seed: int,
+    labels: list[str] | None = None,
+    keep: dict[int, tuple[Hashable, ...]] | None = None,
+    repair: bool = True,
+) -> TurfPlan:
+    """Order walks, check time limits and barriers, draw outlines, and build the plan."""
+    params = ctx.params
+    k = int(door_turf.max()) + 1
+    keep = dict(keep or {})
+    if labels is None:
+        labels = [str(i + 1) for i in range(k)]
+    sequences: dict[int, IntArray] = {}
+    index_of = {d.id: i for i, d in enumerate(ctx.doors)} if keep else {}
+    for t, ids in keep.items():
+        sequences[t] = np.array([index_of[i] for i in ids], dtype=np.int64)
+    starts = None
+    if params.start is not None:
+        s = np.array(params.start, dtype=np.float64)
+        starts = ctx.proj.forward(s[:, 0], s[:, 1])
+    order = np.argsort(door_turf, kind="stable")
+    bounds = np.searchsorted(door_turf[order], np.arange(k + 1))
+    for t in range(k):
+        if t not in sequences:
+            sequences[t] = _order_doors(ctx, order[bounds[t] : bounds[t + 1]], starts, seed)
+    if repair and params.mode == "time":
+        door_turf, labels, sequences = _enforce_shift(ctx, door_turf, labels, sequences, starts, seed)
+        k = int(door_turf.max()) + 1
+    walk_m = np.array([_path_m(ctx.xy[sequences[t]]) for t in range(k)])
+    service = np.bincount(door_turf, weights=params.minutes_per_door * ctx.weight, minlength=k)
+    minutes = walk_m / params.walk_speed_mps / 60.0 + service
+    shapes = outlines(ctx.xy, door_turf, k, ctx.proj)
+    turfs = []
+    for t in range(k):
+        seq = sequences[t]
+        precincts = tuple(dict.fromkeys(ctx.doors[i].precinct for i in seq.tolist()))
+        start: LonLat | None = None
+        if starts is not None:
+            j = _nearest_start(ctx.xy[seq], starts)
+            start = params.start[j] if params.start is not None else None
+        turfs.append(
+            Turf(
+                index=t,
+                label=labels[t],
+                door_ids=tuple(ctx.doors[i].id for i in seq.tolist()),
+                outline=shapes[t],
+                walk_m=float(walk_m[t]),
+                minutes=float(minutes[t]),
+                precincts=tuple(p for p in precincts if p is not None),
+                start=start,
+            )
+        )
+    return TurfPlan(tuple(turfs), ctx.doors, params, seed)
+
+
+def _path_m(p: FloatArray) -> float:
+    if len(p) < 2:
+        return 0.0
+    return float(np.hypot(*np.diff(p, axis=0).T).sum())
+
+
+def _nearest_start(p: FloatArray, starts: FloatArray) -> int:
+    c = p.mean(axis=0)
+    return int(np.argmin(((starts - c) ** 2).sum(axis=1)))
+
+
+def _order_doors(
+    ctx: _Context, members: IntArray, starts: FloatArray | None, seed: int
+) -> IntArray:
+    """Doors ``members`` (indices) in walking order: stops ordered, doors of a stop together."""
+    if len(members) <= 1:
+        return members
+    stop = ctx.stop_of[members]
+    ustops, inv = np.unique(stop, return_inverse=True)
+    inv = inv.reshape(-1)
+    pts = ctx.stop_xy[ustops]
+    start = None if starts is None else starts[_nearest_start(pts, starts)]
+    o = np.asarray(walk.order_xy(pts, start=start, seed=seed), dtype=np.int64)
+    if ctx.barriers and len(o) > 1:
+        legs = crossing_mask(pts[o[:-1]], pts[o[1:]], ctx.barriers)
+        if legs.any():
+            o = _order_avoiding(pts, o, ctx.barriers)
+    rank = np.empty(len(o), dtype=np.int64)
+    rank[o] = np.arange(len(o))
+    seq = np.lexsort((members, rank[inv]))
+    return members[seq]
+
+
+def _order_avoiding(pts: FloatArray, order: IntArray, barriers: tuple[BaseGeometry, ...]) -> IntArray:
+    """2-opt/or-opt on a distance matrix that makes barrier-crossing legs very long."""
+    n = len(pts)
+    i, j = np.triu_indices(n, 1)
+    cross = crossing_mask(pts[i], pts[j], barriers)
+    d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    big = 1e7 + d.max() * n
+    d[i[cross], j[cross]] += big
+    d[j[cross], i[cross]] += big
+    t = order.copy()
+    for _ in range(100 * n):
+        improved = False
+        for i in range(n - 1):
+            js = np.arange(i + 1, n)
+            nxt = np.minimum(js + 1, n - 1)
+            tail = js < n - 1
+            before = np.where(tail, d[t[js], t[nxt]], 0.0)
+            after = np.where(tail, d[t[i], t[nxt]], 0.0)
+            if i > 0:
+                before = before + d[t[i - 1], t[i]]
+                after = after + d[t[i - 1], t[js]]
+            delta = after - before
+            best = int(np.argmin(delta))
+            if delta[best] < -1e-9:
+                j = int(js[best])
+                t[i : j + 1] = t[i : j + 1][::-1].copy()
+                improved = True
+        if not improved:
+            break
+    return t
+
+
+def _enforce_shift(
+    ctx: _Context,
+    door_turf: IntArray,
+    labels: list[str],
+    sequences: dict[int, IntArray],
+    starts: FloatArray | None,
+    seed: int,
+) -> tuple[IntArray, list[str], dict[int, IntArray]]:
+    """Split turfs whose estimated time exceeds the shift by more than 8%."""
+    params = ctx.params
+    limit = params.shift_minutes * 1.08
+    door_turf = door_turf.copy()
+    for _ in range(3):
+        k = int(door_turf.max()) + 1
+        service = np.bincount(door_turf, weights=params.minutes_per_door * ctx.weight, minlength=k)
+        walk_m = np.array([_path_m(ctx.xy[sequences[t]]) for t in range(k)])
+        minutes = walk_m / params.walk_speed_mps / 60 + service
+        over = np.flatnonzero(minutes > limit)
+        if len(over) == 0:
+            break
+        changed = False
+        for t in over.tolist():
+            stops = np.unique(ctx.stop_of[door_turf == t])
+            if len(stops) < 2:
+                continue
+            w = float(ctx.cost[stops].sum())
+            halves = split_pair(ctx.stop_xy, ctx.cost, ctx.edges, stops, w / 2, 0.0, w)
+            if halves is None:
+                continue
+            new = int(door_turf.max()) + 1
+            moved = np.isin(ctx.stop_of, halves[1]) & (door_turf == t)
+            door_turf[moved] = new
+            nums = [int(x) for x in labels if x.isdigit()]
+            labels = labels + [str(max(nums, default=len(labels)) + 1)]
+            for u in (t, new):
+                sequences[u] = _order_doors(ctx, np.flatnonzero(door_turf == u), starts, seed)
+            changed = True
+        if not changed:
+            break
+    return door_turf, labels, sequences
