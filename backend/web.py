@@ -15,6 +15,7 @@ bp = Blueprint("web", __name__)
 
 # Routes of the single-page app that a volunteer may open directly (invite links).
 APP_ROUTES = {"join", "console", "walk"}
+CONSOLE_INDEX = "console/index.html"
 
 
 def _pwa_dir() -> Path:
@@ -32,12 +33,15 @@ def static_file(path: str):
         abort(404)
     root = _pwa_dir()
     if path.split("/")[0] in APP_ROUTES and not (root / path).is_file():
+        # The organizer console is its own page in pwa/console/; the volunteer app owns the rest.
+        if path.split("/")[0] == "console" and (root / CONSOLE_INDEX).is_file():
+            return _send(CONSOLE_INDEX)
         return _send("index.html")
     return _send(path)
 
 
 def _send(path: str):
     response = send_from_directory(_pwa_dir(), path, max_age=0)
-    if path in ("sw.js", "index.html") or path.endswith(".webmanifest"):
+    if path in ("sw.js", "index.html", CONSOLE_INDEX) or path.endswith(".webmanifest"):
         response.headers["Cache-Control"] = "no-cache"
     return response
