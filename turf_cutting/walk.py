@@ -29,6 +29,8 @@ with a local equirectangular projection (error well under 0.1% over a turf).
 from __future__ import annotations
 
 import itertools
+import random
+from collections import deque
 import math
 from collections.abc import Hashable, Sequence
 from typing import Any, Protocol
@@ -290,37 +292,60 @@ def _brute_force(dm: NDArray[np.float64], k: int, has_start: bool) -> NDArray[np
 
 
 class _Search:
-    """Local search over a cyclic tour ``t`` with the dummy node at position 0."""
+    """Iterated 2-opt + Or-opt over a cyclic tour with the dummy node at position 0.
+
+    Pure Python on lists: after a local kick only a handful of stops are active, and per-move
+    Python work is cheaper there than numpy call overhead.  Moves are found from K-nearest
+    candidate lists with the usual gain pruning (a new edge must be shorter than the edge it
+    replaces) and don't-look bits (a queue of active stops).
+    """
 
     def __init__(self, dm: NDArray[np.float64], k: int, has_start: bool, seed: int) -> None:
         self.dm = dm
+        self.D: list[list[float]] = dm.tolist()
         self.k = k
         self.m = len(dm)
         self.has_start = has_start
-        self.rng = np.random.default_rng(seed)
+        self.rng = random.Random(seed)
         self.eps = 1e-9 * max(1.0, float(dm.max()))
-        # positions a may not be before: 2-opt first edge, Or-opt segment start, insertion edge
-        self.lo_a = 1 if has_start else 0
-        self.lo_seg = 2 if has_start else 1
-        # candidate lists over real stops; the start node gets them too
+        # positions below `fixed` never move (dummy, and start); an insertion edge
+        # (t[c], t[c+1]) needs c >= lo_ins (with a start, nothing goes between dummy and start)
+        self.fixed = 2 if has_start else 1
+        self.lo_ins = 1 if has_start else 0
         K = min(_NEIGHBOURS, k - 1)
         sub = dm[:, :k].copy()
         sub[np.arange(k), np.arange(k)] = np.inf
-        nbr = np.argsort(sub, axis=1, kind="stable")[:, :K]
-        self.nbr = nbr  # the dummy's row is never used; the start's row is its nearest stops
-        self.movable = np.array([*range(k)] + ([k + 1] if has_start else []), dtype=np.intp)
+        # candidate lists over real stops; the start's row is its nearest stops
+        self.nbr: list[list[int]] = np.argsort(sub, axis=1, kind="stable")[:, :K].tolist()
+        self.t: list[int] = []
+        self.pos: list[int] = [0] * self.m
+        self.length = 0.0
 
     # -- tour bookkeeping
-    def _set(self, t: NDArray[np.intp]) -> None:
+    def _set(self, t: list[int]) -> None:
         self.t = t
-        self.pos = np.empty(self.m, dtype=np.intp)
-        self.pos[t] = np.arange(self.m)
-        self.e = self.dm[t, np.roll(t, -1)]
+        pos = self.pos
+        for p, x in enumerate(t):
+            pos[x] = p
+        D, m = self.D, self.m
+        self.length = sum(D[t[p]][t[p + 1 - m]] for p in range(m))
 
-    def length(self) -> float:
-        return float(self.e.sum())
+    def _restore(self, t: list[int], length: float) -> None:
+        self.t = t[:]
+        pos = self.pos
+        for p, x in enumerate(self.t):
+            pos[x] = p
+        self.length = length
 
-    def _initial(self) -> NDArray[np.intp]:
+    def _reverse(self, a: int, b: int) -> None:
+        """Reverse positions a..b inclusive."""
+        t, pos = self.t, self.pos
+        t[a : b + 1] = t[a : b + 1][::-1]
+        for p in range(a, b + 1):
+            pos[t[p]] = p
+
+    def _initial(self) -> list[int]:
+        """Nearest neighbour from the start, or from stop 0."""
         k, dm = self.k, self.dm
         cur = k + 1 if self.has_start else 0
         unvisited = np.ones(k, dtype=bool)
@@ -335,142 +360,164 @@ class _Search:
             unvisited[cur] = False
             path.append(cur)
         head = [k, k + 1] if self.has_start else [k]
-        return np.array(head + path, dtype=np.intp)
+        return head + path
 
-    # -- move evaluation
-    def _step(self, active: NDArray[np.intp]) -> tuple[NDArray[np.intp], tuple[Any, ...] | None]:
-        """Best improving move among the active nodes' candidates.
+    # -- local search
+    def _improve(self, u: int) -> list[int] | None:
+        """Apply the first improving move around ``u``; return the stops it touched."""
+        D, t, pos, m, eps = self.D, self.t, self.pos, self.m, self.eps
+        Du = D[u]
+        nb = self.nbr[u]
+        i = pos[u]
+        # 2-opt, successor side: new edges (u, v) and (succ u, succ v)
+        su = t[i + 1 - m]
+        g = Du[su]
+        for v in nb:
+            duv = Du[v]
+            if duv >= g:
+                break
+            j = pos[v]
+            sv = t[j + 1 - m]
+            delta = duv + D[su][sv] - g - D[v][sv]
+            if delta < -eps:
+                self._reverse(min(i, j) + 1, max(i, j))
+                self.length += delta
+                return [u, v, su, sv]
+        # 2-opt, predecessor side: new edges (u, v) and (pred u, pred v)
+        if i >= self.fixed:
+            pu = t[i - 1]
+            g = Du[pu]
+            for v in nb:
+                duv = Du[v]
+                if duv >= g:
+                    break
+                j = pos[v]
+                pv = t[j - 1]
+                delta = duv + D[pu][pv] - g - D[pv][v]
+                if delta < -eps:
+                    self._reverse(min(i, j), max(i, j) - 1)
+                    self.length += delta
+                    return [u, v, pu, pv]
+        # Or-opt: move a segment of 1-3 stops containing u at one end elsewhere
+        fixed, lo_ins = self.fixed, self.lo_ins
+        for L in (1, 2, 3):
+            for s in (i, i - L + 1) if L > 1 else (i,):
+                e = s + L - 1
+                if s < fixed or e > m - 1:
+                    continue
+                first, last = t[s], t[e]
+                p, nx = t[s - 1], t[e + 1 - m]
+                Dp = D[p]
+                g1 = Dp[first] + D[last][nx] - Dp[nx]
+                if g1 <= eps:
+                    continue
+                for end, other in ((first, last), (last, first)):
+                    De = D[end]
+                    for v in self.nbr[end]:
+                        dv = De[v]
+                        if dv >= g1:
+                            break
+                        jv = pos[v]
+                        if s <= jv <= e:
+                            continue
+                        # v before the segment (c = jv) or after it (c = jv - 1)
+                        for c in (jv, jv - 1):
+                            if c < lo_ins or s - 1 <= c <= e:
+                                continue
+                            a, b = t[c], t[c + 1 - m]
+                            if c == jv:  # a = v, then end ... other, then b
+                                delta = dv + D[other][b] - D[a][b] - g1
+                            else:  # a, then other ... end, then b = v
+                                delta = D[a][other] + dv - D[a][b] - g1
+                            if delta < -eps:
+                                rev = (end == last) if c == jv else (end == first)
+                                self._move(s, e, c, rev)
+                                self.length += delta
+                                return [p, nx, first, last, a, b]
+        return None
 
-        Returns the nodes that still have an improving move, and the move.
-        """
-        t, pos, e, dm, m = self.t, self.pos, self.e, self.dm, self.m
-        P = pos[active][:, None]  # (a, 1)
-        Q = pos[self.nbr[active]]  # (a, K)
-        lo = np.minimum(P, Q)
-        hi = np.maximum(P, Q)
-        # 2-opt: reverse t[a+1..b]; new edges (t[a], t[b]) and (t[a+1], t[b+1])
-        A = np.concatenate([lo, lo - 1], axis=1)
-        B = np.concatenate([hi, hi - 1], axis=1)
-        ok2 = (A >= self.lo_a) & (B >= A + 2)
-        Ac = np.clip(A, 0, m - 1)
-        Bc = np.clip(B, 0, m - 1)
-        d2 = dm[t[Ac], t[Bc]] + dm[t[(Ac + 1) % m], t[(Bc + 1) % m]] - e[Ac] - e[Bc]
-        d2 = np.where(ok2, d2, np.inf)
-        # Or-opt: move t[s..s+L-1] between t[c] and t[c+1], forward or reversed
-        Pq = np.broadcast_to(P, Q.shape)
-        Ls = np.arange(1, 4)[:, None, None]  # (3, 1, 1)
-        S = np.stack([np.broadcast_to(Pq, (3, *Q.shape))] * 2 + [Pq - Ls + 1] * 2, axis=1)
-        Qb = np.broadcast_to(Q, (3, *Q.shape))
-        C = np.stack([Qb, Qb - 1, Qb - 1, Qb], axis=1)
-        R = np.array([False, True, False, True])[None, :, None, None]
-        L = Ls[:, :, :, None]  # (3,1,1,1)
-        # shapes: S, C -> (3, 4, a, K)
-        SE = S + L - 1
-        okr = (S >= self.lo_seg) & (SE <= m - 1) & (C >= self.lo_a) & (C <= m - 1)
-        okr &= (C < S - 1) | (C > SE)
-        Sc = np.clip(S, 1, m - 1)
-        SEc = np.clip(SE, 0, m - 1)
-        Cc = np.clip(C, 0, m - 1)
-        tS, tSE, tC, tC1 = t[Sc], t[SEc], t[Cc], t[(Cc + 1) % m]
-        rem = dm[t[Sc - 1], t[(SEc + 1) % m]] - e[Sc - 1] - e[SEc]
-        ins = np.where(R, dm[tC, tSE] + dm[tS, tC1], dm[tC, tS] + dm[tSE, tC1]) - e[Cc]
-        dr = np.where(okr, rem + ins, np.inf)
-        a = len(active)
-        allv = np.concatenate([d2, dr.transpose(2, 0, 1, 3).reshape(a, -1)], axis=1)
-        node_best = allv.min(axis=1)
-        still = active[node_best < -self.eps]
-        if len(still) == 0:
-            return still, None
-        r = int(np.argmin(node_best))
-        col = int(np.argmin(allv[r]))
-        n2 = d2.shape[1]
-        if col < n2:
-            return still, ("2opt", int(A[r, col]), int(B[r, col]))
-        col -= n2
-        Kn = Q.shape[1]
-        li, vi, kk = col // (4 * Kn), (col // Kn) % 4, col % Kn
-        return still, (
-            "or",
-            int(S[li, vi, r, kk]),
-            int(L[li, 0, 0, 0]),
-            int(C[li, vi, r, kk]),
-            bool(vi % 2),
-        )
-
-    def _apply(self, move: tuple[Any, ...]) -> NDArray[np.intp]:
-        t, m = self.t, self.m
-        if move[0] == "2opt":
-            _, a, b = move
-            touched = t[[a, a + 1, b, (b + 1) % m]]
-            nt = np.concatenate([t[: a + 1], t[a + 1 : b + 1][::-1], t[b + 1 :]])
+    def _move(self, s: int, e: int, c: int, rev: bool) -> None:
+        """Move positions s..e to just after position c (reversed if ``rev``)."""
+        t, pos = self.t, self.pos
+        seg = t[s : e + 1]
+        if rev:
+            seg.reverse()
+        if c < s:
+            t[c + 1 : e + 1] = seg + t[c + 1 : s]
+            lo, hi = c + 1, e
         else:
-            _, s, L, c, rev = move
-            se = s + L - 1
-            touched = t[[s - 1, s, se, (se + 1) % m, c, (c + 1) % m]]
-            seg = t[s : se + 1][::-1] if rev else t[s : se + 1]
-            if c < s:
-                nt = np.concatenate([t[: c + 1], seg, t[c + 1 : s], t[se + 1 :]])
-            else:
-                nt = np.concatenate([t[:s], t[se + 1 : c + 1], seg, t[c + 1 :]])
-        self._set(nt)
-        return touched
+            t[s : c + 1] = t[e + 1 : c + 1] + seg
+            lo, hi = s, c
+        for q in range(lo, hi + 1):
+            pos[t[q]] = q
 
-    def _local_search(self, active: NDArray[np.intp]) -> None:
+    def _local_search(self, active: list[int]) -> None:
         dummy = self.k
-        while len(active):
-            still, move = self._step(active)
-            if move is None:
-                return
-            touched = self._apply(move)
-            active = np.union1d(still, touched[touched != dummy])
+        queue = deque(x for x in active if x != dummy)
+        queued = set(queue)
+        while queue:
+            u = queue.popleft()
+            queued.discard(u)
+            touched = self._improve(u)
+            if touched is None:
+                continue
+            for x in (u, *touched):
+                if x != dummy and x not in queued:
+                    queued.add(x)
+                    queue.append(x)
 
-    def _kick(self) -> NDArray[np.intp]:
+    def _kick(self) -> list[int]:
         """Local double bridge: swap two short adjacent blocks of the path."""
-        t, m = self.t, self.m
-        span = min(_KICK_SPAN, (m - self.lo_seg) // 3)
-        l1, l2 = (int(v) for v in self.rng.integers(1, span + 1, size=2))
-        p1 = int(self.rng.integers(self.lo_seg, m - l1 - l2 + 1))
+        t, m, D = self.t, self.m, self.D
+        span = max(1, min(_KICK_SPAN, (m - self.fixed) // 3))
+        l1 = self.rng.randint(1, span)
+        l2 = self.rng.randint(1, span)
+        p1 = self.rng.randint(self.fixed, m - l1 - l2)
         p2, p3 = p1 + l1, p1 + l1 + l2
-        touched = t[[p1 - 1, p1, p2 - 1, p2, p3 - 1, p3 % m]]
-        self._set(np.concatenate([t[:p1], t[p2:p3], t[p1:p2], t[p3:]]))
-        return touched[touched != self.k]
+        a, b, c, d, e, f = t[p1 - 1], t[p1], t[p2 - 1], t[p2], t[p3 - 1], t[p3 - m]
+        self.length += D[a][d] + D[e][b] + D[c][f] - D[a][b] - D[c][d] - D[e][f]
+        t[p1:p3] = t[p2:p3] + t[p1:p2]
+        pos = self.pos
+        for q in range(p1, p3):
+            pos[t[q]] = q
+        return [a, b, c, d, e, f]
 
     def _full_2opt(self) -> None:
-        m, lo = self.m, self.lo_a
-        iu = np.triu_indices(m, 2)
-        keep = iu[0] >= lo
-        A, B = iu[0][keep], iu[1][keep]
+        """Exhaustive best-improvement 2-opt (numpy), so the result is 2-opt optimal."""
+        m, dm = self.m, self.dm
+        A, B = np.triu_indices(m, 2)
+        keep = A >= self.fixed - 1
+        A, B = A[keep], B[keep]
         while True:
-            t, e, dm = self.t, self.e, self.dm
-            d = dm[t[A], t[B]] + dm[t[A + 1], t[(B + 1) % m]] - e[A] - e[B]
+            t = np.asarray(self.t)
+            tn = np.roll(t, -1)
+            e = dm[t, tn]
+            d = dm[t[A], t[B]] + dm[tn[A], tn[B]] - e[A] - e[B]
             j = int(np.argmin(d))
             if d[j] >= -self.eps:
                 return
-            self._apply(("2opt", int(A[j]), int(B[j])))
+            self._reverse(int(A[j]) + 1, int(B[j]))
+            self.length += float(d[j])
 
     def run(self, kicks: int | None = None) -> NDArray[np.intp]:
         self._set(self._initial())
-        self._local_search(self.movable)
+        self._local_search(self.t[self.fixed :] + ([self.k + 1] if self.has_start else []))
         if kicks is None:
             kicks = _kicks_for(self.k)
-        best_t, best_len = self.t.copy(), self.length()
+        best_t, best_len = self.t[:], self.length
+        eps = self.eps
         for _ in range(kicks):
             touched = self._kick()
-            self._local_search(np.unique(touched))
-            cur = self.length()
-            if cur <= best_len + self.eps:
-                if cur < best_len - self.eps:
-                    best_t, best_len = self.t.copy(), cur
-                else:
-                    best_t = self.t.copy()
+            self._local_search(touched)
+            if self.length <= best_len + eps:
+                best_t, best_len = self.t[:], min(best_len, self.length)
             else:
-                self._set(best_t.copy())
-        self._set(best_t)
+                self._restore(best_t, best_len)
+        self._restore(best_t, best_len)
         if self.m <= _FULL_2OPT_MAX:
             self._full_2opt()
-        path = self.t[2:] if self.has_start else self.t[1:]
-        return path.astype(np.intp)
+        return np.array(self.t[self.fixed :], dtype=np.intp)
 
 
 def _kicks_for(k: int) -> int:
-    return 30 + k
+    return 30 + 4 * k
