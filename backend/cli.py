@@ -12,6 +12,7 @@ from backend.models.users import ROLES
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_command)
 
 
 @click.command("create-user")
@@ -32,6 +33,48 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+@click.option("--voters", default=5000, show_default=True, help="Size of the demo county.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the county generator.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--serve/--no-serve", default=True, help="Serve the app after loading.")
+@with_appcontext
+def demo_command(voters: int, seed: int, host: str, port: int, serve: bool) -> None:
+    """Create the demo county if the database is empty, then serve the app."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from backend.services.demo import DEMO_CANVASSER, DEMO_ORGANIZER, load_demo, prepare_demo_turfs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["CANVASS_ENV"] == "production":
+        raise click.ClickException("'canvass demo' loads made-up voters: not in production.")
+    upgrade()
+    click.echo(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
+    summary = load_demo(db.session, voters=voters, seed=seed)
+    if summary.created:
+        db.session.commit()
+        click.echo(f"Loaded the demo county: {summary.voters} voters at {summary.doors} doors "
+                   f"in {summary.precincts} precincts.")
+        turfs = prepare_demo_turfs(db.session)
+        db.session.commit()
+        if turfs:
+            click.echo(f"Cut {turfs} demo turfs; two are assigned to the demo canvasser.")
+    else:
+        click.echo("The database already has data: serving it as it is.")
+    url = f"http://{host}:{port}/"
+    click.echo("")
+    click.echo(f"  Canvass is running at {url}")
+    click.echo(f"  Organizer console: {url}console   login {DEMO_ORGANIZER[0]} / {DEMO_ORGANIZER[1]}")
+    click.echo(f"  Volunteer app:     {url}          login {DEMO_CANVASSER[0]} / {DEMO_CANVASSER[1]}")
+    click.echo("")
+    if serve:
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _create_app():  # FlaskGroup calls this with no arguments
