@@ -80,6 +80,7 @@ def path_length(
     idx = np.asarray(order)
     if idx.ndim != 1 or (idx.size and not np.issubdtype(idx.dtype, np.integer)):
         raise TurfParamsError(f"order must be a 1-d sequence of integer indices, got {order!r}")
+    idx = idx.astype(np.intp)
     if idx.size and (idx.min() < -len(pts) or idx.max() >= len(pts)):
         raise TurfParamsError(f"order has an index out of range for {len(pts)} points: {order!r}")
     path = pts[idx]
