@@ -61,7 +61,10 @@ def outlines(
         if not geom.is_valid:
             geom = shapely.make_valid(shapely.union_all(group))
         geom = _polygonal(geom)
-        out.append(proj.geom_inverse(geom))
+        geom = proj.geom_inverse(geom)
+        if not geom.is_valid:
+            geom = _polygonal(shapely.make_valid(geom))
+        out.append(geom)
     return out
 
 
@@ -73,7 +76,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 
 
 def _sites(xy: FloatArray, labels: IntArray) -> tuple[FloatArray, IntArray]:
-    """Distinct (point, label) sites; a point shared by several turfs is fanned out by 1 m."""
+    """Distinct (point, label) sites; a point shared by several turfs is fanned out (metres)."""
     rows = np.column_stack([xy, labels.astype(np.float64)])
     uniq = np.unique(rows, axis=0)
     pts, lab = uniq[:, :2].copy(), uniq[:, 2].astype(np.int64)
@@ -86,9 +89,10 @@ def _sites(xy: FloatArray, labels: IntArray) -> tuple[FloatArray, IntArray]:
         si = inv[o]
         start = np.r_[0, np.flatnonzero(si[1:] != si[:-1]) + 1]
         rank[o] = np.arange(len(si)) - np.repeat(start, np.diff(np.r_[start, len(si)]))
-        angle = 2 * np.pi * rank / counts[inv]
-        pts[shared, 0] += np.cos(angle[shared])
-        pts[shared, 1] += np.sin(angle[shared])
+        angle = 2.399963229728653 * rank  # golden angle: no four sites on one circle
+        radius = np.sqrt(rank + 1.0)
+        pts[shared, 0] += (radius * np.cos(angle))[shared]
+        pts[shared, 1] += (radius * np.sin(angle))[shared]
     return pts, lab
 
 

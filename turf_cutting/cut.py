@@ -391,9 +391,9 @@ class _Context:
                 parts = max(2, math.ceil(stop_load[s] / unit - 1e-9))
                 share = np.cumsum(load[members]) / stop_load[s]
                 part = np.minimum((share * parts - 1e-9).astype(np.int64), parts - 1)
-                angle = 2 * np.pi * part / parts
-                offset[members, 0] = np.cos(angle)
-                offset[members, 1] = np.sin(angle)
+                angle = 2.399963229728653 * part  # golden angle, radius sqrt: a sunflower
+                offset[members, 0] = np.sqrt(part + 1.0) * np.cos(angle)
+                offset[members, 1] = np.sqrt(part + 1.0) * np.sin(angle)
                 stop_of[members[part > 0]] = next_stop + part[part > 0] - 1
                 next_stop += parts - 1
         m = int(stop_of.max()) + 1

@@ -143,7 +143,7 @@ class CutParams:
                 and all(isinstance(v, (int, float)) for v in start)
             ):
                 start = (_lonlat("start", start),)
-            elif isinstance(start, Sequence) and len(start) > 0:
+            elif isinstance(start, Sequence) and not isinstance(start, str) and len(start) > 0:
                 start = tuple(_lonlat(f"start[{i}]", s) for i, s in enumerate(start))
             else:
                 raise TurfParamsError(
