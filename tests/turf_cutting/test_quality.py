@@ -1,0 +1,49 @@
+"""score_plan measures what it claims, on hand-made plans."""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import LineString
+
+from turf_cutting import CutParams, plan_from_assignment
+from turf_cutting.quality import msf_lower_bound, score_plan
+
+from ._doors import doors_at, lonlat
+
+
+def test_msf_removes_the_k_minus_1_heaviest_edges() -> None:
+    xy = np.array([[0, 0], [1, 0], [2, 0], [100, 0], [101, 0]], dtype=float)
+    assert msf_lower_bound(xy, 1) == 101.0
+    assert msf_lower_bound(xy, 2) == 3.0
+    assert msf_lower_bound(xy, 5) == 0.0
+
+
+def test_interleaved_turfs_are_not_contiguous_and_cross_the_barrier() -> None:
+    xy = np.column_stack([np.arange(10) * 20.0, np.zeros(10)])
+    doors = doors_at(xy)
+    wall = LineString([lonlat(90, -50), lonlat(90, 50)])
+    plan = plan_from_assignment(doors, [i % 2 for i in range(10)], CutParams(min_doors=1, target_doors=5, barriers=[wall]))
+    score = score_plan(plan)
+    assert score.contiguous == 0.0
+    assert score.barrier_crossings == 2  # each turf's walk crosses the wall once
+    assert score.hull_overlap > 0.0 or score.outline_overlap == 0.0
+    assert score.size_min == score.size_max == 5
+
+
+def test_precinct_splits_are_counted() -> None:
+    from turf_cutting import Door
+
+    xy = np.column_stack([np.arange(6) * 20.0, np.zeros(6)])
+    doors = [Door(d.id, d.lon, d.lat, precinct="P" if i < 4 else "Q") for i, d in enumerate(doors_at(xy))]
+    plan = plan_from_assignment(doors, [0, 0, 1, 1, 1, 1], CutParams(min_doors=1, target_doors=2, max_doors=3))
+    score = score_plan(plan)
+    assert (score.precincts_split, score.precincts_split_needlessly) == (1, 0)  # P has 4 > 3 doors
+    assert score.within_bounds == 0.5
+
+
+def test_walk_ratio_of_a_straight_line_is_one() -> None:
+    xy = np.column_stack([np.arange(8) * 10.0, np.zeros(8)])
+    plan = plan_from_assignment(doors_at(xy), [0] * 8, CutParams(min_doors=1))
+    score = score_plan(plan)
+    assert abs(score.walk_ratio - 1.0) < 1e-3
+    assert score.max_over_median_walk == 1.0
