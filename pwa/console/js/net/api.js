@@ -1,0 +1,277 @@
+// The console's only door to the network: every HTTP call goes through `request` here.
+// Errors come back in the API's one shape {code, status, message, errors}; they are
+// rethrown as ApiError so panels can show the server's own, specific message.
+
+const TOKEN_KEY = "canvass.console.token";
+
+/** An error answered by the API (or the network), carrying the server's message. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status (0 when the network failed)
+   * @param {string} message human-readable message from the server
+   * @param {object} [errors] per-field errors, as the API sends them
+   */
+  constructor(status, message, errors) {
+    super(message);
+    this.status = status;
+    this.errors = errors || {};
+  }
+}
+
+let token = sessionStorage.getItem(TOKEN_KEY);
+let onUnauthorized = () => {};
+
+/**
+ * Registers what to do when the token is refused (expired or revoked): show the login.
+ * @param {() => void} handler
+ */
+export function setUnauthorizedHandler(handler) {
+  onUnauthorized = handler;
+}
+
+/** @returns {boolean} whether a token is stored for this tab */
+export function hasToken() {
+  return Boolean(token);
+}
+
+function fieldErrors(errors) {
+  // marshmallow nests errors by location ("json", "query") then field.
+  const out = [];
+  const walk = (value, path) => {
+    if (Array.isArray(value)) {
+      if (value.every((v) => typeof v === "string")) out.push(`${path}: ${value.join(" ")}`);
+      else value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        walk(v, k === "json" || k === "query" ? path : path ? `${path}.${k}` : k);
+      }
+    } else if (value) {
+      out.push(`${path}: ${value}`);
+    }
+  };
+  walk(errors, "");
+  return out;
+}
+
+/**
+ * Calls the API and returns the decoded JSON body (or null for 204).
+ * @param {string} method
+ * @param {string} path e.g. "/api/turfs"
+ * @param {object} [body] sent as JSON
+ * @param {Record<string, string|number|boolean|undefined>} [query]
+ * @returns {Promise<any>}
+ */
+export async function request(method, path, body, query) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, String(v));
+  }
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, `The server could not be reached (${err.message}).`);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401 && token) {
+      clearToken();
+      onUnauthorized();
+    }
+    const message = (data && data.message) || `${method} ${path} failed (${response.status}).`;
+    const details = data && data.errors ? fieldErrors(data.errors) : [];
+    throw new ApiError(
+      response.status,
+      details.length ? `${message} ${details.join("; ")}` : message,
+      data && data.errors,
+    );
+  }
+  return data;
+}
+
+function clearToken() {
+  token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/**
+ * Logs in; organizers and admins only (a canvasser belongs in the phone app).
+ * @param {string} email
+ * @param {string} password
+ * @returns {Promise<{id: number, name: string, role: string, email: string}>} the user
+ */
+export async function login(email, password) {
+  const data = await request("POST", "/api/auth/login", { email, password });
+  if (!["organizer", "admin"].includes(data.user.role)) {
+    // Do not keep a canvasser's token here: revoke it at once.
+    token = data.token;
+    await request("POST", "/api/auth/logout").catch(() => {});
+    token = null;
+    throw new ApiError(403, "The console is for organizers and admins. Canvassers use the phone app at /.");
+  }
+  token = data.token;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  return data.user;
+}
+
+/** Revokes the token on the server and forgets it here. */
+export async function logout() {
+  try {
+    await request("POST", "/api/auth/logout");
+  } finally {
+    clearToken();
+  }
+}
+
+/** @returns {Promise<object>} the logged-in user */
+export const me = () => request("GET", "/api/auth/me");
+
+/** @returns {Promise<{tile_url?: string, tile_attribution?: string}>} public client settings */
+export const clientConfig = () => request("GET", "/api/client_config");
+
+// ---- people -------------------------------------------------------------------------
+
+/** @param {string} [role] @returns {Promise<object[]>} users, optionally of one role */
+export const listUsers = (role) => request("GET", "/api/users", undefined, { role });
+
+/**
+ * Issues an invite code and link for volunteers to join as canvassers.
+ * @param {{max_uses?: number, hours?: number}} options
+ */
+export const createInvite = (options) => request("POST", "/api/auth/invites", options);
+
+// ---- geography and universes ----------------------------------------------------------
+
+/** @returns {Promise<object[]>} precincts with their polygons */
+export const listPrecincts = () => request("GET", "/api/precincts");
+
+/** @returns {Promise<object[]>} saved universes */
+export const listUniverses = () => request("GET", "/api/universes");
+
+/**
+ * Counts the voters and doors a filter selects, without saving it.
+ * @param {object} filters
+ * @returns {Promise<{voter_count: number, door_count: number}>}
+ */
+export const previewUniverse = (filters) => request("POST", "/api/universes/preview", { filters });
+
+/**
+ * Saves a universe by name.
+ * @param {string} name
+ * @param {object} filters
+ */
+export const createUniverse = (name, filters) =>
+  request("POST", "/api/universes", { name, filters });
+
+/**
+ * The universe's doors for the map: {id, lon, lat, voter_count, turf_id}.
+ * @param {number} universeId
+ * @returns {Promise<object[]>}
+ */
+export const universeDoors = (universeId) => request("GET", `/api/universes/${universeId}/doors`);
+
+/** @returns {Promise<object[]>} elections, newest first, for vote-history filters */
+export const listElections = () => request("GET", "/api/elections");
+
+// ---- turfs ------------------------------------------------------------------------------
+
+/** @param {object} [query] e.g. {universe_id} @returns {Promise<object[]>} turfs with outlines */
+export const listTurfs = (query) => request("GET", "/api/turfs", undefined, query);
+
+/**
+ * Starts an auto-cut of a universe; returns the job to poll.
+ * @param {object} params {universe_id, mode, target, keep_precincts_whole}
+ */
+export const startCut = (params) => request("POST", "/api/turfs/cut", params);
+
+/** @param {number} jobId @returns {Promise<{status: string, progress: number}>} */
+export const getJob = (jobId) => request("GET", `/api/jobs/${jobId}`);
+
+/**
+ * Makes a turf from the universe's doors inside a drawn polygon (409 when it overlaps
+ * other turfs, unless `skip_taken`).
+ * @param {{universe_id: number, name: string, polygon: object, skip_taken?: boolean}} data
+ * @returns {Promise<{turf: object, skipped: object[]}>}
+ */
+export const drawTurf = (data) => request("POST", "/api/turfs", data);
+
+/**
+ * Gives turfs to canvassers (each turf to every listed canvasser).
+ * @param {number[]} turfIds
+ * @param {number[]} userIds
+ */
+export const assignTurfs = (turfIds, userIds) =>
+  request("POST", "/api/assignments", { turf_ids: turfIds, user_ids: userIds });
+
+/**
+ * Takes turfs back from the given canvassers, or from everyone when none are given.
+ * @param {number[]} turfIds
+ * @param {number[]} [userIds]
+ */
+export const unassignTurfs = (turfIds, userIds) =>
+  request("POST", "/api/assignments/end", { turf_ids: turfIds, user_ids: userIds });
+
+/** @param {number} turfId @returns {Promise<object>} the turf with a fresh list code */
+export const issueListCode = (turfId) => request("POST", `/api/turfs/${turfId}/list_code`);
+
+// ---- progress, quality and review ------------------------------------------------------------
+
+/**
+ * Progress rows grouped one way.
+ * @param {"turf"|"precinct"|"canvasser"|"day"} by
+ */
+export const progress = (by) => request("GET", "/api/progress", undefined, { by });
+
+/** @returns {Promise<object[]>} per-canvasser quality signals with flags */
+export const quality = () => request("GET", "/api/progress/quality");
+
+/** @param {string} [status] @returns {Promise<object[]>} field corrections */
+export const listCorrections = (status = "pending") =>
+  request("GET", "/api/corrections", undefined, { status });
+
+/**
+ * Accepts or rejects a field correction.
+ * @param {number} id
+ * @param {"accept"|"reject"} decision
+ * @param {string} [note]
+ */
+export const reviewCorrection = (id, decision, note = "") =>
+  request("POST", `/api/corrections/${id}/${decision}`, { note });
+
+// ---- survey set-up ---------------------------------------------------------------------------
+
+/** @returns {Promise<object[]>} survey questions with their responses */
+export const listQuestions = () => request("GET", "/api/survey_questions");
+
+/** @param {object} question {name, script_text, responses: [{name}]} */
+export const createQuestion = (question) => request("POST", "/api/survey_questions", question);
+
+/** @returns {Promise<object[]>} result codes in use */
+export const listResultCodes = () => request("GET", "/api/result_codes");
+
+/** @param {object} code {code, name, rank} */
+export const createResultCode = (code) => request("POST", "/api/result_codes", code);
+
+// ---- exports ---------------------------------------------------------------------------------
+
+/**
+ * Downloads an export with the bearer token (a plain link cannot carry it) and returns a blob URL.
+ * @param {string} path e.g. "/api/exports/contact_history.csv"
+ * @returns {Promise<string>}
+ */
+export async function downloadUrl(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    throw new ApiError(response.status, (data && data.message) || `Export failed (${response.status}).`);
+  }
+  return URL.createObjectURL(await response.blob());
+}

@@ -1,0 +1,123 @@
+// Progress tables (per turf, precinct, canvasser, day) and the quality signals per canvasser,
+// refreshed every few seconds while the panel is open.
+
+import * as api from "../net/api.js";
+import { attempt, fmt, h, pct, table } from "../ui.js";
+
+const GROUPS = [
+  ["turf", "Turf"],
+  ["precinct", "Precinct"],
+  ["canvasser", "Canvasser"],
+  ["day", "Day"],
+];
+const REFRESH_MS = 15000;
+
+function resultsText(results) {
+  const entries = Object.entries(results || {}).filter(([, n]) => n);
+  return entries.length ? entries.map(([code, n]) => `${code.replace(/_/g, " ")} ${n}`).join(", ") : "–";
+}
+
+function progressColumns(by) {
+  return [
+    { key: "label", label: GROUPS.find(([g]) => g === by)[1] },
+    ...(by === "turf" || by === "precinct" ? [{ key: "door_count", label: "Doors", num: true, format: fmt }] : []),
+    { key: "doors_attempted", label: "Attempted", num: true, format: fmt },
+    { key: "contacts", label: "Contacts", num: true, format: fmt },
+    { key: "contact_rate", label: "Contact rate", num: true, format: pct },
+    { key: "results", label: "Results", format: resultsText },
+  ];
+}
+
+const seconds = (s) => (s === null || s === undefined ? "–" : s < 120 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
+const metres = (m) => (m === null || m === undefined ? "–" : `${Math.round(m)} m`);
+
+const QUALITY_COLUMNS = [
+  { key: "user", label: "Canvasser", format: (u) => (u ? u.name || u.email : "–") },
+  { key: "knocks", label: "Knocks", num: true, format: fmt },
+  { key: "contact_rate", label: "Contact rate", num: true, format: pct },
+  { key: "median_seconds_between_doors", label: "Between doors", num: true, format: seconds },
+  { key: "median_distance_m", label: "Distance to door", num: true, format: metres },
+  {
+    key: "flags",
+    label: "Flags",
+    format: (flags) =>
+      flags && flags.length ? h("span", { class: "flag" }, "⚑ " + flags.map((f) => f.replace(/_/g, " ")).join("; ")) : "ok",
+  },
+];
+
+/**
+ * Fills the progress panel; returns start/stop for its refresh timer.
+ * @param {HTMLElement} panel
+ * @param {{onRefreshed?: () => void}} [options]
+ * @returns {{refresh: () => Promise<void>, start: () => void, stop: () => void}}
+ */
+export function renderProgressPanel(panel, { onRefreshed } = {}) {
+  let by = "turf";
+  const totals = h("p", { class: "counts", id: "progress-totals", "aria-live": "polite" });
+  const body = h("div", { id: "progress-table" });
+  const qualityBody = h("div", { id: "quality-table" });
+  const updated = h("span", { class: "hint", id: "progress-updated" });
+  const groupButtons = GROUPS.map(([g, label]) =>
+    h("button", { type: "button", "aria-pressed": String(g === by), dataset: { by: g }, onclick: () => choose(g) }, label),
+  );
+
+  const refresh = () =>
+    attempt(async () => {
+      const [data, quality] = await Promise.all([api.progress(by), api.quality()]);
+      const t = data.totals || {};
+      totals.replaceChildren(
+        h("strong", { id: "progress-attempted" }, fmt(t.doors_attempted ?? 0)),
+        " doors attempted, ",
+        h("strong", { id: "progress-contacts" }, fmt(t.contacts ?? 0)),
+        " contacts",
+        t.contact_rate !== null && t.contact_rate !== undefined ? ` (${pct(t.contact_rate)} contact rate)` : "",
+      );
+      body.replaceChildren(table(progressColumns(by), data.rows || [], { empty: "No reports yet." }));
+      const rows = quality.rows || [];
+      qualityBody.replaceChildren(
+        table(QUALITY_COLUMNS, rows, {
+          empty: "No knocks yet.",
+          rowAttrs: (row) => ({ class: row.flagged ? "flagged" : null }),
+        }),
+        quality.thresholds
+          ? h(
+              "p",
+              { class: "hint" },
+              "Flags are computed from the reports: contact rate far above the normal 10–30%, doors seconds apart, or reports recorded far from the door.",
+            )
+          : null,
+      );
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      if (onRefreshed) onRefreshed();
+    });
+
+  const choose = (g) => {
+    by = g;
+    for (const b of groupButtons) b.setAttribute("aria-pressed", String(b.dataset.by === g));
+    refresh();
+  };
+
+  panel.replaceChildren(
+    h("h2", {}, "Progress"),
+    h("div", { class: "row" }, ...groupButtons),
+    h("div", { class: "row" }, h("button", { type: "button", id: "progress-refresh", onclick: () => refresh() }, "Refresh"), updated),
+    totals,
+    body,
+    h("h3", {}, "Quality signals per canvasser"),
+    qualityBody,
+  );
+
+  let timer = null;
+  return {
+    refresh,
+    start() {
+      refresh();
+      clearInterval(timer);
+      timer = setInterval(refresh, REFRESH_MS);
+    },
+    stop() {
+      clearInterval(timer);
+      timer = null;
+    },
+  };
+}

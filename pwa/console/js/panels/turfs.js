@@ -1,0 +1,170 @@
+// The turf list: select turfs (here or on the map), assign them to a canvasser, take them
+// back, and hand out list codes.
+
+import { turfProgress, zoomToTurf } from "../map/turf_map.js";
+import * as api from "../net/api.js";
+import { clearSelection, events, selectMany, state, toggleSelected } from "../state.js";
+import { STATUS_LABELS, attempt, fmt, h, pct, setStatus } from "../ui.js";
+
+const MAX_ROWS = 400;
+
+function assignees(turf) {
+  const list = turf.assignees || turf.assigned_to || turf.canvassers || [];
+  return list.map((u) => (typeof u === "object" ? u.name || u.email : String(u))).join(", ");
+}
+
+/**
+ * Fills the turfs panel.
+ * @param {HTMLElement} panel
+ * @param {{reloadTurfs: () => Promise<void>}} deps
+ */
+export function renderTurfsPanel(panel, { reloadTurfs }) {
+  const filter = h("input", { type: "search", id: "turf-filter", placeholder: "Filter by name, status or canvasser", "aria-label": "Filter turfs" });
+  const summary = h("p", { class: "hint", id: "turf-summary" });
+  const canvasser = h("select", { id: "assign-user", "aria-label": "Canvasser" });
+  const assignButton = h("button", { type: "button", class: "primary", id: "assign-button" }, "Assign selected");
+  const unassignButton = h("button", { type: "button", id: "unassign-button" }, "Take back");
+  const codeBox = h("div", { id: "list-code-box" });
+  const list = h("div", { id: "turf-list" });
+
+  const fillCanvassers = () => {
+    canvasser.replaceChildren(
+      h("option", { value: "" }, state.canvassers.length ? "Choose a canvasser…" : "No canvassers yet: invite some (Team)"),
+      ...state.canvassers.map((u) => h("option", { value: u.id }, u.name ? `${u.name} (${u.email})` : u.email)),
+    );
+  };
+  fillCanvassers();
+  events.addEventListener("canvassers", fillCanvassers);
+
+  const drawList = () => {
+    const needle = filter.value.trim().toLowerCase();
+    const rows = state.turfs.filter(
+      (t) =>
+        !needle ||
+        t.name.toLowerCase().includes(needle) ||
+        (STATUS_LABELS[t.status] || "").toLowerCase().includes(needle) ||
+        assignees(t).toLowerCase().includes(needle),
+    );
+    const selectedCount = state.selected.size;
+    summary.textContent =
+      `${fmt(state.turfs.length)} turfs, ${fmt(selectedCount)} selected` +
+      (rows.length > MAX_ROWS ? `; showing the first ${MAX_ROWS} of ${fmt(rows.length)} (filter to narrow)` : "");
+    assignButton.disabled = unassignButton.disabled = selectedCount === 0;
+    list.replaceChildren(
+      rows.length
+        ? h(
+            "div",
+            { class: "table-wrap" },
+            h(
+              "table",
+              {},
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "col" }, h("span", { class: "hint" }, "Pick")),
+                  h("th", { scope: "col" }, "Turf"),
+                  h("th", { scope: "col" }, "Status"),
+                  h("th", { scope: "col", class: "num" }, "Doors"),
+                  h("th", { scope: "col", class: "num" }, "Done"),
+                  h("th", { scope: "col", class: "num" }, "Min"),
+                  h("th", { scope: "col" }, "Canvassers"),
+                ),
+              ),
+              h(
+                "tbody",
+                {},
+                rows.slice(0, MAX_ROWS).map((t) =>
+                  h(
+                    "tr",
+                    { class: state.selected.has(t.id) ? "selected" : null, dataset: { turfId: t.id } },
+                    h(
+                      "td",
+                      {},
+                      h("input", {
+                        type: "checkbox",
+                        checked: state.selected.has(t.id),
+                        "aria-label": `Select ${t.name}`,
+                        onchange: (e) => toggleSelected(t.id, e.target.checked),
+                      }),
+                    ),
+                    h("td", {}, h("button", { type: "button", class: "link", onclick: () => zoomToTurf(t.id) }, t.name)),
+                    h("td", {}, h("span", { class: `pill ${t.status}` }, STATUS_LABELS[t.status] || t.status)),
+                    h("td", { class: "num" }, fmt(t.door_count)),
+                    h("td", { class: "num" }, pct(turfProgress(t))),
+                    h("td", { class: "num" }, t.minutes ? Math.round(t.minutes) : "–"),
+                    h("td", {}, assignees(t) || h("span", { class: "hint" }, "nobody")),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h("p", { class: "hint" }, state.turfs.length ? "No turf matches." : "No turfs yet: cut or draw some (Cut)."),
+    );
+  };
+  filter.addEventListener("input", drawList);
+  events.addEventListener("turfs", drawList);
+  events.addEventListener("selection", drawList);
+  events.addEventListener("figures", drawList);
+
+  const selectedIds = () => [...state.selected];
+
+  assignButton.addEventListener("click", () =>
+    attempt(async () => {
+      const userId = Number(canvasser.value);
+      if (!userId) throw new Error("Choose a canvasser to assign the selected turfs to.");
+      const ids = selectedIds();
+      await api.assignTurfs(ids, [userId]);
+      const who = state.canvassers.find((u) => u.id === userId);
+      await reloadTurfs();
+      setStatus(`Assigned ${ids.length} turf${ids.length === 1 ? "" : "s"} to ${who ? who.name || who.email : "the canvasser"}.`);
+    }),
+  );
+  unassignButton.addEventListener("click", () =>
+    attempt(async () => {
+      const ids = selectedIds();
+      const userId = Number(canvasser.value) || undefined;
+      await api.unassignTurfs(ids, userId ? [userId] : undefined);
+      await reloadTurfs();
+      setStatus(`Took back ${ids.length} turf${ids.length === 1 ? "" : "s"}${userId ? " from that canvasser" : " from everyone"}.`);
+    }),
+  );
+
+  const codeButton = h("button", { type: "button", id: "list-code-button" }, "List code for the selected turf");
+  codeButton.addEventListener("click", () =>
+    attempt(async () => {
+      const ids = selectedIds();
+      if (ids.length !== 1) throw new Error("Select exactly one turf to give it a list code.");
+      const turf = await api.issueListCode(ids[0]);
+      codeBox.replaceChildren(
+        h("p", {}, "Volunteers type this code in the phone app to load ", h("strong", {}, turf.name), ":"),
+        h("p", { class: "code", id: "list-code" }, turf.list_code),
+        turf.list_code_expires_at
+          ? h("p", { class: "hint" }, `Expires ${new Date(turf.list_code_expires_at).toLocaleDateString()}.`)
+          : null,
+      );
+    }),
+  );
+
+  panel.replaceChildren(
+    h("h2", {}, "Turfs"),
+    h("p", { class: "hint" }, "Click turfs on the map or tick them here to select."),
+    filter,
+    summary,
+    h(
+      "div",
+      { class: "row" },
+      h("button", { type: "button", onclick: () => selectMany(state.turfs.slice(0, MAX_ROWS).map((t) => t.id)) }, "Select all"),
+      h("button", { type: "button", onclick: clearSelection }, "Select none"),
+    ),
+    list,
+    h("h3", {}, "Assign"),
+    h("div", { class: "row" }, canvasser, assignButton, unassignButton),
+    h("h3", {}, "List codes"),
+    codeButton,
+    codeBox,
+  );
+  drawList();
+}
