@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import os
 from collections.abc import Iterator
@@ -91,6 +92,7 @@ OHIO_COLUMNS: tuple[str, ...] = (
 # Metres per degree at 40 N (WGS84): a local equirectangular projection, exact enough at 50 km.
 _M_PER_DEG_LAT = 111_035.0
 _M_PER_DEG_LON = 85_394.0
+_M_PER_DEG = np.array([_M_PER_DEG_LON, _M_PER_DEG_LAT])
 
 # --------------------------------------------------------------------------------------------
 # Public value types
@@ -281,9 +283,7 @@ ABERDEEN BRENTWOOD CANTERBURY DARTMOUTH EDGEWOOD FAIRWAY GREENFIELD HARVARD IVY 
 KINGSTON LANCASTER MONTGOMERY NORWOOD ORCHARD PEACHTREE QUAIL REDWOOD SHERWOOD TIMBERLINE
 VILLAGE WESTWOOD YORKSHIRE ASHFORD BRADFORD CARRIAGE DOVER EMERALD FOXFIRE GLENCOE HEATHER
 """
-_STREET_WORDS = (
-    "HOLLOW RIDGE CREEK GLEN MEADOW HILL PARK WOODS BROOK POINTE LAKE VIEW RUN TRACE CROSSING"
-).split()
+_STREET_WORDS = "HOLLOW RIDGE CREEK GLEN MEADOW HILL PARK WOODS BROOK POINTE LAKE VIEW RUN TRACE"
 _PREFIXES = ("", "N ", "S ", "E ", "W ")
 _ORDINALS = [f"{n}{'TH' if 10 <= n % 100 <= 20 else {1: 'ST', 2: 'ND', 3: 'RD'}.get(n % 10, 'TH')}"
              for n in range(1, 100)]  # fmt: skip
@@ -423,7 +423,7 @@ class _StreetNames:
     def __init__(self, rng: np.random.Generator) -> None:
         bases = list(dict.fromkeys(_STREET_BASES.split()))
         simple = [p + b for p in _PREFIXES for b in bases]
-        compound = [f"{p}{b} {w}" for p in _PREFIXES for b in bases for w in _STREET_WORDS]
+        compound = [f"{p}{b} {w}" for p in _PREFIXES for b in bases for w in _STREET_WORDS.split()]
         ordinal = [p + o for p in _PREFIXES for o in _ORDINALS]
         self._rng = rng
         self._pools = {"simple": simple, "compound": compound, "ordinal": ordinal}
@@ -495,7 +495,7 @@ def _urban_tile(slots, names, rng, tile, u0, u1, v0, v1, swap, u_origin) -> None
         for left in (True, False):
             side = 1.0 if left else -1.0
             s_parts, apts = [], []
-            for a, b in zip(ends[:-1], ends[1:]):
+            for a, b in itertools.pairwise(ends):
                 s = _lots(rng, a - u0 + 12, b - u0 - 12, lot, lot + 4)
                 if b - a > 90 and rng.random() < 0.16:  # an apartment building on this block face
                     c = rng.uniform(a - u0 + 40, b - u0 - 40)
@@ -510,7 +510,9 @@ def _urban_tile(slots, names, rng, tile, u0, u1, v0, v1, swap, u_origin) -> None
             number = _house_numbers(s + u0 - u_origin, left)
             slots.add(x, y, sid, number, _HOUSE, _URBAN)
             for c in apts:
-                floors = rng.choice([2, 3, 4, 5, 6, 8, 10, 12], p=[.15, .3, .25, .1, .08, .06, .04, .02])
+                floors = rng.choice(
+                    [2, 3, 4, 5, 6, 8, 10, 12], p=[0.15, 0.3, 0.25, 0.1, 0.08, 0.06, 0.04, 0.02]
+                )
                 per_floor = int(rng.integers(4, 11))
                 n_units = int(np.clip(floors * per_floor, 8, 120))
                 unit = np.arange(n_units)
@@ -527,7 +529,7 @@ def _suburban_tile(slots, names, rng, tile, u0, u1, v0, v1, swap, u_origin) -> N
     gap = rng.uniform(150, 210)
     amp = rng.uniform(8, 22)
     wavelength = rng.uniform(350, 800)
-    rows = np.arange(v0 + margin + 10, v1 - margin - 20, gap)
+    rows = np.arange(v0 + margin + 25, v1 - margin - 20, gap)
     u = np.linspace(u0 + margin, u1 - margin, 48)
     for row in rows:
         if rng.random() < 0.15:  # a park, a school or a field instead of a street
@@ -546,25 +548,30 @@ def _suburban_tile(slots, names, rng, tile, u0, u1, v0, v1, swap, u_origin) -> N
             s = _lots(rng, 10, length - 10, lot, lot + 5)
             if left and len(roots):
                 s = s[np.min(np.abs(s[:, None] - roots[None, :]), axis=1) > 16]
-            xy, _ = _polyline_positions(pts, s, (1.0 if left else -1.0) * (15.0 + rng.normal(0, 1.0, len(s))))
+            xy, _ = _polyline_positions(
+                pts, s, (1.0 if left else -1.0) * (15.0 + rng.normal(0, 1.0, len(s)))
+            )
             x, y = _to_xy(xy[:, 0], xy[:, 1], swap)
             slots.add(x, y, collector, _house_numbers(s, left, base=100 * int(rng.integers(1, 60))),
                       _HOUSE, _SUBURBAN)  # fmt: skip
         if not len(roots):
             continue
         base_pts, _ = _polyline_positions(pts, roots, 0.0)
-        for (ru, rv) in base_pts:
+        for ru, rv in base_pts:
             stem = float(rng.uniform(70, room))
+            stem = min(stem, v1 - 50 - rv - 45)  # the bulb stays clear of the major road
+            if stem < 70:
+                continue
             radius = 27.0
-            court = slots.street(names.take(city, str(rng.choice(["CT", "CT", "PL", "CIR", "LN", "WAY"]))),
-                                 city, zip_code)  # fmt: skip
+            court_type = str(rng.choice(["CT", "CT", "PL", "CIR", "LN", "WAY"]))
+            court = slots.street(names.take(city, court_type), city, zip_code)
             cpts = np.array([[ru, rv], [ru, rv + stem]])
             for left in (True, False):
                 side = 1.0 if left else -1.0
-                s = _lots(rng, 30, stem - 15, 17, 24)
+                s = _lots(rng, 30, stem - 30, 17, 24)
                 xy, _ = _polyline_positions(cpts, s, side * 15.0)
                 n_bulb = int(rng.integers(2, 4))
-                ang = np.radians(np.linspace(130, 25, n_bulb) + rng.normal(0, 4, n_bulb))
+                ang = np.radians(np.linspace(115, 22, n_bulb) + rng.normal(0, 3, n_bulb))
                 # around the bulb: left side turns counter-clockwise from the stem direction (+v)
                 bu = ru - side * radius * np.sin(ang)
                 bv = rv + stem + radius * np.cos(ang)
@@ -592,7 +599,9 @@ def _rural_tile(slots, names, rng, tile, u0, u1, v0, v1, swap, u_origin) -> None
             setback = (1.0 if left else -1.0) * rng.uniform(20, 70, len(s))
             xy, _ = _polyline_positions(pts, s, setback)
             x, y = _to_xy(xy[:, 0], xy[:, 1], swap)
-            slots.add(x, y, road, _house_numbers(s + u0 - u_origin, left, base=1000), _RURAL_DOOR, _RURAL)
+            slots.add(
+                x, y, road, _house_numbers(s + u0 - u_origin, left, base=1000), _RURAL_DOOR, _RURAL
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,7 +621,7 @@ def _capacity(side: int) -> float:
     return n_urban * cap[_URBAN] + n_suburban * cap[_SUBURBAN] + n_rural * cap[_RURAL]
 
 
-def _layout(rng: np.random.Generator, voters: int, side: int):
+def _layout(rng: np.random.Generator, side: int):
     """Tile edges, area type per tile, city and ZIP per tile."""
     xs = np.concatenate([[0.0], np.cumsum(rng.uniform(880, 1120, side))])
     ys = np.concatenate([[0.0], np.cumsum(rng.uniform(880, 1120, side))])
@@ -634,7 +643,10 @@ def _layout(rng: np.random.Generator, voters: int, side: int):
     angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n_cities - 1) / (n_cities - 1)
     radius = 0.6 * half * rng.uniform(0.8, 1.1, n_cities - 1)
     centres = np.column_stack(
-        [np.concatenate([[0.0], radius * np.cos(angles)]), np.concatenate([[0.0], radius * np.sin(angles)])]
+        [
+            np.concatenate([[0.0], radius * np.cos(angles)]),
+            np.concatenate([[0.0], radius * np.sin(angles)]),
+        ]
     )
     weight = np.concatenate([[1.9], np.ones(n_cities - 1)])
     dist = np.hypot(gx[..., None] - centres[:, 0], gy[..., None] - centres[:, 1]) / weight
@@ -658,7 +670,7 @@ def _build_slots(rng: np.random.Generator, voters: int):
     side = 3
     while _capacity(side) * _TARGET_OCCUPANCY < voters:
         side += 1
-    xs, ys, area, city, zips = _layout(rng, voters, side)
+    xs, ys, area, city, zips = _layout(rng, side)
     names = _StreetNames(rng)
     slots = _Slots()
     builders = {_URBAN: _urban_tile, _SUBURBAN: _suburban_tile, _RURAL: _rural_tile}
@@ -680,7 +692,7 @@ def _build_slots(rng: np.random.Generator, voters: int):
 # --------------------------------------------------------------------------------------------
 
 
-def _household_sizes(rng, kind: np.ndarray) -> np.ndarray:
+def _voters_per_door(rng, kind: np.ndarray) -> np.ndarray:
     size = np.empty(len(kind), dtype=np.int8)
     p = {
         _HOUSE: [0.30, 0.42, 0.15, 0.08, 0.035, 0.015],
@@ -711,7 +723,7 @@ def _voters(rng, kind_of_door, area_of_door, size, n_elections):
     kind = kind_of_door[door]
     area = area_of_door[door]
 
-    # ages: the first voter at a door sets the household; partners, adult children, roommates
+    # ages: the first voter at a door sets the pace; then partners, adult children, roommates
     ages = np.arange(18, 96)
     head_age = np.where(
         kind_of_door == _APARTMENT,
@@ -746,7 +758,9 @@ def _voters(rng, kind_of_door, area_of_door, size, n_elections):
             pool = np.asarray(_FIRST_POOLS[(c, s)], dtype=object)
             w = 1.0 / (np.arange(len(pool)) + 4.0)
             first[m] = pool[rng.choice(len(pool), k, p=w / w.sum())]
-            mid_pool = np.asarray(_FIRST_POOLS[((c + 1) % 3, s)] + _FIRST_POOLS[(c, s)], dtype=object)
+            mid_pool = np.asarray(
+                _FIRST_POOLS[((c + 1) % 3, s)] + _FIRST_POOLS[(c, s)], dtype=object
+            )
             middle[m] = mid_pool[rng.integers(0, len(mid_pool), k)]
     style = rng.random(n)  # a full middle name, an initial, or none
     initial = style < 0.15
@@ -771,13 +785,15 @@ def _voters(rng, kind_of_door, area_of_door, size, n_elections):
 
     # registration: a move or first registration some years ago, never before 18
     eighteen = birth + np.timedelta64(6575, "D")  # 18 years
-    years_back = np.minimum(age - 18 + rng.random(n), rng.exponential(np.where(kind == _APARTMENT, 6.0, 17.0)))
+    years_back = np.minimum(
+        age - 18 + rng.random(n), rng.exponential(np.where(kind == _APARTMENT, 6.0, 17.0))
+    )
     registered = file_day - (years_back * 365.25 + 20).astype("timedelta64[D]")
     registered = np.minimum(registered, file_day - np.timedelta64(20, "D"))
     registered = np.maximum(registered, eighteen)
     status = np.where(rng.random(n) < 0.03, "CONFIRMATION", "ACTIVE").astype(object)
 
-    # party: households lean together
+    # party: people at one door lean together
     party_door = np.empty(n_doors, dtype=np.int8)
     party = np.empty(n, dtype=np.int8)
     for a, (d, rep, lib, grn) in _PARTY_SHARES.items():
@@ -796,13 +812,15 @@ def _voters(rng, kind_of_door, area_of_door, size, n_elections):
         if kind_e == "primary" and date >= _AFFILIATION_SINCE:
             ballot = history[:, e] > 0
             party[ballot] = _PARTY_OF_CODE[history[ballot, e]]
-    window = [e for e, el in enumerate(_ELECTIONS) if el[1] == "primary" and el[0] >= _AFFILIATION_SINCE]
+    window = [
+        e for e, el in enumerate(_ELECTIONS) if el[1] == "primary" and el[0] >= _AFFILIATION_SINCE
+    ]
     party[~(history[:, window] > 0).any(axis=1)] = 0
     return door, first, middle, last, suffix, birth, registered, status, party, history
 
 
-_PARTY_CODES = np.array([0, HISTORY_VALUES.index("D"), HISTORY_VALUES.index("R"),
-                         HISTORY_VALUES.index("L"), HISTORY_VALUES.index("G")], dtype=np.int8)  # fmt: skip
+# history code of each party's primary ballot, indexed like PARTIES (0 for unaffiliated)
+_PARTY_CODES = np.array([0, *(HISTORY_VALUES.index(p) for p in PARTIES[1:])], dtype=np.int8)
 _PARTY_OF_CODE = np.zeros(len(HISTORY_VALUES), dtype=np.int8)
 _PARTY_OF_CODE[_PARTY_CODES] = np.arange(len(PARTIES))
 
@@ -818,7 +836,9 @@ def _history(rng, age, birth, registered, party, kind, status, n_elections):
     in_window = np.zeros(n, dtype=bool)
     for e, (date, kind_e, _, base) in enumerate(_ELECTIONS):
         day = np.datetime64(date, "D")
-        eligible = (registered <= day - np.timedelta64(30, "D")) & (birth <= day - np.timedelta64(6575, "D"))
+        eligible = (registered <= day - np.timedelta64(30, "D")) & (
+            birth <= day - np.timedelta64(6575, "D")
+        )
         logit = math.log(base / (1 - base)) + propensity
         if kind_e != "primary":
             votes = eligible & (rng.random(n) < 1 / (1 + np.exp(-logit)))
@@ -833,7 +853,9 @@ def _history(rng, age, birth, registered, party, kind, status, n_elections):
             in_window |= votes
         else:
             cross = rng.random(n) < 0.08
-            letter = np.where(affiliated & ~cross, _PARTY_CODES[party], np.where(affiliated, other_major, lean))
+            letter = np.where(
+                affiliated & ~cross, _PARTY_CODES[party], np.where(affiliated, other_major, lean)
+            )
             letter = np.where(party >= 3, np.where(cross, lean, letter), letter)
             history[votes, e] = letter[votes]
     return history
@@ -852,7 +874,7 @@ def _bisect(x: np.ndarray, y: np.ndarray, idx: np.ndarray, k: int, out: list[np.
     k_left = k // 2
     xs, ys = x[idx], y[idx]
     coord = xs if np.ptp(xs) >= np.ptp(ys) else ys
-    cut = int(round(len(idx) * k_left / k))
+    cut = round(len(idx) * k_left / k)
     order = np.argpartition(coord, cut) if 0 < cut < len(idx) else np.argsort(coord)
     _bisect(x, y, idx[order[:cut]], k_left, out)
     _bisect(x, y, idx[order[cut:]], k - k_left, out)
@@ -923,7 +945,7 @@ def generate_county(voters: int = 5000, *, seed: int = 0) -> County:
     # occupancy: weighted sample of lots (apartments empty of voters more often), cut to exact
     people = np.random.default_rng(people_ss)
     keep_rng = np.random.default_rng(keep_ss)
-    size_all = _household_sizes(people, kind)
+    size_all = _voters_per_door(people, kind)
     weight = np.where(kind == _APARTMENT, 0.7, 1.0)
     key = np.log(keep_rng.random(len(kind))) / weight  # Efraimidis-Spirakis: larger first
     by_key = np.argsort(-key, kind="stable")
@@ -934,16 +956,16 @@ def generate_county(voters: int = 5000, *, seed: int = 0) -> County:
     chosen = by_key[: last + 1]
     size_all[by_key[last]] -= int(cum[last] - voters)
     keep = np.sort(chosen)
-    x, y, street, number, kind, area, unit = (a[keep] for a in (x, y, street, number, kind, area, unit))
+    x, y, street, number, kind, area, unit = (
+        a[keep] for a in (x, y, street, number, kind, area, unit)
+    )
     size = size_all[keep]
 
     lon = COUNTY_CENTRE[0] + x / _M_PER_DEG_LON
     lat = COUNTY_CENTRE[1] + y / _M_PER_DEG_LAT
 
     def to_lonlat(geom):
-        return shapely.transform(
-            geom, lambda c: np.column_stack([COUNTY_CENTRE[0] + c[:, 0] / _M_PER_DEG_LON,
-                                             COUNTY_CENTRE[1] + c[:, 1] / _M_PER_DEG_LAT]))  # fmt: skip
+        return shapely.transform(geom, lambda c: c / _M_PER_DEG + COUNTY_CENTRE)
 
     bounds_m = box(xs[0], ys[0], xs[-1], ys[-1])
     n_precincts = min(len(x), max(15, round(len(x) / 1500)))
@@ -955,7 +977,9 @@ def generate_county(voters: int = 5000, *, seed: int = 0) -> County:
     city_names = np.asarray([c[0] for c in _CITIES], dtype=object)
     street_city = np.asarray([s[1] for s in slots.streets], dtype=np.int32)
     street_zip = np.asarray([s[2] for s in slots.streets], dtype=object)
-    unit_pool = np.asarray([f"APT {f + 1}{chr(65 + u)}" for f in range(12) for u in range(10)] + [""], dtype=object)
+    unit_pool = np.asarray(
+        [f"APT {f + 1}{chr(65 + u)}" for f in range(12) for u in range(10)] + [""], dtype=object
+    )
     city_of_door = street_city[street]
 
     # precinct names: by majority city, wards of up to four precincts per city
@@ -971,7 +995,9 @@ def generate_county(voters: int = 5000, *, seed: int = 0) -> County:
                 ward += 1
                 ward_of_city[c] = ward_of_city.get(c, 0) + 1
             letter = "ABCD"[k % 4]
-            shapes.append((int(p), f"{ward:02d}-{letter}", f"{city_names[c]} {ward_of_city[c]:02d}-{letter}"))
+            shapes.append(
+                (int(p), f"{ward:02d}-{letter}", f"{city_names[c]} {ward_of_city[c]:02d}-{letter}")
+            )
     precincts = [PrecinctShape(code, name, polygons[p]) for p, code, name in sorted(shapes)]
 
     doors = DoorTable(
@@ -1029,7 +1055,10 @@ def generate_county(voters: int = 5000, *, seed: int = 0) -> County:
 
 
 def write_ohio_csv(
-    county: County, path_or_file: str | os.PathLike[str] | IO[str], *, with_coordinates: bool = False
+    county: County,
+    path_or_file: str | os.PathLike[str] | IO[str],
+    *,
+    with_coordinates: bool = False,
 ) -> None:
     """Write ``county`` as an Ohio Statewide Voter File: every field quoted, one row per voter.
 
@@ -1077,7 +1106,9 @@ def _write_ohio(county: County, f: IO[str], with_coordinates: bool) -> None:
         kind = d.kind[door].tolist()
         city = d.city[door].tolist()
         prec = d.precinct[door].tolist()
-        address = [f"{n} {s}" for n, s in zip(d.house_number[door].tolist(), d.street[door].tolist())]
+        address = [
+            f"{n} {s}" for n, s in zip(d.house_number[door].tolist(), d.street[door].tolist())
+        ]
         history = values[v.history[sl][:, elections]].tolist()
         dob = np.datetime_as_string(v.birth_date[sl], unit="D").tolist()
         reg = np.datetime_as_string(v.registered_at[sl], unit="D").tolist()

@@ -1,4 +1,4 @@
-"""The synthetic county: deterministic, realistic enough to judge turfs on, and a valid Ohio file."""
+"""The synthetic county: deterministic, realistic enough to judge turfs on, a valid Ohio file."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import doctest
 import io
+import itertools
 import re
 from collections import Counter, defaultdict
 
@@ -69,7 +70,9 @@ def test_same_seed_same_county_and_other_seed_differs():
     a, b, other = (generate_county(1500, seed=s) for s in (11, 11, 12))
     for table in ("doors", "voters"):
         for name in getattr(a, table).__dataclass_fields__:
-            assert np.array_equal(getattr(getattr(a, table), name), getattr(getattr(b, table), name)), name
+            assert np.array_equal(
+                getattr(getattr(a, table), name), getattr(getattr(b, table), name)
+            ), name
     assert [p.polygon.wkt for p in a.precincts] == [p.polygon.wkt for p in b.precincts]
     assert [p.code for p in a.precincts] == [p.code for p in b.precincts]
     assert not np.array_equal(a.doors.lon[:100], other.doors.lon[:100])
@@ -115,9 +118,12 @@ def test_every_door_lies_in_its_precinct(county):
 def test_major_roads_are_barriers_about_a_kilometre_apart(county):
     assert county.major_roads
     pts = metres(county)
-    roads = [shapely.transform(r, lambda c: c * [M_PER_DEG_LON, M_PER_DEG_LAT]) for r in county.major_roads]
+    roads = [
+        shapely.transform(r, lambda c: c * [M_PER_DEG_LON, M_PER_DEG_LAT])
+        for r in county.major_roads
+    ]
     xs = sorted(r.coords[0][0] for r in roads if r.coords[0][0] == r.coords[-1][0])
-    assert all(800 < b - a < 1250 for a, b in zip(xs, xs[1:]))
+    assert all(800 < b - a < 1250 for a, b in itertools.pairwise(xs))
     distance = shapely.distance(shapely.MultiLineString(roads), shapely.points(pts))
     assert distance.min() > 20, "no door stands on a major road"
 
@@ -131,7 +137,7 @@ def test_doors_face_each_other_across_residential_streets(county):
         by_street[d.street[i]].append(i)
     pts = metres(county)
     both_sides, across = 0, []
-    for street, idx in by_street.items():
+    for idx in by_street.values():
         idx = np.array(idx)
         odd = np.array([int(n) % 2 == 1 for n in d.house_number[idx]])
         if len(idx) >= 8:
@@ -192,7 +198,7 @@ def test_addresses_are_complete_and_unique(county):
     assert len(set(keys)) == len(keys)
 
 
-def test_households_people_and_dates_are_plausible(county):
+def test_voters_per_door_people_and_dates_are_plausible(county):
     v = county.voters
     sizes = np.bincount(v.door)
     assert sizes.min() >= 1 and sizes.max() <= 6
@@ -240,7 +246,11 @@ def test_history_values_follow_ohio_rules(county):
     votes = (v.history[:, general] > 0).sum(axis=1)
     assert votes[age > 60].mean() > votes[age < 30].mean() + 1
     # an affiliation comes from the latest primary ballot in the last two calendar years
-    recent = [e for e, el in enumerate(elections) if el.kind == "primary" and el.date >= dt.date(2024, 1, 1)]
+    recent = [
+        e
+        for e, el in enumerate(elections)
+        if el.kind == "primary" and el.date >= dt.date(2024, 1, 1)
+    ]
     for i in range(len(v)):
         ballots = [HISTORY_VALUES[c] for c in v.history[i, recent] if c]
         assert v.party[i] == (ballots[-1] if ballots else "")
@@ -253,8 +263,14 @@ def test_records_match_the_tables(county):
     voters = list(county.iter_voters())
     assert len(doors) == len(county.doors) and len(voters) == len(county.voters)
     d, v = doors[123], voters[456]
-    assert (d.street, d.lon, d.precinct) == (county.doors.street[123], county.doors.lon[123], county.doors.precinct[123])
-    assert v.birth_date == county.voters.birth_date[456].item() and isinstance(v.registered_at, dt.date)
+    assert (d.street, d.lon, d.precinct) == (
+        county.doors.street[123],
+        county.doors.lon[123],
+        county.doors.precinct[123],
+    )
+    assert v.birth_date == county.voters.birth_date[456].item() and isinstance(
+        v.registered_at, dt.date
+    )
     with pytest.raises(AttributeError):
         d.street = "ELSEWHERE"  # type: ignore[misc]
     with pytest.raises(ValueError):
@@ -262,7 +278,9 @@ def test_records_match_the_tables(county):
 
 
 @pytest.mark.parametrize("with_coordinates", [False, True])
-def test_ohio_csv_has_the_swvf_header_quoted_fields_and_one_row_per_voter(county, with_coordinates, tmp_path):
+def test_ohio_csv_has_the_swvf_header_quoted_fields_and_one_row_per_voter(
+    county, with_coordinates, tmp_path
+):
     path = tmp_path / "FRANKLIN.csv"
     write_ohio_csv(county, path, with_coordinates=with_coordinates)
     lines = path.read_text(encoding="utf-8").splitlines()
