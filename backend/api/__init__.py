@@ -15,6 +15,7 @@ MODULES = (
     "auth",
     "users",
     "voters",
+    "client_config",
 )
 
 

@@ -42,7 +42,8 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, factory):
 
 def test_every_api_route_needs_a_token_except_login_join_and_health(app, client):
     """Walk the URL map: every /api route but the public ones answers 401 without a token."""
-    public = {"/api/auth/login", "/api/auth/join", "/api/health", "/api/openapi.json"}
+    public = {"/api/auth/login", "/api/auth/join", "/api/health", "/api/openapi.json",
+              "/api/client_config"}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.rule in public:
