@@ -38,10 +38,12 @@ def outlines(
         bad = ~shapely.is_valid(cells)
         if bad.any():
             cells[bad] = shapely.make_valid(cells[bad])
+        shapely.prepare(region)
+        edge = ~shapely.contains_properly(region, cells)  # only cells reaching the rim need clipping
         try:
-            cells = shapely.intersection(cells, region)
+            cells[edge] = shapely.intersection(cells[edge], region)
         except shapely.errors.GEOSException:
-            cells = shapely.intersection(cells, region, grid_size=1e-3)
+            cells[edge] = shapely.intersection(cells[edge], region, grid_size=1e-3)
         odd = shapely.get_type_id(cells) != 3
         for i in np.flatnonzero(odd).tolist():
             cells[i] = _polygonal(cells[i])

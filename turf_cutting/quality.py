@@ -118,8 +118,10 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
 
     shapes = np.array([proj.geom_forward(t.outline) for t in plan.turfs], dtype=object)
     outline_overlap = _overlap(shapes)
-    hulls = np.array(
-        [shapely.convex_hull(shapely.multipoints(xy[turf == t])) for t in range(k)], dtype=object
+    by_turf = np.argsort(turf, kind="stable")
+    cut = np.searchsorted(turf[by_turf], np.arange(k + 1))
+    hulls = shapely.convex_hull(
+        shapely.multipoints(xy[by_turf], indices=np.repeat(np.arange(k), np.diff(cut)))
     )
     hull_overlap = _overlap(hulls)
     area = shapely.area(shapes)
