@@ -1,0 +1,175 @@
+/**
+ * Canvass reports on the phone: made with a phone UUID, written to the outbox (and the
+ * local history) in one transaction before any network call, and removed from the outbox
+ * one by one, only for the uuids the server acknowledged.
+ */
+import { count, db, get, getAll, getMeta, setMeta, write } from "./db.js";
+
+let seqCounter = 0;
+function nextSeq() {
+  // Orders reports made on this phone; ties within a millisecond keep tap order.
+  seqCounter = (seqCounter + 1) % 1000;
+  return Date.now() * 1000 + seqCounter;
+}
+
+/** The device id: made once, kept across logins so the server can group a phone's batches. */
+export async function deviceId() {
+  let id = await getMeta("device_id");
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta("device_id", id);
+  }
+  return id;
+}
+
+/**
+ * A report in the wire format of docs/sync-protocol.md, plus `seq` (local order, stripped
+ * before sending).
+ */
+export async function makeReport(fields) {
+  return {
+    uuid: crypto.randomUUID(),
+    door_id: fields.door_id,
+    turf_id: fields.turf_id ?? null,
+    recorded_at: new Date().toISOString(),
+    result_code: fields.result_code ?? null,
+    voters: fields.voters ?? [],
+    note: fields.note ?? "",
+    lit_drop: Boolean(fields.lit_drop),
+    access_note: fields.access_note ?? null,
+    location: fields.location ?? null,
+    device_id: await deviceId(),
+    app_version: self.CANVASS_VERSION,
+    supersedes: fields.supersedes ?? null,
+    correction: fields.correction ?? null,
+    seq: nextSeq(),
+  };
+}
+
+/**
+ * Persist a report: outbox + history (+ the door's carried access note) in one
+ * transaction. Resolves only when the transaction has committed.
+ */
+export async function record(report) {
+  await write(["outbox", "history", "doors"], async (tx) => {
+    tx.objectStore("outbox").put(report);
+    const history = tx.objectStore("history");
+    history.put({ ...report, state: "waiting" });
+    if (report.supersedes) {
+      const earlier = await history.get(report.supersedes);
+      if (earlier) history.put({ ...earlier, state: "superseded" });
+    }
+    if (report.access_note !== null && report.turf_id !== null) {
+      const doors = tx.objectStore("doors");
+      const door = await doors.get([report.turf_id, report.door_id]);
+      if (door) {
+        door.access_note = report.access_note;
+        doors.put(door);
+      }
+    }
+  });
+  return report;
+}
+
+/** The oldest `limit` reports waiting to be sent. */
+export async function outboxBatch(limit) {
+  const d = await db();
+  const out = [];
+  let cursor = await d.transaction("outbox").store.index("seq").openCursor();
+  while (cursor && out.length < limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+export const outboxAll = () => getAll("outbox", "seq");
+export const waitingCount = () => count("outbox");
+export const parkedAll = () => getAll("parked");
+export const parkedCount = () => count("parked");
+
+/**
+ * Apply the server's per-report answers: accepted and duplicate leave the outbox, rejected
+ * move to `parked` with the reason. Uuids the server did not mention stay in the outbox.
+ */
+export async function acknowledge(results, sent) {
+  const byUuid = new Map(sent.map((r) => [r.uuid, r]));
+  let done = 0;
+  let rejected = 0;
+  await write(["outbox", "history", "parked"], async (tx) => {
+    const outbox = tx.objectStore("outbox");
+    const history = tx.objectStore("history");
+    for (const result of results) {
+      const report = byUuid.get(result.uuid);
+      if (!report) continue;
+      const past = await history.get(result.uuid);
+      if (result.status === "accepted" || result.status === "duplicate") {
+        outbox.delete(result.uuid);
+        if (past) history.put({ ...past, state: "sent", flags: result.flags || [] });
+        done++;
+      } else if (result.status === "rejected") {
+        tx.objectStore("parked").put({
+          ...report,
+          parked_at: new Date().toISOString(),
+          reason: result.message || "",
+          code: result.code || "",
+          errors: result.errors || {},
+        });
+        outbox.delete(result.uuid);
+        if (past) history.put({ ...past, state: "rejected" });
+        rejected++;
+      }
+    }
+  });
+  return { done, rejected };
+}
+
+/** Drop one parked report after the volunteer exported or read it. */
+export async function dismissParked(uuid) {
+  await write(["parked"], (tx) => tx.objectStore("parked").delete(uuid));
+}
+
+/** The reports made on this phone for a turf, oldest first. */
+export async function turfHistory(turfId) {
+  const all = await getAll("history", "turf_id", turfId);
+  return all.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Undo the last entry in a turf. Still in the outbox: it is taken out, as if never made.
+ * Already sent: the server keeps reports forever, so the answer is `{sent: report}` and the
+ * door is recorded again with `supersedes` (the earlier report then no longer counts).
+ */
+export async function undoLast(turfId) {
+  const past = (await turfHistory(turfId)).filter((r) => r.state !== "superseded");
+  const last = past[past.length - 1];
+  if (!last) return null;
+  if (await get("outbox", last.uuid)) {
+    await write(["outbox", "history"], (tx) => {
+      tx.objectStore("outbox").delete(last.uuid);
+      tx.objectStore("history").delete(last.uuid);
+    });
+    return { undone: last };
+  }
+  return { sent: last };
+}
+
+/**
+ * Everything not yet acknowledged (waiting and rejected), as the file
+ * `POST /api/sync/export_file` accepts.
+ */
+export async function exportUnsent(canvasserId) {
+  const [waiting, parked] = await Promise.all([outboxAll(), parkedAll()]);
+  return {
+    device_id: await deviceId(),
+    exported_at: new Date().toISOString(),
+    canvasser_id: canvasserId ?? null,
+    reports: [...waiting, ...parked].map(wire),
+  };
+}
+
+/** The wire form of a report (no local bookkeeping fields). */
+export function wire(report) {
+  const { seq, state, parked_at, reason, code, errors, flags, ...rest } = report;
+  return rest;
+}

@@ -1,0 +1,151 @@
+/**
+ * Session, downloaded turfs and their doors. Only assigned turfs live on the phone, and a
+ * turf's data is wiped once it is no longer assigned and none of its reports wait.
+ */
+import { count, db, deleteMeta, destroy, get, getAll, getMeta, setMeta, write } from "./db.js";
+
+export const getSession = () => getMeta("session");
+export const setSession = (session) => setMeta("session", session);
+export const clearSession = () => deleteMeta("session");
+
+export const listTurfs = () => getAll("turfs");
+export const getTurf = (id) => get("turfs", id);
+
+/** Doors of a turf in walk order. */
+export async function turfDoors(turfId) {
+  const doors = await getAll("doors", "turf_id", turfId);
+  return doors.sort((a, b) => a.position - b.position);
+}
+
+export const getDoor = (turfId, doorId) => get("doors", [turfId, doorId]);
+
+/**
+ * Store a downloaded door_list (replacing the turf's previous copy) in one transaction.
+ * The shape is the server's `GET /api/turfs/{id}/door_list`.
+ */
+export async function saveDoorList(list) {
+  const turf = list.turf || {};
+  const turfId = turf.id;
+  const doors = (list.doors || []).map((door, i) => ({
+    ...door,
+    turf_id: turfId,
+    position: door.position ?? i,
+    voters: door.voters || [],
+    access_note: door.access_note || "",
+  }));
+  const record = {
+    id: turfId,
+    name: turf.name || `#${turfId}`,
+    outline: turf.outline || null,
+    door_count: doors.length,
+    survey_questions: list.survey_questions || [],
+    result_codes: list.result_codes || [],
+    downloaded_at: new Date().toISOString(),
+    status: "assigned",
+    notices: [],
+  };
+  await write(["turfs", "doors"], async (tx) => {
+    const previous = await tx.objectStore("turfs").get(turfId);
+    if (previous) record.notices = previous.notices || [];
+    const store = tx.objectStore("doors");
+    const old = await store.index("turf_id").getAllKeys(turfId);
+    for (const key of old) store.delete(key);
+    for (const door of doors) store.put(door);
+    tx.objectStore("turfs").put(record);
+  });
+  return record;
+}
+
+/** Add a notice the volunteer must see on a turf (reassigned, doors removed ...). */
+export async function addNotice(turfId, notice, patch = {}) {
+  await write(["turfs"], async (tx) => {
+    const store = tx.objectStore("turfs");
+    const turf = await store.get(turfId);
+    if (!turf) return;
+    turf.notices = [...(turf.notices || []), { ...notice, at: new Date().toISOString() }];
+    store.put({ ...turf, ...patch });
+  });
+}
+
+export async function dismissNotices(turfId) {
+  await write(["turfs"], async (tx) => {
+    const store = tx.objectStore("turfs");
+    const turf = await store.get(turfId);
+    if (turf) store.put({ ...turf, notices: [] });
+  });
+}
+
+/** A door's status as the server sees it (another canvasser on the same turf). */
+export async function setDoorStatus(turfId, doorId, status) {
+  await write(["doors"], async (tx) => {
+    const door = await tx.objectStore("doors").get([turfId, doorId]);
+    if (door) tx.objectStore("doors").put({ ...door, status });
+  });
+}
+
+/** Remove doors from a turf on the phone (organizer removed them). */
+export async function removeDoors(turfId, doorIds) {
+  await write(["doors"], (tx) => {
+    for (const id of doorIds) tx.objectStore("doors").delete([turfId, id]);
+  });
+}
+
+/** Mark voters (or a whole door) as do-not-contact everywhere on the phone. */
+export async function markDoNotContact({ voter_id, door_id }) {
+  await write(["doors"], async (tx) => {
+    const store = tx.objectStore("doors");
+    let cursor = await store.openCursor();
+    while (cursor) {
+      const door = cursor.value;
+      let changed = false;
+      if (door_id && door.id === door_id) {
+        door.do_not_contact = true;
+        changed = true;
+      }
+      for (const voter of door.voters) {
+        if (voter_id && voter.id === voter_id) {
+          voter.do_not_contact = true;
+          changed = true;
+        }
+      }
+      if (changed) cursor.update(door);
+      cursor = await cursor.continue();
+    }
+  });
+}
+
+/**
+ * Wipe a turf's doors and history from the phone, but only when none of its reports wait
+ * in the outbox or are parked. Returns whether it was wiped.
+ */
+export async function wipeTurfIfSynced(turfId) {
+  return write(["turfs", "doors", "history", "outbox", "parked"], async (tx) => {
+    const waiting = await tx.objectStore("outbox").index("turf_id").count(turfId);
+    const parked = (await tx.objectStore("parked").getAll()).filter((r) => r.turf_id === turfId);
+    if (waiting || parked.length) return false;
+    const doors = tx.objectStore("doors");
+    for (const key of await doors.index("turf_id").getAllKeys(turfId)) doors.delete(key);
+    const history = tx.objectStore("history");
+    for (const key of await history.index("turf_id").getAllKeys(turfId)) history.delete(key);
+    tx.objectStore("turfs").delete(turfId);
+    return true;
+  });
+}
+
+/** Turfs the server no longer gives this volunteer, waiting for their reports to sync. */
+export async function revokedTurfs() {
+  return (await listTurfs()).filter((t) => t.status === "revoked");
+}
+
+/** Logout: refused while anything is unsent; otherwise everything goes. */
+export async function wipeAll() {
+  const unsent = (await count("outbox")) + (await count("parked"));
+  if (unsent) return false;
+  const device = await getMeta("device_id");
+  await destroy();
+  // The device id survives logout, so the server can tell batches from one phone apart.
+  if (device) await setMeta("device_id", device);
+  return true;
+}
+
+export { db };

@@ -1,0 +1,143 @@
+/**
+ * The walk, as pure functions over stored doors and the phone's report history:
+ * door status, stops (an apartment building is one stop), the next stop first, floors,
+ * and distances. No storage or DOM here.
+ */
+
+// Each status is told by a shape and a word as well as a colour (colour-blind volunteers).
+export const STATUS_LOOK = {
+  todo: { shape: "○", tone: "todo" },
+  skipped: { shape: "↻", tone: "todo" },
+  canvassed: { shape: "✓", tone: "good" },
+  not_home: { shape: "◔", tone: "again" },
+  come_back: { shape: "◔", tone: "again" },
+  refused: { shape: "✕", tone: "bad" },
+  hostile: { shape: "✕", tone: "bad" },
+  inaccessible: { shape: "⊘", tone: "gone" },
+  moved: { shape: "⇥", tone: "gone" },
+  deceased: { shape: "†", tone: "gone" },
+  wrong_address: { shape: "⊘", tone: "gone" },
+  language_barrier: { shape: "…", tone: "again" },
+  do_not_contact: { shape: "⛔", tone: "bad" },
+  lit_drop: { shape: "✉", tone: "lit" },
+  corrected: { shape: "✎", tone: "again" },
+};
+
+export const look = (status) => STATUS_LOOK[status] || { shape: "●", tone: "again" };
+
+/**
+ * Latest local status of each door: from this phone's reports (latest wins, retracted
+ * ones ignored), else what the server sent with the door list.
+ */
+export function doorStatuses(doors, history) {
+  const status = new Map();
+  for (const door of doors) {
+    if (door.do_not_contact) status.set(door.id, "do_not_contact");
+    else if (door.status && door.status !== "todo") status.set(door.id, door.status);
+  }
+  for (const report of history) {
+    if (report.state === "superseded" || report.state === "rejected") continue;
+    status.set(report.door_id, reportStatus(report));
+  }
+  return status;
+}
+
+/** The status a report gives its door on this phone. */
+export function reportStatus(report) {
+  if (report.correction && !report.result_code && !report.voters.length) return "corrected";
+  if (report.lit_drop && !report.result_code) return "lit_drop";
+  if (report.result_code) return report.result_code;
+  if (report.voters.some((v) => v.responses?.length)) return "canvassed";
+  return report.voters.find((v) => v.result_code)?.result_code || "canvassed";
+}
+
+/** Group doors into stops in walk order; doors sharing a building key are one stop. */
+export function stops(doors) {
+  const byKey = new Map();
+  const out = [];
+  for (const door of doors) {
+    const key = door.building_key || `${door.address_line}|${door.zip || ""}`;
+    let stop = byKey.get(key);
+    if (!stop) {
+      stop = { key, doors: [], position: door.position };
+      byKey.set(key, stop);
+      out.push(stop);
+    }
+    stop.doors.push(door);
+  }
+  for (const stop of out) stop.building = stop.doors.length > 1;
+  return out;
+}
+
+/**
+ * The floor a unit is on, from the usual numbering: "4B" -> 4, "301" -> 3, "1203" -> 12.
+ * Units that say nothing about a floor go to "" (listed last).
+ */
+export function floorOf(unit) {
+  const s = String(unit || "").toUpperCase().replace(/^(APT|UNIT|STE|SUITE|#)\s*/, "").trim();
+  let m = s.match(/^(\d+)\s*-?\s*[A-Z]$/);
+  if (m) return String(Number(m[1]));
+  m = s.match(/^(\d{3,})$/);
+  if (m) return String(Number(m[1].slice(0, -2)));
+  m = s.match(/^([A-Z])\s*-?\s*\d+$/);
+  if (m) return m[1];
+  return "";
+}
+
+/** Units of a building by floor, floors in order, units in natural order. */
+export function byFloor(doors) {
+  const floors = new Map();
+  for (const door of doors) {
+    const f = floorOf(door.unit);
+    if (!floors.has(f)) floors.set(f, []);
+    floors.get(f).push(door);
+  }
+  const collator = new Intl.Collator(undefined, { numeric: true });
+  return [...floors.entries()]
+    .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : collator.compare(a, b)))
+    .map(([floor, list]) => ({ floor, doors: list.sort((a, b) => collator.compare(a.unit, b.unit)) }));
+}
+
+/**
+ * Order stops for the walk: unfinished stops in walk order (the next one first), then
+ * skipped ones, then finished ones.
+ */
+export function planWalk(doors, history, skipped = new Set()) {
+  const status = doorStatuses(doors, history);
+  const all = stops(doors).map((stop) => {
+    const open = stop.doors.filter((d) => !status.has(d.id));
+    return {
+      ...stop,
+      open: open.length,
+      done: stop.doors.length - open.length,
+      skipped: open.length > 0 && stop.doors.some((d) => skipped.has(d.id)),
+    };
+  });
+  const todo = all.filter((s) => s.open && !s.skipped);
+  const later = all.filter((s) => s.open && s.skipped);
+  const finished = all.filter((s) => !s.open);
+  const doneDoors = doors.filter((d) => status.has(d.id)).length;
+  return { todo, later, finished, status, progress: { done: doneDoors, total: doors.length } };
+}
+
+/** Metres between two lon/lat points (haversine). */
+export function distanceM(a, b) {
+  if (a?.lat == null || b?.lat == null) return null;
+  const R = 6371008.8;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}
+
+export function formatDistance(m) {
+  if (m == null) return "";
+  return m < 1000 ? `${Math.round(m / 10) * 10} m` : `${(m / 1000).toFixed(1)} km`;
+}
+
+/** Names at a door, for the list: "Ana Ruiz, Ben Ruiz". */
+export function names(door) {
+  return door.voters.map((v) => [v.first_name, v.last_name].filter(Boolean).join(" ")).join(", ");
+}

@@ -1,0 +1,65 @@
+/**
+ * The only module that calls fetch. Answers are `{ok, status, body}`; a network failure
+ * (offline, connection dropped, response lost) throws `NetworkError`, so callers can tell
+ * "the server said no" from "we do not know what the server did".
+ */
+import { getMeta } from "../data/db.js";
+
+export class NetworkError extends Error {}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+// Resolved from the document, so the app works under any static-host prefix.
+const BASE = new URL("./", document.baseURI).href;
+
+async function call(method, path, { body, token, auth = true } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (auth) {
+    const session = token ? { token } : await getMeta("session");
+    if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+  }
+  let response;
+  try {
+    response = await fetch(new URL(path, BASE), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch (err) {
+    throw new NetworkError(String(err && err.message ? err.message : err));
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // A 204 or a proxy's HTML error page: no JSON body.
+    if (response.status < 300) data = null;
+    else throw new ApiError(response.status, { message: `HTTP ${response.status}` });
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+export const api = {
+  login: (email, password) =>
+    call("POST", "api/auth/login", { body: { email, password }, auth: false }),
+  join: (code, email, name, password) =>
+    call("POST", "api/auth/join", { body: { code, email, name, password }, auth: false }),
+  logout: () => call("POST", "api/auth/logout"),
+  clientConfig: () => call("GET", "api/client_config", { auth: false }),
+  myTurfs: () => call("GET", "api/my/turfs"),
+  doorList: (turfId) => call("GET", `api/turfs/${turfId}/door_list`),
+  claim: (listCode) => call("POST", "api/turfs/claim", { body: { list_code: listCode } }),
+  pushReports: (deviceId, reports) =>
+    call("POST", "api/sync/reports", { body: { device_id: deviceId, reports } }),
+  changes: (cursor) =>
+    call("GET", `api/sync/changes?cursor=${encodeURIComponent(cursor ?? 0)}`),
+};

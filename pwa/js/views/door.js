@@ -1,0 +1,328 @@
+/**
+ * At a door, in a few big taps: a door result, or per voter survey responses, a result and
+ * consent; a note, literature left; skip; add a person; field corrections. An apartment
+ * building is one stop with its units by floor, an access note and "inaccessible" for all.
+ */
+import { t } from "../../i18n/index.js";
+import * as store from "../data/store.js";
+import * as reports from "../data/reports.js";
+import { write } from "../data/db.js";
+import { byFloor, doorStatuses, names } from "../data/walk.js";
+import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { app, go, recordReport } from "../app.js";
+import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
+
+const NO_DOOR_BUTTON = new Set(["canvassed", "lit_drop"]);
+
+async function buildingDoors(turfId, key) {
+  const doors = await store.turfDoors(turfId);
+  return doors.filter((d) => (d.building_key || `${d.address_line}|${d.zip || ""}`) === key);
+}
+
+/** Keep an edited access note on every unit of the building, to go out with the next report. */
+async function saveAccessNote(turfId, doors, note) {
+  await write(["doors"], (tx) => {
+    for (const door of doors) tx.objectStore("doors").put({ ...door, access_note: note, access_note_dirty: true });
+  });
+}
+
+function accessNoteFor(door) {
+  return door.access_note_dirty ? door.access_note : null;
+}
+
+export async function renderStop(root, [turfIdText, keyText]) {
+  const turfId = Number(turfIdText);
+  const key = decodeURIComponent(keyText);
+  const doors = await buildingDoors(turfId, key);
+  if (!doors.length) return go(`#/walk/${turfId}`);
+  const history = await reports.turfHistory(turfId);
+  const status = doorStatuses(doors, history);
+  const open = doors.filter((d) => !status.has(d.id) && !d.do_not_contact);
+  mount(
+    root,
+    html`<section class="stop-view">
+      <header class="bar">
+        <a class="button" href="#/walk/${turfId}">‹ ${t("walk.list")}</a>
+        <h1 class="grow">${doors[0].address_line}</h1>
+      </header>
+      <form class="access" data-testid="access-form">
+        <label>${t("door.access_note")}<input name="access_note" value="${doors[0].access_note || ""}" placeholder="${t("door.access_placeholder")}" /></label>
+        <button type="submit">${t("common.save")}</button>
+      </form>
+      <div class="actions">
+        <button class="big" data-action="inaccessible" data-testid="building-inaccessible" ${open.length ? "" : "disabled"}>⊘ ${t("door.building_inaccessible")}</button>
+        <button class="big" data-action="skip" data-testid="skip">↻ ${t("door.skip")}</button>
+      </div>
+      ${byFloor(doors).map(
+        ({ floor, doors: units }) => html`<h2>${floor ? t("door.floor", { floor }) : t("door.other_units")}</h2>
+          <ol class="stops">${units.map((d) => html`<li class="stop" data-door="${d.id}">
+            <a class="stop-link" href="#/door/${turfId}/${d.id}" data-testid="unit">
+              ${statusBadge(d.do_not_contact ? "do_not_contact" : status.get(d.id))}
+              <span class="grow"><strong>${d.unit || t("door.no_unit")}</strong><span class="muted">${names(d)}</span></span>
+            </a></li>`)}</ol>`,
+      )}
+    </section>`,
+  );
+  $("[data-testid=access-form]", root).addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await saveAccessNote(turfId, doors, new FormData(event.target).get("access_note").trim());
+    toast(t("door.access_saved"));
+  });
+  $("[data-action=inaccessible]", root).addEventListener("click", async () => {
+    const note = $("input[name=access_note]", root).value.trim();
+    for (const door of open) {
+      await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
+    }
+    await saveAccessNote(turfId, doors, note);
+    await clearDirty(turfId, doors);
+    toast(t("door.saved"));
+    go(`#/walk/${turfId}`);
+  });
+  $("[data-action=skip]", root).addEventListener("click", async () => {
+    await setSkipped(turfId, doors.map((d) => d.id), true);
+    go(`#/walk/${turfId}`);
+  });
+}
+
+async function clearDirty(turfId, doors) {
+  await write(["doors"], async (tx) => {
+    const s = tx.objectStore("doors");
+    for (const d of doors) {
+      const cur = await s.get([turfId, d.id]);
+      if (cur) s.put({ ...cur, access_note_dirty: false });
+    }
+  });
+}
+
+function choiceButtons(name, options, testid) {
+  return options.map(
+    ([value, label]) => html`<button type="button" class="choice" aria-pressed="false" data-group="${name}" data-value="${value}" ${testid ? raw(`data-testid="${testid}"`) : ""}>${label}</button>`,
+  );
+}
+
+function raw(s) {
+  return { __raw: s };
+}
+
+function voterCard(voter, turf) {
+  const v = voter.id;
+  const dnc = voter.do_not_contact;
+  const voterCodes = turf.result_codes.filter((c) => (c.scope === "voter" || c.scope === "both") && !NO_DOOR_BUTTON.has(c.code));
+  return html`<article class="voter card" data-voter="${v}" data-testid="voter">
+    <h3>${[voter.first_name, voter.middle_name, voter.last_name, voter.suffix].filter(Boolean).join(" ")}
+      ${voter.age_band ? html`<span class="muted">${voter.age_band}</span>` : ""}</h3>
+    ${dnc
+      ? html`<p class="notice tone-bad">⛔ ${t("status.do_not_contact")}</p>`
+      : html`
+      ${turf.survey_questions.map((q) => html`<fieldset class="question" data-question="${q.id}">
+        <legend>${q.name}</legend>
+        ${q.script_text ? html`<p class="script">${q.script_text}</p>` : ""}
+        ${q.kind === "text"
+          ? html`<input data-text="${v}:${q.id}" data-testid="text-response" />`
+          : html`<div class="choices">${choiceButtons(`q:${v}:${q.id}`, (q.responses || []).map((r) => [r.id, r.name]), "survey-response")}</div>`}
+      </fieldset>`)}
+      <fieldset><legend>${t("door.voter_result")}</legend>
+        <div class="choices">${choiceButtons(`r:${v}`, voterCodes.map((c) => [c.code, t(`status.${c.code}`) === `status.${c.code}` ? c.name : t(`status.${c.code}`)]), "voter-result")}</div>
+      </fieldset>
+      <fieldset><legend>${t("door.consent_recontact")}</legend>
+        <div class="choices">${choiceButtons(`cr:${v}`, [["yes", t("common.yes")], ["no", t("common.no")]], "consent-recontact")}</div>
+      </fieldset>
+      <fieldset><legend>${t("door.consent_keep")}</legend>
+        <div class="choices">${choiceButtons(`ck:${v}`, [["yes", t("common.yes")], ["no", t("common.no")]], "consent-keep")}</div>
+      </fieldset>`}
+  </article>`;
+}
+
+export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
+  const turfId = Number(turfIdText);
+  const doorId = Number(doorIdText);
+  const [turf, door] = await Promise.all([store.getTurf(turfId), store.getDoor(turfId, doorId)]);
+  if (!turf || !door) return go(`#/walk/${turfId}`);
+  const building = (await store.turfDoors(turfId)).filter((d) => d.building_key && d.building_key === door.building_key).length > 1;
+  const back = building ? `#/stop/${turfId}/${encodeURIComponent(door.building_key)}` : `#/walk/${turfId}`;
+  const doorCodes = turf.result_codes.filter((c) => (c.scope === "door" || c.scope === "both") && !NO_DOOR_BUTTON.has(c.code));
+  mount(
+    root,
+    html`<form class="door-view" data-testid="door-form" novalidate>
+      <header class="bar">
+        <a class="button" href="${back}">‹ ${t("walk.list")}</a>
+        <h1 class="grow">${door.address_line}${door.unit ? html` <span class="unit">${door.unit}</span>` : ""}</h1>
+      </header>
+      ${door.access_note ? html`<p class="access">🔑 ${door.access_note}</p>` : ""}
+      ${supersedes ? html`<p class="notice" data-testid="correcting">↶ ${t("door.correcting")}</p>` : ""}
+      ${door.do_not_contact
+        ? html`<p class="notice tone-bad" data-testid="dnc">⛔ ${t("door.dnc")}</p>`
+        : html`
+      <h2>${t("door.no_conversation")}</h2>
+      <div class="choices door-results">
+        ${doorCodes.map((c) => html`<button type="button" class="big result" data-result="${c.code}" data-testid="door-result-${c.code}">${statusBadge(c.code)}</button>`)}
+      </div>
+      <h2>${t("door.people")}</h2>
+      ${door.voters.map((v) => voterCard(v, turf))}
+      <div class="new-people" data-testid="new-people"></div>
+      <button type="button" class="big" data-action="add-person" data-testid="add-person">＋ ${t("door.add_person")}</button>
+      <label>${t("door.note")}<textarea name="note" rows="2" data-testid="note"></textarea></label>
+      <button type="button" class="choice big" aria-pressed="false" data-action="lit" data-testid="lit-left">✉ ${t("walk.lit_left")}</button>
+      <button type="submit" class="primary big" data-testid="save">${t("door.save")}</button>`}
+      <button type="button" class="big" data-action="skip" data-testid="skip">↻ ${t("door.skip")}</button>
+      <details class="corrections"><summary class="button" data-testid="corrections">✎ ${t("door.corrections")}</summary>
+        <button type="button" class="big" data-correction="wrong_address" data-testid="correction-wrong_address">${t("correction.wrong_address")}</button>
+        <button type="button" class="big" data-correction="misplaced_pin" data-testid="correction-misplaced_pin">${t("correction.misplaced_pin")}</button>
+        <label>${t("correction.new_unit")}<input name="new_unit" data-testid="new-unit" /></label>
+        <button type="button" class="big" data-correction="new_unit">${t("correction.add_unit")}</button>
+      </details>
+    </form>`,
+  );
+  const form = $("form", root);
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button.choice[data-group]");
+    if (!button) return;
+    const pressed = button.getAttribute("aria-pressed") === "true";
+    for (const other of $$(`button[data-group="${CSS.escape(button.dataset.group)}"]`, form)) {
+      other.setAttribute("aria-pressed", "false");
+    }
+    button.setAttribute("aria-pressed", String(!pressed));
+    form.classList.add("dirty");
+  });
+  $("[data-action=lit]", form)?.addEventListener("click", (e) => {
+    const b = e.currentTarget;
+    b.setAttribute("aria-pressed", String(b.getAttribute("aria-pressed") !== "true"));
+  });
+  const common = () => ({
+    supersedes: supersedes || null,
+    door_id: doorId,
+    turf_id: turfId,
+    note: form.elements.note?.value.trim() || "",
+    lit_drop: $("[data-action=lit]", form)?.getAttribute("aria-pressed") === "true",
+    access_note: accessNoteFor(door),
+    location: app.position && Date.now() - app.position.at < 10 * 60_000
+      ? { lat: app.position.lat, lon: app.position.lon, accuracy_m: app.position.accuracy }
+      : null,
+  });
+  const done = async () => {
+    if (door.access_note_dirty) await clearDirty(turfId, [door]);
+    await setSkipped(turfId, [doorId], false);
+    form.classList.remove("dirty");
+    toast(t("door.saved"));
+    go(back);
+  };
+
+  for (const button of $$("[data-result]", form)) {
+    button.addEventListener("click", async () => {
+      await recordReport({ ...common(), result_code: button.dataset.result });
+      await newPeopleReports(form, common);
+      await done();
+    });
+  }
+  $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const voters = collectVoters(form, turf, door);
+    const added = $$(".new-person", form).length;
+    const base = common();
+    if (!voters.length && !added && !base.note && !base.lit_drop) {
+      toast(t("door.nothing_chosen"));
+      return;
+    }
+    const moved = voters.filter((v) => v.result_code === "moved").map((v) => v.voter_id);
+    // "Moved" also goes to the organizers' review queue as a field correction.
+    const correction = moved.length ? { kind: "moved", details: { voter_ids: moved } } : null;
+    if (voters.length || base.note || base.lit_drop) await recordReport({ ...base, voters, correction });
+    await newPeopleReports(form, common);
+    await done();
+  });
+  $("[data-action=skip]", form).addEventListener("click", async () => {
+    await setSkipped(turfId, [doorId], true);
+    go(`#/walk/${turfId}`);
+  });
+  for (const button of $$("[data-correction]", form)) {
+    button.addEventListener("click", async () => {
+      const kind = button.dataset.correction;
+      const details = {};
+      if (kind === "new_unit") {
+        details.unit = form.elements.new_unit.value.trim();
+        if (!details.unit) return toast(t("correction.unit_needed"));
+      }
+      const send = async (position) => {
+        if (position) Object.assign(details, { lat: position.lat, lon: position.lon, accuracy_m: position.accuracy });
+        await recordReport({ ...common(), supersedes: null, correction: { kind, details } });
+        toast(t("correction.sent"));
+        if (kind === "wrong_address") go(back);
+      };
+      if (kind === "misplaced_pin") locate(send);
+      else send(null);
+    });
+  }
+}
+
+function collectVoters(form, turf, door) {
+  const pressed = (group) =>
+    $(`button[data-group="${CSS.escape(group)}"][aria-pressed=true]`, form)?.dataset.value;
+  const out = [];
+  for (const voter of door.voters) {
+    if (voter.do_not_contact) continue;
+    const v = voter.id;
+    const responses = [];
+    for (const q of turf.survey_questions) {
+      if (q.kind === "text") {
+        const text = $(`input[data-text="${v}:${q.id}"]`, form)?.value.trim();
+        if (text) responses.push({ survey_question_id: q.id, text });
+      } else {
+        const r = pressed(`q:${v}:${q.id}`);
+        if (r) responses.push({ survey_question_id: q.id, survey_response_id: Number(r) });
+      }
+    }
+    const entry = { voter_id: v, responses };
+    const code = pressed(`r:${v}`);
+    if (code) entry.result_code = code;
+    const cr = pressed(`cr:${v}`);
+    if (cr) entry.consent_recontact = cr === "yes";
+    const ck = pressed(`ck:${v}`);
+    if (ck) entry.consent_keep_data = ck === "yes";
+    if (responses.length || code || cr || ck) {
+      // The server needs a result or a response per voter item; consent alone means they talked.
+      if (!entry.result_code && !responses.length) entry.result_code = "canvassed";
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+function addPersonFields(form) {
+  const box = $(".new-people", form);
+  const n = box.children.length;
+  const el = document.createElement("fieldset");
+  el.className = "new-person card";
+  el.innerHTML = html`<legend>${t("door.new_person")}</legend>
+    <label>${t("door.first_name")}<input name="np_first_${n}" data-testid="new-first" /></label>
+    <label>${t("door.last_name")}<input name="np_last_${n}" data-testid="new-last" /></label>
+    <label>${t("door.new_person_note")}<input name="np_note_${n}" /></label>
+    <label class="check"><input type="checkbox" name="np_recontact_${n}" /> ${t("door.consent_recontact")}</label>`.__raw;
+  box.append(el);
+  $("input", el).focus();
+}
+
+/** Each person added at the door becomes a correction report an organizer reviews. */
+async function newPeopleReports(form, common) {
+  for (const [n, el] of $$(".new-person", form).entries()) {
+    const first = form.elements[`np_first_${n}`].value.trim();
+    const last = form.elements[`np_last_${n}`].value.trim();
+    if (!first && !last) continue;
+    await recordReport({
+      ...common(),
+      supersedes: null,
+      note: "",
+      lit_drop: false,
+      correction: {
+        kind: "new_person",
+        details: {
+          first_name: first,
+          last_name: last,
+          note: form.elements[`np_note_${n}`].value.trim(),
+          consent_recontact: form.elements[`np_recontact_${n}`].checked,
+        },
+      },
+    });
+    el.remove();
+  }
+}

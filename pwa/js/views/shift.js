@@ -1,0 +1,118 @@
+/**
+ * The end-of-shift check: reports waiting and rejected (with the server's reason), own
+ * progress, sync now, export unsent reports, end the walk, install an update when safe,
+ * language, and logout (refused while anything is unsent).
+ */
+import { LANGUAGES, lang, setLang, t } from "../../i18n/index.js";
+import * as store from "../data/store.js";
+import * as reports from "../data/reports.js";
+import { getMeta } from "../data/db.js";
+import { $, $$, download, html, mount, toast } from "../ui/dom.js";
+import { app, endWalk, go, render, updateIsSafe } from "../app.js";
+import * as sync from "../net/sync.js";
+import * as bridge from "../sw-bridge.js";
+import { api } from "../net/api.js";
+
+export async function renderShift(root) {
+  const [session, waiting, parked, turfs, walk, safety, lastSync] = await Promise.all([
+    store.getSession(),
+    reports.outboxAll(),
+    reports.parkedAll(),
+    store.listTurfs(),
+    getMeta("walk"),
+    updateIsSafe(),
+    getMeta("last_sync_at"),
+  ]);
+  const mine = [];
+  for (const turf of turfs) {
+    const history = (await reports.turfHistory(turf.id)).filter((r) => r.state !== "superseded");
+    mine.push({ turf, doors: new Set(history.map((r) => r.door_id)).size, reports: history.length });
+  }
+  mount(
+    root,
+    html`<section class="shift">
+      <header class="bar">
+        <a class="button" href="${walk ? `#/walk/${walk.turf_id}` : "#/turfs"}">‹ ${t("common.back")}</a>
+        <h1 class="grow">${t("shift.title")}</h1>
+      </header>
+      <p class="user">${session?.user?.name || ""} · ${session?.user?.email || ""}</p>
+      <div class="check ${waiting.length ? "tone-again" : "tone-good"}" data-testid="shift-waiting" data-count="${waiting.length}">
+        <strong>${waiting.length ? `⇅ ${t("sync.waiting", { n: waiting.length })}` : `✓ ${t("sync.all_sent")}`}</strong>
+        <span class="muted">${lastSync ? t("shift.last_sync", { at: new Date(lastSync).toLocaleString(lang) }) : t("shift.never_synced")}</span>
+        ${sync.state.lastError ? html`<span class="muted">${sync.state.lastError}</span>` : ""}
+      </div>
+      <button class="primary big" data-action="sync" data-testid="sync-now">⇅ ${t("shift.sync_now")}</button>
+      ${parked.length
+        ? html`<h2 class="tone-bad">⚠ ${t("shift.parked_title", { n: parked.length })}</h2>
+          <p>${t("shift.parked_help")}</p>
+          <ul class="cards" data-testid="parked">${parked.map((p) => html`<li class="card" data-uuid="${p.uuid}">
+            <div class="grow"><strong>${t("shift.door", { id: p.door_id })}</strong>
+              <span class="reason" data-testid="parked-reason">${p.reason}</span>
+              <span class="muted">${Object.entries(p.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")}</span></div>
+            <button data-dismiss="${p.uuid}">${t("shift.dismiss")}</button></li>`)}</ul>`
+        : ""}
+      <h2>${t("shift.progress")}</h2>
+      <ul class="cards" data-testid="own-progress">${mine.map(({ turf, doors, reports: n }) => html`<li class="card">
+        <div class="grow"><strong>${turf.name}</strong>
+        <span>${t("shift.doors_done", { done: doors, total: turf.door_count })} · ${t("shift.reports", { n })}</span></div></li>`)}</ul>
+      <button class="big" data-action="export" data-testid="export">⤓ ${t("shift.export")}</button>
+      ${walk ? html`<button class="big" data-action="end-walk" data-testid="end-walk">⏻ ${t("shift.end_walk")}</button>` : ""}
+      ${app.updateReady
+        ? html`<div class="card"><strong>★ ${t("update.ready")}</strong>
+            ${safety.safe
+              ? html`<button class="big" data-action="update" data-testid="apply-update">${t("update.apply")}</button>`
+              : html`<span class="muted" data-testid="update-blocked">${t("update.blocked")}</span>`}</div>`
+        : ""}
+      <label>${t("shift.language")}
+        <select name="lang" data-testid="language">${Object.keys(LANGUAGES).map((code) => html`<option value="${code}" ${code === lang ? "selected" : ""}>${LANGUAGES[code]["lang.name"]}</option>`)}</select>
+      </label>
+      <button class="big" data-action="logout" data-testid="logout">${t("shift.logout")}</button>
+      <p class="error" role="alert" data-testid="logout-refused"></p>
+      <p class="muted">${t("shift.version", { v: self.CANVASS_VERSION })}</p>
+    </section>`,
+  );
+  $("[data-action=sync]", root).addEventListener("click", async () => {
+    await sync.sync();
+    renderShift(root);
+  });
+  $("[data-action=export]", root).addEventListener("click", async () => {
+    const data = await reports.exportUnsent(session?.user?.id);
+    download(`canvass-unsent-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.json`, data);
+    toast(t("shift.exported", { n: data.reports.length }));
+  });
+  $("[data-action=end-walk]", root)?.addEventListener("click", async () => {
+    await endWalk();
+    sync.sync();
+    renderShift(root);
+  });
+  $("[data-action=update]", root)?.addEventListener("click", () => bridge.applyUpdate());
+  for (const b of $$("[data-dismiss]", root)) {
+    b.addEventListener("click", async () => {
+      if (!confirm(t("shift.dismiss_confirm"))) return;
+      await reports.dismissParked(b.dataset.dismiss);
+      await sync.changed();
+      renderShift(root);
+    });
+  }
+  $("select[name=lang]", root).addEventListener("change", (e) => {
+    setLang(e.target.value);
+    render();
+  });
+  $("[data-action=logout]", root).addEventListener("click", async () => {
+    await sync.sync();
+    const unsent = (await reports.waitingCount()) + (await reports.parkedCount());
+    if (unsent) {
+      $("[data-testid=logout-refused]", root).textContent = t("shift.logout_refused", { n: unsent });
+      return;
+    }
+    try {
+      await api.logout();
+    } catch {
+      // Offline: the token expires on its own; the phone's data goes now.
+    }
+    if (await store.wipeAll()) {
+      location.hash = "#/login";
+      location.reload();
+    }
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The walk list: the next stop first (address, unit, names, distance when asked), then the
+ * rest in walk order, the skipped ones, and the finished ones. Literature-drop mode turns
+ * every door into one tap.
+ */
+import { t } from "../../i18n/index.js";
+import * as store from "../data/store.js";
+import * as reports from "../data/reports.js";
+import { getMeta, setMeta } from "../data/db.js";
+import { distanceM, formatDistance, look, names, planWalk } from "../data/walk.js";
+import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { app, go, recordReport, startWalk } from "../app.js";
+import * as sync from "../net/sync.js";
+
+export async function skippedDoors(turfId) {
+  return new Set(((await getMeta("skipped")) || {})[turfId] || []);
+}
+
+export async function setSkipped(turfId, doorIds, on) {
+  const all = (await getMeta("skipped")) || {};
+  const set = new Set(all[turfId] || []);
+  for (const id of doorIds) on ? set.add(id) : set.delete(id);
+  all[turfId] = [...set];
+  await setMeta("skipped", all);
+}
+
+export function statusBadge(status) {
+  const s = status || "todo";
+  const l = look(s);
+  return html`<span class="badge tone-${l.tone}" data-status="${s}"><span aria-hidden="true">${l.shape}</span> ${t(`status.${s}`)}</span>`;
+}
+
+const stopHref = (turfId, stop) =>
+  stop.building ? `#/stop/${turfId}/${encodeURIComponent(stop.key)}` : `#/door/${turfId}/${stop.doors[0].id}`;
+
+function stopTitle(stop) {
+  const d = stop.doors[0];
+  return d.address_line + (stop.building ? "" : d.unit ? `, ${d.unit}` : "");
+}
+
+function distance(stop) {
+  if (!app.position) return "";
+  const m = distanceM(app.position, stop.doors[0]);
+  return m == null ? "" : html`<span class="distance" data-testid="distance">${formatDistance(m)}</span>`;
+}
+
+function stopSummary(stop, status) {
+  if (stop.building) return t("walk.units", { n: stop.doors.length, done: stop.done });
+  return names(stop.doors[0]) || t("walk.no_names");
+}
+
+function litButtons(turfId, stop, status) {
+  return stop.doors
+    .filter((d) => !status.has(d.id) && !d.do_not_contact)
+    .map((d) => html`<button class="big lit" data-lit="${d.id}" data-testid="lit-drop">✉ ${t("walk.lit_left")}${stop.building ? ` · ${d.unit}` : ""}</button>`);
+}
+
+export async function renderWalk(root, [turfIdText]) {
+  const turfId = Number(turfIdText);
+  const turf = await store.getTurf(turfId);
+  if (!turf) return go("#/turfs");
+  await startWalk(turfId);
+  const [doors, history, skipped] = await Promise.all([
+    store.turfDoors(turfId),
+    reports.turfHistory(turfId),
+    skippedDoors(turfId),
+  ]);
+  const plan = planWalk(doors, history, skipped);
+  const litMode = Boolean(await getMeta("lit_mode"));
+  const [next, ...rest] = plan.todo;
+  const pct = plan.progress.total ? Math.round((100 * plan.progress.done) / plan.progress.total) : 0;
+
+  mount(
+    root,
+    html`<section class="walk ${litMode ? "lit-mode" : ""}">
+      <header class="bar">
+        <a class="button" href="#/turfs" aria-label="${t("common.back")}">‹ ${t("turfs.title")}</a>
+        <h1 class="grow">${turf.name}</h1>
+      </header>
+      ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" role="status" data-testid="turf-notice">⚠ ${t(`notice.${n.kind}`, { n: n.count ?? "" })}</p>`)}
+      ${turf.notices?.length ? html`<button class="small" data-action="dismiss-notices">${t("common.ok")}</button>` : ""}
+      <div class="progress" data-testid="progress" data-done="${plan.progress.done}" data-total="${plan.progress.total}">
+        <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="${plan.progress.total}" aria-valuenow="${plan.progress.done}"><span style="width:${pct}%"></span></div>
+        ${t("walk.progress", { done: plan.progress.done, total: plan.progress.total })}
+      </div>
+      <nav class="tools">
+        <a class="button" href="#/map/${turfId}" data-testid="open-map">🗺 ${t("walk.map")}</a>
+        <button data-action="locate" data-testid="locate">⌖ ${t("walk.locate")}</button>
+        <button data-action="lit" aria-pressed="${litMode}" data-testid="lit-mode">✉ ${t("walk.lit_mode")}</button>
+        <button data-action="undo" data-testid="undo">↶ ${t("walk.undo")}</button>
+        <a class="button" href="#/shift" data-testid="end-shift">⏻ ${t("walk.end_shift")}</a>
+      </nav>
+      ${next
+        ? html`<article class="next card" data-testid="next-stop" data-door="${next.doors[0].id}">
+            <p class="eyebrow">${t("walk.next")}</p>
+            <a class="stop-link" href="${stopHref(turfId, next)}" data-testid="open-next">
+              <strong class="address">${stopTitle(next)}</strong>
+              <span>${stopSummary(next)}</span>
+              ${next.doors[0].access_note ? html`<span class="access">🔑 ${next.doors[0].access_note}</span>` : ""}
+              ${distance(next)}
+            </a>
+            ${litMode ? litButtons(turfId, next, plan.status) : ""}
+          </article>`
+        : html`<p class="card done-all" data-testid="all-done">✓ ${t("walk.all_done")}</p>`}
+      <ol class="stops" data-testid="stops">
+        ${rest.map((stop) => row(turfId, stop, plan.status, litMode))}
+      </ol>
+      ${plan.later.length
+        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped"))}</ol>`
+        : ""}
+      ${plan.finished.length
+        ? html`<details><summary class="button">${t("walk.finished", { n: plan.finished.length })}</summary>
+            <ol class="stops" data-testid="finished">${plan.finished.map((s) => row(turfId, s, plan.status, false))}</ol></details>`
+        : ""}
+    </section>`,
+  );
+
+  $("[data-action=dismiss-notices]", root)?.addEventListener("click", async () => {
+    await store.dismissNotices(turfId);
+    renderWalk(root, [turfIdText]);
+  });
+  $("[data-action=lit]", root).addEventListener("click", async () => {
+    await setMeta("lit_mode", !litMode);
+    renderWalk(root, [turfIdText]);
+  });
+  $("[data-action=undo]", root).addEventListener("click", async () => {
+    const undo = await reports.undoLast(turfId);
+    if (!undo) return toast(t("walk.nothing_to_undo"));
+    if (undo.sent) {
+      // Already on the server: record the door again; the new report supersedes it.
+      toast(t("walk.undo_sent"));
+      return go(`#/door/${turfId}/${undo.sent.door_id}/${undo.sent.uuid}`);
+    }
+    await sync.changed();
+    const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
+    toast(t("walk.undone", { address }));
+    renderWalk(root, [turfIdText]);
+  });
+  $("[data-action=locate]", root).addEventListener("click", () => locate(() => renderWalk(root, [turfIdText])));
+  for (const button of $$("[data-lit]", root)) {
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      await recordReport({ door_id: Number(button.dataset.lit), turf_id: turfId, lit_drop: true, result_code: "lit_drop" });
+      renderWalk(root, [turfIdText]);
+    });
+  }
+}
+
+function row(turfId, stop, status, litMode, state) {
+  const first = stop.doors[0];
+  const s = stop.building
+    ? (stop.open ? state || "todo" : status.get(first.id))
+    : status.get(first.id) || state || "todo";
+  return html`<li class="stop" data-door="${first.id}">
+    <a class="stop-link" href="${stopHref(turfId, stop)}">
+      ${statusBadge(s)}
+      <span class="grow"><strong>${stopTitle(stop)}</strong><span class="muted">${stopSummary(stop)}</span></span>
+      ${distance(stop)}
+    </a>
+    ${litMode ? litButtons(turfId, stop, status) : ""}
+  </li>`;
+}
+
+/** One position fix, on request only (no continuous GPS: it drains batteries). */
+export function locate(done) {
+  if (!navigator.geolocation) return toast(t("walk.no_gps"));
+  toast(t("walk.locating"));
+  navigator.geolocation.getCurrentPosition(
+    (pos) => {
+      app.position = {
+        lat: pos.coords.latitude,
+        lon: pos.coords.longitude,
+        accuracy: pos.coords.accuracy,
+        at: Date.now(),
+      };
+      done?.(app.position);
+    },
+    (err) => toast(t("walk.gps_failed", { reason: err.message })),
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
+}
