@@ -46,7 +46,9 @@ _EARTH_RADIUS_M = 6_371_008.8
 _NEIGHBOURS = 10  # candidate list length for the local search
 _BRUTE_FORCE_MAX = 7  # stops; exact enumeration up to this size
 _FULL_2OPT_MAX = 400  # tour nodes; exhaustive final 2-opt pass up to this size
-_KICK_SPAN = 8  # maximum block length of a double-bridge kick
+_KICK_SPAN = 30  # maximum block length of a local double-bridge kick
+_GLOBAL_KICKS = 0.3  # share of kicks with blocks of any length
+_RESTARTS = 3  # independent searches from different nearest-neighbour paths
 
 
 class _DoorLike(Protocol):
@@ -345,14 +347,14 @@ class _Search:
         for p in range(a, b + 1):
             pos[t[p]] = p
 
-    def _initial(self) -> list[int]:
-        """Nearest neighbour from the start, or from stop 0."""
+    def _initial(self, first: int) -> list[int]:
+        """Nearest-neighbour path from the start (if any), else from stop ``first``."""
         k, dm = self.k, self.dm
-        cur = k + 1 if self.has_start else 0
+        cur = k + 1 if self.has_start else first
         unvisited = np.ones(k, dtype=bool)
-        path = [] if self.has_start else [0]
+        path = [] if self.has_start else [first]
         if not self.has_start:
-            unvisited[0] = False
+            unvisited[first] = False
         row = np.empty(k)
         for _ in range(k - len(path)):
             row[:] = dm[cur, :k]
@@ -468,13 +470,29 @@ class _Search:
                     queue.append(x)
 
     def _kick(self) -> list[int]:
-        """Local double bridge: swap two short adjacent blocks of the path."""
-        t, m, D = self.t, self.m, self.D
-        span = max(1, min(_KICK_SPAN, (m - self.fixed) // 3))
-        l1 = self.rng.randint(1, span)
-        l2 = self.rng.randint(1, span)
-        p1 = self.rng.randint(self.fixed, m - l1 - l2)
-        p2, p3 = p1 + l1, p1 + l1 + l2
+        """Double bridge: swap two adjacent blocks of the path.
+
+        Mostly local (short blocks), sometimes global (blocks of any length) to escape
+        large-scale mistakes such as walking the wrong street first.
+        """
+        t, m, D, rng = self.t, self.m, self.D, self.rng
+        room = m - self.fixed
+        if room >= 3 and rng.random() < _GLOBAL_KICKS:
+            # cut before positions p1 < p2 < p3, favouring long legs (likely mistakes)
+            cuts = range(self.fixed, m + 1)
+            legs = [D[t[p - 1]][t[p - m]] for p in cuts]
+            mean = sum(legs) / len(legs)
+            weights = [x + mean for x in legs]
+            chosen: set[int] = set()
+            while len(chosen) < 3:
+                chosen.update(rng.choices(cuts, weights, k=3 - len(chosen)))
+            p1, p2, p3 = sorted(chosen)
+        else:
+            span = max(1, min(_KICK_SPAN, room // 3))
+            l1 = rng.randint(1, span)
+            l2 = rng.randint(1, span)
+            p1 = rng.randint(self.fixed, m - l1 - l2)
+            p2, p3 = p1 + l1, p1 + l1 + l2
         a, b, c, d, e, f = t[p1 - 1], t[p1], t[p2 - 1], t[p2], t[p3 - 1], t[p3 - m]
         self.length += D[a][d] + D[e][b] + D[c][f] - D[a][b] - D[c][d] - D[e][f]
         t[p1:p3] = t[p2:p3] + t[p1:p2]
@@ -500,11 +518,9 @@ class _Search:
             self._reverse(int(A[j]) + 1, int(B[j]))
             self.length += float(d[j])
 
-    def run(self, kicks: int | None = None) -> NDArray[np.intp]:
-        self._set(self._initial())
+    def _ils(self, first: int, kicks: int) -> tuple[list[int], float]:
+        self._set(self._initial(first))
         self._local_search(self.t[self.fixed :] + ([self.k + 1] if self.has_start else []))
-        if kicks is None:
-            kicks = _kicks_for(self.k)
         best_t, best_len = self.t[:], self.length
         eps = self.eps
         for _ in range(kicks):
@@ -514,7 +530,28 @@ class _Search:
                 best_t, best_len = self.t[:], min(best_len, self.length)
             else:
                 self._restore(best_t, best_len)
-        self._restore(best_t, best_len)
+        return best_t, best_len
+
+    def run(self, kicks: int | None = None) -> NDArray[np.intp]:
+        """Iterated local search from a few nearest-neighbour starts; the shortest wins."""
+        if kicks is None:
+            kicks = _kicks_for(self.k)
+        # first stops of the constructions: stop 0 (lowest x, then y), then the stop farthest
+        # from the ones chosen so far; with a start, every construction begins there
+        firsts = [0]
+        far = self.dm[0, : self.k].copy()
+        while len(firsts) < min(_RESTARTS, self.k):
+            nxt = int(np.argmax(far))
+            firsts.append(nxt)
+            far = np.minimum(far, self.dm[nxt, : self.k])
+        per_run = kicks // len(firsts)
+        best: tuple[list[int], float] | None = None
+        for first in firsts:
+            t, length = self._ils(first, per_run)
+            if best is None or length < best[1] - self.eps:
+                best = (t, length)
+        assert best is not None
+        self._restore(*best)
         if self.m <= _FULL_2OPT_MAX:
             self._full_2opt()
         return np.array(self.t[self.fixed :], dtype=np.intp)
