@@ -43,7 +43,7 @@ from .errors import DoorDataError, TurfParamsError
 __all__ = ["order_xy", "order_walk", "path_length"]
 
 _EARTH_RADIUS_M = 6_371_008.8
-_NEIGHBOURS = 10  # candidate list length for the local search
+_NEIGHBOURS = 8  # candidate list length for the local search
 _BRUTE_FORCE_MAX = 7  # stops; exact enumeration up to this size
 _FULL_2OPT_MAX = 400  # tour nodes; exhaustive final 2-opt pass up to this size
 _KICK_SPAN = 30  # maximum block length of a local double-bridge kick
@@ -423,20 +423,20 @@ class _Search:
                         jv = pos[v]
                         if s <= jv <= e:
                             continue
-                        # v before the segment (c = jv) or after it (c = jv - 1)
-                        for c in (jv, jv - 1):
-                            if c < lo_ins or s - 1 <= c <= e:
-                                continue
-                            a, b = t[c], t[c + 1 - m]
-                            if c == jv:  # a = v, then end ... other, then b
-                                delta = dv + D[other][b] - D[a][b] - g1
-                            else:  # a, then other ... end, then b = v
-                                delta = D[a][other] + dv - D[a][b] - g1
+                        if jv != s - 1:  # between v and its successor: v, end ... other, b
+                            b = t[jv + 1 - m]
+                            delta = dv + D[other][b] - D[v][b] - g1
                             if delta < -eps:
-                                rev = (end == last) if c == jv else (end == first)
-                                self._move(s, e, c, rev)
+                                self._move(s, e, jv, end == last)
                                 self.length += delta
-                                return [p, nx, first, last, a, b]
+                                return [p, nx, first, last, v, b]
+                        if jv != e + 1 and jv > lo_ins:  # between a and v: a, other ... end, v
+                            a = t[jv - 1]
+                            delta = D[a][other] + dv - D[a][v] - g1
+                            if delta < -eps:
+                                self._move(s, e, jv - 1, end == first)
+                                self.length += delta
+                                return [p, nx, first, last, a, v]
         return None
 
     def _move(self, s: int, e: int, c: int, rev: bool) -> None:
@@ -558,4 +558,4 @@ class _Search:
 
 
 def _kicks_for(k: int) -> int:
-    return 30 + 4 * k
+    return 30 + 3 * k
