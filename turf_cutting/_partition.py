@@ -26,6 +26,9 @@ _DIRECTIONS = np.array(
 )
 
 
+_BIAS_RATE = 0.5
+
+
 @dataclass(frozen=True)
 class Balance:
     """Per-turf cost bounds: ``lo``/``hi`` hard, ``target`` preferred; ``tol`` the band."""
@@ -33,7 +36,7 @@ class Balance:
     target: float
     lo: float
     hi: float
-    tol: float = 0.08
+    tol: float = 0.12
     by_ceiling: bool = False  # time mode: k = ceil(W / target)
 
     def parts(self, weight: float) -> int:
@@ -57,7 +60,7 @@ def partition(
     edges: IntArray,
     balance: Balance,
     *,
-    rounds: int = 12,
+    rounds: int = 120,
 ) -> IntArray:
     """Labels 0..k-1 for each point; every label induces a connected subgraph."""
     n = len(xy)
@@ -192,16 +195,24 @@ def _refine(
     hi_b = np.minimum(target * (1 + balance.tol), balance.hi)
     src = np.concatenate([edges[:, 0], edges[:, 1]])
     dst = np.concatenate([edges[:, 1], edges[:, 0]])
+    bias = np.zeros(k)  # power-diagram offsets: push points out of heavy turfs
+    c = _centroids(xy, cost, labels, k)
+    spread = np.bincount(labels, weights=((xy - c[labels]) ** 2).sum(axis=1) * cost, minlength=k)
+    size = np.bincount(labels, weights=cost, minlength=k)
+    unit = spread / np.maximum(size, 1e-9)  # mean squared distance to the centroid, per turf
     for _ in range(rounds):
         size = np.bincount(labels, weights=cost, minlength=k)
         c = _centroids(xy, cost, labels, k)
+        bias += _BIAS_RATE * unit * (size - target) / np.maximum(target, 1e-9)
         f_all = labels[src]
         t_all = labels[dst]
         m = f_all != t_all
         if not m.any():
             break
         s, f, t = src[m], f_all[m], t_all[m]
-        gain = (((xy[s] - c[f]) ** 2).sum(axis=1) - ((xy[s] - c[t]) ** 2).sum(axis=1)) * cost[s]
+        gain = (
+            ((xy[s] - c[f]) ** 2).sum(axis=1) + bias[f] - ((xy[s] - c[t]) ** 2).sum(axis=1) - bias[t]
+        ) * cost[s]
         good = gain > 1e-6
         s, f, t, gain = s[good], f[good], t[good], gain[good]
         if len(s) == 0:
@@ -230,7 +241,7 @@ def _refine(
         in_cum = _group_cumsum(np.where(um, t, -1), np.where(um, cost[s], 0.0))
         ok_single = um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
         accept = matched | ok_single
-        if not accept.any():
+        if accept.sum() <= len(labels) // 5000:
             break
         labels[s[accept]] = t[accept]
     return labels
