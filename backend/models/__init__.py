@@ -7,7 +7,7 @@ from backend.models.canvass import (
     FieldCorrection,
     SyncChange,
 )
-from backend.models.geography import Door, Precinct
+from backend.models.geography import Door, GeocodeCache, Precinct
 from backend.models.surveys import ResultCode, SurveyQuestion, SurveyResponse
 from backend.models.turfs import Assignment, Job, Turf, TurfDoor, Universe
 from backend.models.users import AuthToken, Invite, User
@@ -21,6 +21,7 @@ __all__ = [
     "ContactHistory",
     "Door",
     "Election",
+    "GeocodeCache",
     "FieldCorrection",
     "Invite",
     "Job",
