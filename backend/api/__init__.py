@@ -16,6 +16,13 @@ MODULES = (
     "users",
     "voters",
     "client_config",
+    "sync",
+    "universes",
+    "turfs",
+    "assignments",
+    "progress",
+    "surveys",
+    "corrections",
 )
 
 

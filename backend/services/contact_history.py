@@ -1,0 +1,402 @@
+"""Contact history: the per-voter and per-door status derived from canvass reports.
+
+Reports are append-only facts; ``contact_history`` is a view of them kept up to date by the
+sync service (``refresh``). The derivation is a pure function of the *set* of reports, so
+arrival order never matters (a hypothesis test checks every permutation):
+
+- Each report gives each subject (a voter, or a door) an outcome: the voter's own item
+  (its result code, or "canvassed" when it has survey responses, whichever ranks higher),
+  else the report's door-level result code; a door gets the best outcome of the report.
+- Rank comes from ``result_codes.rank``: do_not_contact, moved, deceased (4) > conversation
+  (3) > refused, hostile (2) > not home and the like (1).
+- The status is the maximum of ``(rank, effective_at, uuid)`` over the subject's outcomes:
+  rank first, within a rank the latest, ties on the uuid.
+- ``attempts`` counts outcomes, ``not_home_count`` the not_home ones.
+- ``needs_review``: two canvassers gave different outcomes of rank >= 2 within 12 hours.
+- A report named in another report's ``supersedes`` no longer counts.
+
+Queries for universes, progress and the next cut (each returns a ``Select`` of ids to use
+in ``where(Model.id.in_(...))`` or to run with ``session.scalars``):
+
+- ``voter_ids_never_contacted() -> Select[int]``: voters with no outcome at all.
+- ``voter_ids_with_status(*statuses: str) -> Select[int]``: current status in ``statuses``.
+- ``voter_ids_not_home(times: int = 1) -> Select[int]``: not home at least ``times`` times
+  and never reached beyond that (status rank 1).
+- ``voter_ids_contacted() -> Select[int]``: had a conversation (rank 3).
+- ``voter_ids_do_not_contact() -> Select[int]``: do_not_contact, moved or deceased (rank 4);
+  these never come back in a cut.
+- ``voter_ids_needing_review() -> Select[int]``: conflicting reports to look at.
+- ``door_ids_with_status(*statuses: str) -> Select[int]`` and ``door_ids_not_home(times=1)``.
+- ``door_ids_to_revisit() -> Select[int]``: knocked, but nobody reached (rank 1): these
+  return in the next cut.
+- ``door_ids_excluded_from_cuts() -> Select[int]``: doors where a door-level do-not-contact
+  (or moved/deceased) was reported, or every voter living there is rank 4.
+- ``turf_progress(session, turf_id) -> dict``: doors, knocked, contacted, refused, not_home,
+  do_not_contact, needs_review counts for a turf's current doors.
+- ``status_of(session, *, voter_id=None, door_id=None) -> ContactHistory | None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.models import (
+    CanvassReport,
+    CanvassReportItem,
+    ContactHistory,
+    ResultCode,
+    TurfDoor,
+    Voter,
+)
+
+__all__ = [
+    "Derived",
+    "Outcome",
+    "ReportFact",
+    "REVIEW_WINDOW",
+    "derive",
+    "derive_all",
+    "door_ids_excluded_from_cuts",
+    "door_ids_not_home",
+    "door_ids_to_revisit",
+    "door_ids_with_status",
+    "refresh",
+    "result_code_ranks",
+    "status_of",
+    "turf_progress",
+    "voter_ids_contacted",
+    "voter_ids_do_not_contact",
+    "voter_ids_needing_review",
+    "voter_ids_never_contacted",
+    "voter_ids_not_home",
+    "voter_ids_with_status",
+]
+
+CONVERSATION = "canvassed"
+NOT_HOME = "not_home"
+NO_STATUS = "not_contacted"
+REVIEW_WINDOW = dt.timedelta(hours=12)
+# Fallback ranks if an organizer deleted a standard code that old reports still name.
+_DEFAULT_RANK = 1
+_CONVERSATION_RANK = 3
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    """What derivation needs from one report."""
+
+    uuid: str
+    canvasser_id: int
+    door_id: int
+    effective_at: dt.datetime
+    result_code: str | None  # door level; "lit_drop" for a literature drop without a result
+    # (voter_id, result_code or None, answered any survey question)
+    items: tuple[tuple[int, str | None, bool], ...] = ()
+    supersedes: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One report's outcome for one subject."""
+
+    uuid: str
+    canvasser_id: int
+    effective_at: dt.datetime
+    status: str
+    rank: int
+
+    @property
+    def key(self) -> tuple[int, dt.datetime, str]:
+        return (self.rank, self.effective_at, self.uuid)
+
+
+@dataclass
+class Derived:
+    status: str = NO_STATUS
+    rank: int = 0
+    effective_at: dt.datetime | None = None
+    report_uuid: str | None = None
+    attempts: int = 0
+    not_home_count: int = 0
+    last_attempt_at: dt.datetime | None = None
+    needs_review: bool = False
+    outcomes: list[Outcome] = field(default_factory=list, repr=False, compare=False)
+
+
+def _best(codes: Iterable[str | None], ranks: Mapping[str, int]) -> str | None:
+    # Within one report, ties between codes of equal rank break on the code, never on order.
+    present = [c for c in codes if c]
+    if not present:
+        return None
+    return max(present, key=lambda c: (ranks.get(c, _DEFAULT_RANK), c))
+
+
+def _item_status(code: str | None, answered: bool, ranks: Mapping[str, int]) -> str | None:
+    return _best([code, CONVERSATION if answered else None], ranks)
+
+
+def derive(outcomes: Iterable[Outcome]) -> Derived:
+    """The status of one subject from its outcomes (any order, any duplicates by uuid).
+
+    >>> t = dt.datetime(2026, 10, 31, 14, tzinfo=dt.UTC)
+    >>> d = derive([Outcome("b", 1, t, "not_home", 1), Outcome("a", 2, t, "refused", 2)])
+    >>> (d.status, d.attempts, d.not_home_count, d.needs_review)
+    ('refused', 2, 1, False)
+    """
+    unique = {o.uuid: o for o in outcomes}
+    ordered = sorted(unique.values(), key=lambda o: o.key)
+    if not ordered:
+        return Derived()
+    winner = ordered[-1]
+    return Derived(
+        status=winner.status,
+        rank=winner.rank,
+        effective_at=winner.effective_at,
+        report_uuid=winner.uuid,
+        attempts=len(ordered),
+        not_home_count=sum(o.status == NOT_HOME for o in ordered),
+        last_attempt_at=max(o.effective_at for o in ordered),
+        needs_review=_conflicting(ordered),
+        outcomes=ordered,
+    )
+
+
+def _conflicting(outcomes: list[Outcome]) -> bool:
+    strong = sorted((o for o in outcomes if o.rank >= 2), key=lambda o: o.effective_at)
+    for i, a in enumerate(strong):
+        for b in strong[i + 1:]:
+            if b.effective_at - a.effective_at > REVIEW_WINDOW:
+                break
+            if a.canvasser_id != b.canvasser_id and a.status != b.status:
+                return True
+    return False
+
+
+def derive_all(
+    reports: Iterable[ReportFact],
+    voters_at_door: Mapping[int, Iterable[int]],
+    ranks: Mapping[str, int],
+) -> dict[str, Derived]:
+    """Statuses of every subject the reports touch, keyed "d<door id>" / "v<voter id>".
+
+    A door-level result applies to the voters living at the door (``voters_at_door``) who
+    have no item of their own in that report.
+
+    >>> t = dt.datetime(2026, 10, 31, 14, tzinfo=dt.UTC)
+    >>> r = ReportFact("u1", 7, 3, t, "not_home", items=((11, None, True),))
+    >>> out = derive_all([r], {3: [11, 12]}, {"not_home": 1, "canvassed": 3})
+    >>> {k: v.status for k, v in sorted(out.items())}
+    {'d3': 'canvassed', 'v11': 'canvassed', 'v12': 'not_home'}
+    """
+    reports = {r.uuid: r for r in reports}.values()
+    superseded = {r.supersedes for r in reports if r.supersedes}
+    outcomes: dict[str, list[Outcome]] = defaultdict(list)
+    touched: set[str] = set()
+    for report in reports:
+        touched.add(f"d{report.door_id}")
+        touched.update(f"v{v}" for v, _, _ in report.items)
+        touched.update(f"v{v}" for v in voters_at_door.get(report.door_id, ()))
+        if report.uuid in superseded:
+            continue
+        own = {v: _item_status(code, answered, ranks) for v, code, answered in report.items}
+        door_status = _best([report.result_code, *own.values()], ranks)
+        per_subject: dict[str, str | None] = {f"d{report.door_id}": door_status}
+        for voter_id in voters_at_door.get(report.door_id, ()):
+            per_subject[f"v{voter_id}"] = report.result_code
+        for voter_id, status in own.items():
+            per_subject[f"v{voter_id}"] = status
+        for subject, status in per_subject.items():
+            if status:
+                rank = ranks.get(status, _CONVERSATION_RANK if status == CONVERSATION else _DEFAULT_RANK)
+                outcomes[subject].append(
+                    Outcome(report.uuid, report.canvasser_id, report.effective_at, status, rank))
+    return {subject: derive(outcomes.get(subject, ())) for subject in touched}
+
+
+def result_code_ranks(session: Session) -> dict[str, int]:
+    ranks = dict(session.execute(select(ResultCode.code, ResultCode.rank)).all())
+    ranks.setdefault(CONVERSATION, _CONVERSATION_RANK)
+    return ranks
+
+
+def _load_facts(session: Session, door_ids: set[int], voter_ids: set[int]) -> list[ReportFact]:
+    """Every report at these doors, plus any report naming these voters elsewhere (a voter
+    the voter file has since moved)."""
+    condition = CanvassReport.door_id.in_(sorted(door_ids))
+    if voter_ids:
+        condition = or_(condition, CanvassReport.id.in_(
+            select(CanvassReportItem.canvass_report_id)
+            .where(CanvassReportItem.voter_id.in_(sorted(voter_ids)))))
+    rows = session.execute(
+        select(CanvassReport.id, CanvassReport.uuid, CanvassReport.canvasser_id,
+               CanvassReport.door_id, CanvassReport.effective_at, CanvassReport.result_code,
+               CanvassReport.kind, CanvassReport.supersedes_uuid).where(condition)
+    ).all()
+    if not rows:
+        return []
+    items: dict[int, dict[int, list[Any]]] = defaultdict(dict)
+    for report_id, voter_id, code, question_id in session.execute(
+        select(CanvassReportItem.canvass_report_id, CanvassReportItem.voter_id,
+               CanvassReportItem.result_code, CanvassReportItem.survey_question_id)
+        .where(CanvassReportItem.canvass_report_id.in_([r.id for r in rows]),
+               CanvassReportItem.voter_id.is_not(None))
+    ):
+        entry = items[report_id].setdefault(voter_id, [None, False])
+        entry[0] = entry[0] or code
+        entry[1] = entry[1] or question_id is not None
+    facts = []
+    for r in rows:
+        code = r.result_code or ("lit_drop" if r.kind == "lit_drop" else None)
+        facts.append(ReportFact(
+            r.uuid, r.canvasser_id, r.door_id, r.effective_at, code,
+            tuple((v, c, a) for v, (c, a) in sorted(items.get(r.id, {}).items())),
+            r.supersedes_uuid))
+    return facts
+
+
+def refresh(
+    session: Session, door_ids: Iterable[int], voter_ids: Iterable[int] = (), *, seq: int = 0
+) -> dict[str, tuple[Derived, str | None]]:
+    """Recompute and store the status of these doors, their voters and ``voter_ids``.
+
+    Returns ``{subject: (derived, previous status)}`` for every subject whose row changed.
+    Callers serialise refreshes of the same door (the sync service locks doors first), so
+    the recomputation always sees every committed report of the door.
+    """
+    door_ids, voter_ids = set(door_ids), set(voter_ids)
+    if not door_ids and not voter_ids:
+        return {}
+    living = session.execute(
+        select(Voter.id, Voter.door_id).where(
+            or_(Voter.door_id.in_(sorted(door_ids)), Voter.id.in_(sorted(voter_ids))))
+    ).all()
+    voters_at_door: dict[int, list[int]] = defaultdict(list)
+    home: dict[int, int | None] = {}
+    for voter_id, door_id in living:
+        home[voter_id] = door_id
+        if door_id in door_ids:
+            voters_at_door[door_id].append(voter_id)
+    facts = _load_facts(session, door_ids, voter_ids)
+    report_door = {f.uuid: f.door_id for f in facts}
+    derived = derive_all(facts, voters_at_door, result_code_ranks(session))
+    existing = {row.subject: row for row in session.scalars(
+        select(ContactHistory).where(ContactHistory.subject.in_(sorted(derived))))}
+    changed: dict[str, tuple[Derived, str | None]] = {}
+    for subject, d in derived.items():
+        row = existing.get(subject)
+        if subject.startswith("d"):
+            door_id, voter_id = int(subject[1:]), None
+        else:
+            voter_id = int(subject[1:])
+            door_id = home.get(voter_id) or report_door.get(d.report_uuid or "") or next(
+                iter(door_ids))
+        values = dict(door_id=door_id, voter_id=voter_id, status=d.status, rank=d.rank,
+                      effective_at=d.effective_at, report_uuid=d.report_uuid,
+                      attempts=d.attempts, not_home_count=d.not_home_count,
+                      last_attempt_at=d.last_attempt_at, needs_review=d.needs_review)
+        if row is None:
+            session.add(ContactHistory(subject=subject, updated_seq=seq, **values))
+            changed[subject] = (d, None)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            previous = row.status
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.updated_seq = seq
+            changed[subject] = (d, previous)
+    session.flush()
+    return changed
+
+
+def status_of(session: Session, *, voter_id: int | None = None,
+              door_id: int | None = None) -> ContactHistory | None:
+    if (voter_id is None) == (door_id is None):
+        raise ValueError("give exactly one of voter_id and door_id")
+    subject = f"v{voter_id}" if voter_id is not None else f"d{door_id}"
+    return session.scalar(select(ContactHistory).where(ContactHistory.subject == subject))
+
+
+# ---- queries for universes, progress and the next cut -------------------------------------
+
+_VOTER = ContactHistory.voter_id.is_not(None)
+_DOOR = ContactHistory.voter_id.is_(None)
+
+
+def voter_ids_never_contacted() -> Select[tuple[int]]:
+    return select(Voter.id).where(~exists().where(
+        ContactHistory.voter_id == Voter.id, ContactHistory.attempts > 0))
+
+
+def voter_ids_with_status(*statuses: str) -> Select[tuple[int]]:
+    return select(ContactHistory.voter_id).where(_VOTER, ContactHistory.status.in_(statuses))
+
+
+def voter_ids_not_home(times: int = 1) -> Select[tuple[int]]:
+    return select(ContactHistory.voter_id).where(
+        _VOTER, ContactHistory.rank == 1, ContactHistory.not_home_count >= times)
+
+
+def voter_ids_contacted() -> Select[tuple[int]]:
+    return select(ContactHistory.voter_id).where(_VOTER, ContactHistory.rank == 3)
+
+
+def voter_ids_do_not_contact() -> Select[tuple[int]]:
+    return select(ContactHistory.voter_id).where(_VOTER, ContactHistory.rank >= 4)
+
+
+def voter_ids_needing_review() -> Select[tuple[int]]:
+    return select(ContactHistory.voter_id).where(_VOTER, ContactHistory.needs_review.is_(True))
+
+
+def door_ids_with_status(*statuses: str) -> Select[tuple[int]]:
+    return select(ContactHistory.door_id).where(_DOOR, ContactHistory.status.in_(statuses))
+
+
+def door_ids_not_home(times: int = 1) -> Select[tuple[int]]:
+    return select(ContactHistory.door_id).where(
+        _DOOR, ContactHistory.rank == 1, ContactHistory.not_home_count >= times)
+
+
+def door_ids_to_revisit() -> Select[tuple[int]]:
+    return select(ContactHistory.door_id).where(
+        _DOOR, ContactHistory.rank == 1, ContactHistory.attempts > 0)
+
+
+def door_ids_excluded_from_cuts() -> Select[tuple[int]]:
+    """Doors never to send a canvasser to again (until an organizer clears the status)."""
+    door_level = select(CanvassReport.door_id).join(
+        ResultCode, ResultCode.code == CanvassReport.result_code).where(ResultCode.rank >= 4)
+    voter_rank4 = and_(ContactHistory.voter_id == Voter.id, ContactHistory.rank >= 4)
+    everyone_gone = select(Voter.door_id).where(Voter.door_id.is_not(None)).group_by(
+        Voter.door_id).having(
+        func.count(Voter.id) == func.count(ContactHistory.id)).outerjoin(
+        ContactHistory, voter_rank4)
+    return select(ContactHistory.door_id).where(
+        _DOOR, or_(ContactHistory.door_id.in_(door_level),
+                   ContactHistory.door_id.in_(everyone_gone)))
+
+
+def turf_progress(session: Session, turf_id: int) -> dict[str, int]:
+    """Counts of the turf's current doors by derived door status."""
+    doors = select(TurfDoor.door_id).where(TurfDoor.turf_id == turf_id,
+                                           TurfDoor.removed_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(doors.subquery())) or 0
+    rows = session.execute(
+        select(ContactHistory.rank, ContactHistory.status, ContactHistory.needs_review)
+        .where(_DOOR, ContactHistory.door_id.in_(doors), ContactHistory.attempts > 0)
+    ).all()
+    return {
+        "doors": total,
+        "knocked": len(rows),
+        "contacted": sum(r.rank == 3 for r in rows),
+        "refused": sum(r.rank == 2 for r in rows),
+        "not_home": sum(r.status == NOT_HOME for r in rows),
+        "do_not_contact": sum(r.rank >= 4 for r in rows),
+        "needs_review": sum(bool(r.needs_review) for r in rows),
+    }
