@@ -83,7 +83,7 @@ KINDS: dict[str, Callable[[int, np.random.Generator], np.ndarray]] = {
 
 
 def _dist(xy: np.ndarray) -> np.ndarray:
-    return np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    return np.asarray(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)), dtype=float)
 
 
 def nearest_neighbour(xy: np.ndarray) -> list[int]:
@@ -106,7 +106,7 @@ def nn_2opt(xy: np.ndarray) -> list[int]:
     n = len(xy)
     path = np.array(nearest_neighbour(xy))
     if n < 4:
-        return path.tolist()
+        return [int(i) for i in path]
     d = np.zeros((n + 1, n + 1))
     d[:n, :n] = _dist(xy)
     t = np.concatenate([[n], path])  # dummy node first: cyclic tour = open path
@@ -120,7 +120,7 @@ def nn_2opt(xy: np.ndarray) -> list[int]:
         if delta[j] >= -1e-9:
             break
         t = np.concatenate([t[: a[j] + 1], t[a[j] + 1 : b[j] + 1][::-1], t[b[j] + 1 :]])
-    return t[1:].tolist()
+    return [int(i) for i in t[1:]]
 
 
 def ours(xy: np.ndarray) -> list[int]:
@@ -136,7 +136,10 @@ def _open_path_matrix(xy: np.ndarray) -> list[list[int]]:
 
 def make_ortools(seconds: float) -> Solver | None:
     try:
-        from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+        from ortools.constraint_solver import (  # type: ignore[import-untyped]
+            pywrapcp,
+            routing_enums_pb2,
+        )
     except ImportError:
         return None
 
@@ -166,7 +169,7 @@ def make_ortools(seconds: float) -> Solver | None:
 
 def make_lkh(runs: int = 10) -> Solver | None:
     try:
-        import elkai
+        import elkai  # type: ignore[import-untyped]
     except ImportError:
         return None
 

@@ -29,18 +29,18 @@ with a local equirectangular projection (error well under 0.1% over a turf).
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import deque
-import math
 from collections.abc import Hashable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DoorDataError, TurfParamsError
 
-__all__ = ["order_xy", "order_walk", "path_length"]
+__all__ = ["order_walk", "order_xy", "path_length"]
 
 _EARTH_RADIUS_M = 6_371_008.8
 _NEIGHBOURS = 8  # candidate list length for the local search
@@ -51,23 +51,10 @@ _GLOBAL_KICKS = 0.3  # share of kicks with blocks of any length
 _RESTARTS = 3  # independent searches from different nearest-neighbour paths
 
 
-class _DoorLike(Protocol):
-    @property
-    def id(self) -> Hashable: ...
-
-    @property
-    def lon(self) -> float: ...
-
-    @property
-    def lat(self) -> float: ...
-
-
 # --------------------------------------------------------------------------- public API
 
 
-def path_length(
-    xy: ArrayLike, order: ArrayLike, *, start: ArrayLike | None = None
-) -> float:
+def path_length(xy: ArrayLike, order: ArrayLike, *, start: ArrayLike | None = None) -> float:
     """Length of the open path visiting ``xy[order]`` in turn.
 
     With ``start`` the leg from ``start`` to the first point counts too.
@@ -125,14 +112,12 @@ def order_xy(
     members = np.argsort(inverse, kind="stable")
     counts = np.bincount(inverse, minlength=len(stops))
     offsets = np.concatenate([[0], np.cumsum(counts)])
-    return np.concatenate(
-        [members[offsets[k] : offsets[k + 1]] for k in stop_order]
-    ).astype(np.intp)
+    return np.concatenate([members[offsets[k] : offsets[k + 1]] for k in stop_order]).astype(
+        np.intp
+    )
 
 
-def order_walk(
-    doors: Sequence[Any], *, start: tuple[float, float] | None = None
-) -> list[Hashable]:
+def order_walk(doors: Sequence[Any], *, start: tuple[float, float] | None = None) -> list[Hashable]:
     """Order doors (objects with ``id``, ``lon``, ``lat``) into a walk; return their ids.
 
     Doors with the same non-``None`` ``building`` attribute, and doors at the
@@ -291,7 +276,7 @@ def _brute_force(dm: NDArray[np.float64], k: int, has_start: bool) -> NDArray[np
     if has_start:
         cost += dm[k + 1, perms[:, 0]]
     best = int(np.argmin(cost))  # first minimum: deterministic
-    return perms[best]
+    return np.asarray(perms[best], dtype=np.intp)
 
 
 class _Search:

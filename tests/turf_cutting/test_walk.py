@@ -213,7 +213,7 @@ def test_order_walk_on_a_street_keeps_buildings_together() -> None:
     doors += [_Door(f"apt{u}", -93.2641, lat + 0.00001 * u, building="B") for u in range(4)]
     doors.reverse()
     ids = order_walk(doors, start=(-93.2652, lat))
-    assert sorted(ids) == sorted(d.id for d in doors)
+    assert sorted(map(str, ids)) == sorted(str(d.id) for d in doors)
     assert ids[0] == "h0"
     spots = [ids.index(f"apt{u}") for u in range(4)]
     assert max(spots) - min(spots) == 3
@@ -264,7 +264,10 @@ def _load_benchmark() -> ModuleType:
 
 def test_benchmark_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     bench = _load_benchmark()
-    assert bench.main(["--sizes", "20", "--instances", "1", "--ortools-seconds", "0.1", "--no-lkh"]) == 0
+    assert (
+        bench.main(["--sizes", "20", "--instances", "1", "--ortools-seconds", "0.1", "--no-lkh"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "uniform" in out and "street" in out and "ours" in out and "nn+2opt" in out
 
