@@ -13,6 +13,9 @@ from backend.models.users import ROLES
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    from backend.worker import jobs_command
+
+    app.cli.add_command(jobs_command)
 
 
 @click.command("create-user")

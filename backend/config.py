@@ -37,6 +37,11 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
         "CANVASS_TOKEN_TTL_HOURS": int(env.get("CANVASS_TOKEN_TTL_HOURS", "720")),
         "CANVASS_INVITE_TTL_HOURS": int(env.get("CANVASS_INVITE_TTL_HOURS", "72")),
         "CANVASS_LIST_CODE_TTL_DAYS": int(env.get("CANVASS_LIST_CODE_TTL_DAYS", "30")),
+        # Auto-cuts of up to this many doors answer at once; larger ones run as a background job.
+        "CANVASS_CUT_INLINE_MAX_DOORS": int(env.get("CANVASS_CUT_INLINE_MAX_DOORS", "3000")),
+        # Run background jobs in a thread of the web process (0: leave them to `canvass jobs run`).
+        "CANVASS_JOBS_IN_PROCESS": _bool(env.get("CANVASS_JOBS_IN_PROCESS", "1")),
+        "CANVASS_JOB_STALE_MINUTES": int(env.get("CANVASS_JOB_STALE_MINUTES", "30")),
         "CANVASS_TILE_URL": env.get("CANVASS_TILE_URL", ""),
         "CANVASS_TILE_ATTRIBUTION": env.get("CANVASS_TILE_ATTRIBUTION", ""),
         "CANVASS_GEOCODER": env.get("CANVASS_GEOCODER", "nominatim"),

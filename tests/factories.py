@@ -55,7 +55,7 @@ class Factory:
         self.session.commit()
         return door
 
-    def voter(self, door: Door | None = None, **kw) -> Voter:
+    def voter(self, door: Door | None = None, *, commit: bool = True, **kw) -> Voter:
         n = self._n()
         voter = Voter(state_id=kw.pop("state_id", f"OH{n:010d}"),
                       first_name=kw.pop("first_name", f"First{n}"),
@@ -63,7 +63,7 @@ class Factory:
                       birth_year=kw.pop("birth_year", 1980), party=kw.pop("party", "D"),
                       door_id=door.id if door else None, **kw)
         self.session.add(voter)
-        self.session.commit()
+        self.session.commit() if commit else self.session.flush()
         return voter
 
     def turf(self, doors: list[Door], *, name: str | None = None,
@@ -77,3 +77,56 @@ class Factory:
             self.session.add(Assignment(turf_id=turf.id, user_id=user.id))
         self.session.commit()
         return turf
+
+    # --- organizer console (universes, turfs, progress) ---------------------------------
+
+    def door_grid(self, cols: int, rows: int, *, lon0: float = -83.0, lat0: float = 40.0,
+                  step: float = 0.0004, precinct_of=None) -> list[Door]:
+        """cols x rows doors on a lon/lat grid, row by row, committed once."""
+        doors = []
+        for row in range(rows):
+            for col in range(cols):
+                n = self._n()
+                line = f"{100 + n} GRID ST"
+                precinct = precinct_of(col, row) if precinct_of else None
+                doors.append(Door(address_line=line, zip="43215", city="COLUMBUS", state="OH",
+                                  lon=lon0 + col * step, lat=lat0 + row * step,
+                                  address_key=f"{line}||43215", building_key=f"{line}|43215",
+                                  geocode_status="vendor",
+                                  precinct_id=precinct.id if precinct else None))
+        self.session.add_all(doors)
+        self.session.commit()
+        return doors
+
+    def report(self, door: Door, canvasser: User, *, turf: Turf | None = None,
+               result_code: str | None = "not_home", recorded_at=None, items=(),
+               lon: float | None = None, lat: float | None = None, commit: bool = True):
+        """A canvass report as sync ingest stores it; ``items`` are CanvassReportItem kwargs."""
+        import datetime as dt
+        import uuid
+
+        from backend.models import CanvassReport, CanvassReportItem
+
+        when = recorded_at or dt.datetime.now(dt.UTC)
+        report = CanvassReport(
+            uuid=str(uuid.uuid4()), body_hash="0" * 64, door_id=door.id,
+            turf_id=turf.id if turf else None, canvasser_id=canvasser.id,
+            result_code=result_code, recorded_at=when, received_at=when, effective_at=when,
+            recorded_lon=lon, recorded_lat=lat, body={})
+        report.items = [CanvassReportItem(**item) for item in items]
+        self.session.add(report)
+        if commit:
+            self.session.commit()
+        return report
+
+    def contact_history(self, door: Door, status: str, *, voter: Voter | None = None,
+                        attempts: int = 1, not_home_count: int = 0, last_attempt_at=None):
+        from backend.models import ContactHistory
+
+        row = ContactHistory(
+            subject=f"v{voter.id}" if voter else f"d{door.id}", door_id=door.id,
+            voter_id=voter.id if voter else None, status=status, attempts=attempts,
+            not_home_count=not_home_count, last_attempt_at=last_attempt_at)
+        self.session.add(row)
+        self.session.commit()
+        return row

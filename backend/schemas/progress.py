@@ -1,0 +1,53 @@
+"""Progress tables and quality signals."""
+
+from marshmallow import Schema, fields, validate
+
+from backend.services.progress import GROUPINGS
+
+
+class ProgressQuerySchema(Schema):
+    by = fields.String(load_default="turf", validate=validate.OneOf(GROUPINGS))
+    universe_id = fields.Integer()
+    since = fields.DateTime(metadata={"description": "reports effective at or after (UTC)"})
+    until = fields.DateTime(metadata={"description": "reports effective before (UTC)"})
+
+
+class ProgressRowSchema(Schema):
+    key = fields.Raw(metadata={"description": "turf id, precinct code, user id or YYYY-MM-DD"})
+    label = fields.String()
+    door_count = fields.Integer(allow_none=True, metadata={"description": "turf and precinct rows"})
+    doors_attempted = fields.Integer()
+    contacts = fields.Integer()
+    contact_rate = fields.Float(allow_none=True)
+    results = fields.Dict(keys=fields.String(), values=fields.Integer())
+    responses = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                            metadata={"description": "survey_response_id -> count"})
+
+
+class ProgressSchema(Schema):
+    by = fields.String()
+    rows = fields.List(fields.Nested(ProgressRowSchema))
+    totals = fields.Nested(ProgressRowSchema)
+
+
+class QualityQuerySchema(Schema):
+    since = fields.DateTime()
+    until = fields.DateTime()
+
+
+class QualityRowSchema(Schema):
+    user = fields.Dict()
+    knocks = fields.Integer()
+    contacts = fields.Integer()
+    contact_rate = fields.Float(allow_none=True)
+    median_seconds_between_doors = fields.Float(allow_none=True)
+    share_under_20s = fields.Float(allow_none=True)
+    median_distance_m = fields.Float(allow_none=True)
+    share_beyond_300m = fields.Float(allow_none=True)
+    flags = fields.List(fields.String())
+    flagged = fields.Boolean()
+
+
+class QualitySchema(Schema):
+    thresholds = fields.Dict()
+    rows = fields.List(fields.Nested(QualityRowSchema))

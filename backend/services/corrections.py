@@ -1,0 +1,175 @@
+"""The field-corrections review queue: what canvassers report about the voter data (a new
+person at the door, someone moved, a wrong address, a misplaced pin) waits here until an
+organizer accepts it into the voter data or rejects it with a note.
+
+``details`` as phones send them (checked on accept, each missing field named):
+
+- ``new_person``: ``first_name``, ``last_name`` (required), ``middle_name``, ``birth_year``,
+  ``party``; the door is the correction's ``door_id``;
+- ``moved``: the correction's ``voter_id``;
+- ``wrong_address``: the correction's ``door_id``, ``note`` optional;
+- ``misplaced_pin``: ``lon``, ``lat`` where the door really is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.errors import Conflict, NotFound, ValidationError
+from backend.models import CanvassReport, Door, FieldCorrection, Turf, TurfDoor, User, Voter
+from backend.models._types import utcnow
+from backend.services.access import require_organizer
+from backend.services.changes import record_change
+
+CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin")
+CORRECTION_STATUSES = ("pending", "accepted", "rejected")
+
+
+def _view(session: Session, c: FieldCorrection) -> dict[str, Any]:
+    door = session.get(Door, c.door_id) if c.door_id else None
+    voter = session.get(Voter, c.voter_id) if c.voter_id else None
+    reporter = None
+    if c.canvass_report_id:
+        report = session.get(CanvassReport, c.canvass_report_id)
+        user = session.get(User, report.canvasser_id) if report else None
+        if user:
+            reporter = {"id": user.id, "name": user.name, "email": user.email}
+    return {
+        "id": c.id, "kind": c.kind, "status": c.status, "door_id": c.door_id,
+        "voter_id": c.voter_id, "canvass_report_id": c.canvass_report_id,
+        "details": c.details or {},
+        "door": None if door is None else {
+            "id": door.id, "address_line": door.address_line, "unit": door.unit,
+            "city": door.city, "zip": door.zip, "lon": door.lon, "lat": door.lat,
+            "geocode_status": door.geocode_status},
+        "voter": None if voter is None else {
+            "id": voter.id, "first_name": voter.first_name, "last_name": voter.last_name,
+            "state_id": voter.state_id, "is_active": voter.is_active,
+            "voter_status": voter.voter_status},
+        "reported_by": reporter, "created_at": c.created_at, "reviewed_by_id": c.reviewed_by_id,
+        "reviewed_at": c.reviewed_at, "review_note": c.review_note,
+        "applied": (c.details or {}).get("_applied"),
+    }
+
+
+def list_corrections(session: Session, actor: User, *, status: str = "pending",
+                     kind: str | None = None) -> list[dict[str, Any]]:
+    require_organizer(actor, "review field corrections")
+    query = select(FieldCorrection).where(FieldCorrection.status == status).order_by(
+        FieldCorrection.created_at, FieldCorrection.id)
+    if kind:
+        query = query.where(FieldCorrection.kind == kind)
+    return [_view(session, c) for c in session.scalars(query)]
+
+
+def _pending(session: Session, correction_id: int) -> FieldCorrection:
+    correction = session.get(FieldCorrection, correction_id)
+    if correction is None:
+        raise NotFound(f"Field correction {correction_id} does not exist.")
+    if correction.status != "pending":
+        raise Conflict(f"Field correction {correction_id} was already {correction.status}.",
+                       errors={"status": [correction.status]})
+    return correction
+
+
+def _need(value: Any, field: str, why: str) -> Any:
+    if value in (None, ""):
+        raise ValidationError(f"This correction cannot be applied: {field} is missing ({why}).",
+                              errors={field: [f"missing: {why}"]})
+    return value
+
+
+def _live_turfs_of_door(session: Session, door_id: int) -> list[int]:
+    return list(session.scalars(
+        select(TurfDoor.turf_id).join(Turf, Turf.id == TurfDoor.turf_id)
+        .where(TurfDoor.door_id == door_id, TurfDoor.removed_at.is_(None),
+               Turf.deleted_at.is_(None))))
+
+
+def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
+    details = c.details or {}
+    if c.kind == "new_person":
+        door = session.get(Door, _need(c.door_id, "door_id", "the door the person lives at"))
+        if door is None:
+            raise NotFound(f"Door {c.door_id} does not exist.")
+        birth_year = details.get("birth_year")
+        if birth_year is not None and not (isinstance(birth_year, int) and 1900 <= birth_year <= 2100):
+            raise ValidationError("birth_year must be a year like 1980",
+                                  errors={"details.birth_year": [f"{birth_year!r} is not a year"]})
+        voter = Voter(
+            # Not from the voter file: a state id that can never collide with a real one.
+            state_id=f"FIELD-{c.id}",
+            first_name=str(_need(details.get("first_name"), "details.first_name", "the name")).strip(),
+            last_name=str(_need(details.get("last_name"), "details.last_name", "the name")).strip(),
+            middle_name=str(details.get("middle_name") or "").strip(),
+            birth_year=birth_year, party=str(details.get("party") or ""),
+            voter_status="field", door_id=door.id)
+        session.add(voter)
+        session.flush()
+        for turf_id in _live_turfs_of_door(session, door.id):
+            record_change(session, "turf_updated", turf_id=turf_id,
+                          payload={"turf_id": turf_id, "door_id": door.id, "voter_id": voter.id})
+        return {"voter_id": voter.id}
+    if c.kind == "moved":
+        voter = session.get(Voter, _need(c.voter_id, "voter_id", "who moved"))
+        if voter is None:
+            raise NotFound(f"Voter {c.voter_id} does not exist.")
+        voter.is_active = False
+        voter.voter_status = "moved"
+        if voter.door_id is not None:
+            for turf_id in _live_turfs_of_door(session, voter.door_id):
+                record_change(session, "do_not_contact", turf_id=turf_id,
+                              payload={"voter_id": voter.id, "door_id": voter.door_id,
+                                       "reason": "moved"})
+        return {"voter_id": voter.id, "is_active": False, "voter_status": "moved"}
+    if c.kind == "wrong_address":
+        door = session.get(Door, _need(c.door_id, "door_id", "which door"))
+        if door is None:
+            raise NotFound(f"Door {c.door_id} does not exist.")
+        # "failed" sends the door back to geocoding review; the note says why.
+        door.geocode_status = "failed"
+        door.geocode_error = "wrong address reported in the field" + (
+            f": {details['note']}" if details.get("note") else "")
+        return {"door_id": door.id, "geocode_status": "failed"}
+    if c.kind == "misplaced_pin":
+        door = session.get(Door, _need(c.door_id, "door_id", "which door"))
+        if door is None:
+            raise NotFound(f"Door {c.door_id} does not exist.")
+        lon, lat = details.get("lon"), details.get("lat")
+        if not (isinstance(lon, int | float) and isinstance(lat, int | float)
+                and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValidationError("A misplaced pin needs the door's lon and lat in degrees.",
+                                  errors={"details.lon": [f"got {lon!r}"], "details.lat": [f"got {lat!r}"]})
+        before = {"lon": door.lon, "lat": door.lat}
+        door.lon, door.lat, door.geocode_status = float(lon), float(lat), "manual"
+        for turf_id in _live_turfs_of_door(session, door.id):
+            record_change(session, "turf_updated", turf_id=turf_id,
+                          payload={"turf_id": turf_id, "door_id": door.id})
+        return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat}
+    raise ValidationError(f"Unknown correction kind {c.kind!r}", errors={"kind": [c.kind]})
+
+
+def accept(session: Session, correction_id: int, actor: User, *, note: str = "") -> dict[str, Any]:
+    """Apply a correction to the voter data and close it."""
+    require_organizer(actor, "review field corrections")
+    correction = _pending(session, correction_id)
+    applied = _apply(session, correction)
+    correction.details = {**(correction.details or {}), "_applied": applied}
+    correction.status, correction.reviewed_by_id, correction.reviewed_at = "accepted", actor.id, utcnow()
+    correction.review_note = note
+    session.flush()
+    return _view(session, correction)
+
+
+def reject(session: Session, correction_id: int, actor: User, *, note: str = "") -> dict[str, Any]:
+    require_organizer(actor, "review field corrections")
+    correction = _pending(session, correction_id)
+    if not note.strip():
+        raise ValidationError("Say why the correction is rejected.", errors={"note": ["required"]})
+    correction.status, correction.reviewed_by_id, correction.reviewed_at = "rejected", actor.id, utcnow()
+    correction.review_note = note.strip()
+    session.flush()
+    return _view(session, correction)

@@ -1,0 +1,876 @@
+"""Turfs: auto-cut, drawn, split, merged, renamed, deleted and re-cut; door lists; list codes.
+
+This module is the one boundary between the backend's models and :mod:`turf_cutting`: doors
+become :class:`turf_cutting.Door` values here (``weight`` = voters the universe selects at the
+door, ``precinct`` = precinct id, ``building`` = building key) and plans come back as rows.
+
+Membership has periods (``turf_doors.added_at``/``removed_at``): a door that leaves a turf is
+ended, never deleted, so reports recorded while it was in a volunteer's turf stay valid.
+Every change a phone must see goes to the change feed (``services.changes.record_change``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import multiprocessing
+import os
+import secrets
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+import turf_cutting as tc
+from backend.errors import Conflict, NotFound, ValidationError
+from backend.models import (
+    Assignment,
+    Door,
+    Job,
+    ResultCode,
+    SurveyQuestion,
+    SyncChange,
+    Turf,
+    TurfDoor,
+    Universe,
+    User,
+    Voter,
+)
+from backend.models._types import utcnow
+from backend.services import progress as progress_service
+from backend.services.access import ensure_can_read_turf, require_organizer
+from backend.services.changes import record_change
+from backend.services.universes import get_universe_row, live_turf_door_ids, voter_query
+from backend.services.voters import voter_view
+
+Progress = Callable[[float, str], None]
+#: Above this many doors a cut is split along precinct lines into chunks cut in parallel
+#: processes; turf_cutting's cost grows faster than linearly with the door count.
+CHUNK_DOORS = 12_000
+LIST_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
+LIST_CODE_LENGTH = 6
+OUTLINE_DECIMALS = 6  # ~0.1 m
+M_PER_DEG = 111_320.0
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def cut_params(params: dict[str, Any]) -> tc.CutParams:
+    """CutParams from request values; min/max default to a third either side of the target.
+
+    >>> p = cut_params({"target_doors": 45})
+    >>> p.min_doors, p.max_doors, p.mode
+    (30, 60, 'doors')
+    """
+    target = int(params.get("target_doors") or 60)
+    low = params.get("min_doors") or max(1, round(target * 2 / 3))
+    high = params.get("max_doors") or max(target, round(target * 4 / 3))
+    try:
+        return tc.CutParams(
+            target_doors=target, min_doors=min(low, target), max_doors=max(high, target),
+            mode=params.get("mode") or "doors",
+            shift_minutes=float(params.get("shift_minutes") or 120.0),
+            walk_speed_mps=float(params.get("walk_speed_mps") or 1.2),
+            minutes_per_door=float(params.get("minutes_per_door", 1.5)),
+            keep_precincts_whole=bool(params.get("keep_precincts_whole", False)),
+        )
+    except tc.TurfParamsError as exc:
+        field = str(exc).split(" ", 1)[0]
+        raise ValidationError(f"The cut parameters are invalid: {exc}",
+                              errors={field: [str(exc)]}) from None
+
+
+def _lib_doors(rows: Iterable[Any], weights: dict[int, int]) -> list[tc.Door]:
+    return [tc.Door(r.id, r.lon, r.lat, float(max(weights.get(r.id, 1), 1)), r.precinct_id,
+                    r.building_key) for r in rows]
+
+
+def geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    """A shapely geometry as GeoJSON with coordinates rounded to ~0.1 m.
+
+    >>> from shapely.geometry import Point
+    >>> geojson(Point(-83.1234567891, 40.0).buffer(0.001, 1))["type"]
+    'Polygon'
+    """
+    rounded = shapely.set_precision(geometry, 10 ** -OUTLINE_DECIMALS)
+    if rounded.is_empty:
+        rounded = geometry
+    return mapping(rounded)
+
+
+def _bbox(geometry: BaseGeometry) -> tuple[float, float, float, float]:
+    return tuple(float(v) for v in geometry.bounds)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _live_turf(session: Session, turf_id: int) -> Turf:
+    turf = session.get(Turf, turf_id)
+    if turf is None or turf.deleted_at is not None:
+        raise NotFound(f"Turf {turf_id} does not exist.")
+    return turf
+
+
+def _turf_door_rows(session: Session, turf_id: int) -> list[Any]:
+    return list(session.execute(
+        select(TurfDoor.id.label("turf_door_id"), TurfDoor.position, Door.id, Door.lon, Door.lat,
+               Door.precinct_id, Door.building_key)
+        .join(Door, Door.id == TurfDoor.door_id)
+        .where(TurfDoor.turf_id == turf_id, TurfDoor.removed_at.is_(None))
+        .order_by(TurfDoor.position)
+    ))
+
+
+def _assignees(session: Session, turf_ids: Sequence[int] | None) -> dict[int, list[dict[str, Any]]]:
+    query = (
+        select(Assignment.turf_id, User.id, User.name, User.email)
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.ended_at.is_(None))
+        .order_by(User.name)
+    )
+    if turf_ids is not None:
+        query = query.where(Assignment.turf_id.in_(turf_ids))
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for turf_id, user_id, name, email in session.execute(query):
+        out[turf_id].append({"id": user_id, "name": name, "email": email})
+    return out
+
+
+def _simplified(outline: dict[str, Any] | None, simplify_m: float) -> dict[str, Any] | None:
+    if outline is None or simplify_m <= 0:
+        return outline
+    geometry = shapely.simplify(shape(outline), simplify_m / M_PER_DEG, preserve_topology=True)
+    return geojson(geometry)
+
+
+def turf_views(session: Session, turfs: Sequence[Turf], *, outline: bool = True,
+               simplify_m: float = 0.0, all_live: bool = False) -> list[dict[str, Any]]:
+    """Turfs as the console shows them, with progress and assignees in two grouped queries.
+
+    ``all_live`` says ``turfs`` are all the live turfs, so no id list is sent to the database.
+    """
+    ids = None if all_live else [t.id for t in turfs]
+    done = progress_service.turf_progress(session, ids)
+    people = _assignees(session, ids)
+    views = []
+    for turf in turfs:
+        attempted, contacts = done.get(turf.id, (0, 0))
+        views.append({
+            "id": turf.id, "name": turf.name, "universe_id": turf.universe_id,
+            "status": progress_service.turf_status(attempted, turf.door_count),
+            "outline": _simplified(turf.outline, simplify_m) if outline else None,
+            "bbox": None if turf.min_lon is None else
+            [turf.min_lon, turf.min_lat, turf.max_lon, turf.max_lat],
+            "door_count": turf.door_count, "voter_count": turf.voter_count,
+            "walk_m": round(turf.walk_m, 1), "minutes": round(turf.minutes, 1),
+            "list_code": turf.list_code, "list_code_expires_at": turf.list_code_expires_at,
+            "progress": {
+                "doors_attempted": attempted, "contacts": contacts,
+                "contact_rate": round(contacts / attempted, 3) if attempted else None,
+                "share_done": round(min(attempted / turf.door_count, 1.0), 3)
+                if turf.door_count else 0.0,
+            },
+            "assignees": people.get(turf.id, []),
+            "created_at": turf.created_at, "updated_at": turf.updated_at,
+        })
+    return views
+
+
+def list_turfs(session: Session, actor: User, *, universe_id: int | None = None,
+               status: str | None = None, assignee_id: int | None = None, outline: bool = True,
+               simplify_m: float = 0.0, bbox: str | None = None) -> list[dict[str, Any]]:
+    require_organizer(actor, "list all turfs")
+    query = select(Turf).where(Turf.deleted_at.is_(None)).order_by(Turf.id)
+    filtered = False
+    if universe_id is not None:
+        query, filtered = query.where(Turf.universe_id == universe_id), True
+    if assignee_id is not None:
+        query = query.where(Turf.id.in_(select(Assignment.turf_id).where(
+            Assignment.user_id == assignee_id, Assignment.ended_at.is_(None))))
+        filtered = True
+    if bbox:
+        try:
+            min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox.split(","))
+        except ValueError:
+            raise ValidationError("bbox must be min_lon,min_lat,max_lon,max_lat",
+                                  errors={"bbox": [f"{bbox!r} is not four numbers"]}) from None
+        query = query.where(Turf.max_lon >= min_lon, Turf.min_lon <= max_lon,
+                            Turf.max_lat >= min_lat, Turf.min_lat <= max_lat)
+        filtered = True
+    turfs = list(session.scalars(query))
+    views = turf_views(session, turfs, outline=outline, simplify_m=simplify_m,
+                       all_live=not filtered)
+    if status:
+        views = [v for v in views if v["status"] == status]
+    return views
+
+
+def get_turf(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
+    turf = ensure_can_read_turf(session, actor, turf_id)
+    return turf_views(session, [turf])[0]
+
+
+def my_turfs(session: Session, actor: User) -> list[dict[str, Any]]:
+    """The turfs assigned to the caller now, for a canvasser's phone."""
+    turfs = list(session.scalars(
+        select(Turf).join(Assignment, Assignment.turf_id == Turf.id)
+        .where(Assignment.user_id == actor.id, Assignment.ended_at.is_(None),
+               Turf.deleted_at.is_(None))
+        .order_by(Turf.name)
+    ))
+    return turf_views(session, turfs)
+
+
+def _target_voters(session: Session, turf: Turf, door_ids: list[int]) -> list[Voter]:
+    """The voters a canvasser talks to at these doors: those the turf's universe selects
+    (all active, not suppressed voters for a turf without a universe)."""
+    filters: dict[str, Any] = {}
+    if turf.universe_id is not None:
+        universe = session.get(Universe, turf.universe_id)
+        filters = dict(universe.filters or {}) if universe else {}
+    # Time of day chooses doors for a re-attempt cut; at the door everyone selected counts.
+    filters.pop("last_attempt_time_of_day", None)
+    sub = voter_query(filters).where(Voter.door_id.in_(door_ids)).subquery()
+    return list(session.scalars(
+        select(Voter).join(sub, sub.c.voter_id == Voter.id)
+        .order_by(Voter.door_id, Voter.last_name, Voter.first_name, Voter.id)
+    ))
+
+
+def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
+    """What a phone downloads for a turf: doors in walk order with their voters (canvasser
+    fields only), the active survey, result codes and the outline. Canvassers get only their
+    assigned turfs (404 otherwise, so turf ids cannot be probed)."""
+    turf = ensure_can_read_turf(session, actor, turf_id)
+    doors = list(session.execute(
+        select(TurfDoor.position, Door)
+        .join(Door, Door.id == TurfDoor.door_id)
+        .where(TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))
+        .order_by(TurfDoor.position)
+    ))
+    by_door: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if doors:
+        for voter in _target_voters(session, turf, [d.id for _, d in doors]):
+            by_door[voter.door_id].append(voter_view(voter, full=False))  # type: ignore[index]
+    questions = session.scalars(
+        select(SurveyQuestion).where(SurveyQuestion.is_active.is_(True))
+        .options(selectinload(SurveyQuestion.responses))
+        .order_by(SurveyQuestion.position, SurveyQuestion.id)
+    )
+    codes = session.scalars(
+        select(ResultCode).where(ResultCode.is_active.is_(True))
+        .order_by(ResultCode.position, ResultCode.id)
+    )
+    attempted, _ = progress_service.turf_progress(session, [turf.id]).get(turf.id, (0, 0))
+    return {
+        "turf": {
+            "id": turf.id, "name": turf.name, "outline": turf.outline, "list_code": turf.list_code,
+            "status": progress_service.turf_status(attempted, turf.door_count),
+            "door_count": turf.door_count, "voter_count": turf.voter_count,
+            "walk_m": round(turf.walk_m, 1), "minutes": round(turf.minutes, 1),
+            "updated_at": turf.updated_at,
+        },
+        "doors": [
+            {"id": d.id, "position": position, "address_line": d.address_line, "unit": d.unit,
+             "city": d.city, "state": d.state, "zip": d.zip, "lon": d.lon, "lat": d.lat,
+             "building_key": d.building_key, "access_note": d.access_note,
+             "voters": by_door.get(d.id, [])}
+            for position, d in doors
+        ],
+        "survey_questions": [
+            {"id": q.id, "name": q.name, "script_text": q.script_text, "kind": q.kind,
+             "position": q.position,
+             "responses": [{"id": r.id, "name": r.name, "short_name": r.short_name,
+                            "position": r.position} for r in q.responses]}
+            for q in questions
+        ],
+        "result_codes": [
+            {"code": c.code, "name": c.name, "scope": c.scope, "rank": c.rank,
+             "position": c.position} for c in codes
+        ],
+        "change_seq": session.scalar(select(func.max(SyncChange.id))) or 0,
+        "generated_at": utcnow(),
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _weights(session: Session, universe: Universe | None,
+             door_ids: list[int] | None = None) -> Counter[int]:
+    """Voters the universe selects per door (all active voters without a universe)."""
+    from backend.services.universes import matching_voters
+
+    filters = dict(universe.filters or {}) if universe is not None else {}
+    return Counter(door for _, door in matching_voters(session, filters, door_ids=door_ids))
+
+
+def _next_names(session: Session, prefix: str, count: int) -> list[str]:
+    taken = session.scalar(select(func.count()).select_from(Turf).where(
+        Turf.name.like(f"{prefix} %"))) or 0
+    width = max(3, len(str(taken + count)))
+    return [f"{prefix} {taken + i + 1:0{width}d}" for i in range(count)]
+
+
+def _store_turf(session: Session, turf: Turf, lib_turf: tc.Turf, weights: dict[int, int],
+                outline: BaseGeometry | None = None) -> None:
+    geometry = lib_turf.outline if outline is None else outline
+    turf.outline = geojson(geometry)
+    turf.min_lon, turf.min_lat, turf.max_lon, turf.max_lat = _bbox(geometry)
+    turf.door_count = len(lib_turf.door_ids)
+    turf.voter_count = sum(weights.get(d, 0) for d in lib_turf.door_ids)  # type: ignore[misc]
+    turf.walk_m = lib_turf.walk_m
+    turf.minutes = lib_turf.minutes
+
+
+def _create_turfs(session: Session, plan_turfs: Sequence[tc.Turf], *, universe_id: int | None,
+                  names: Sequence[str], weights: dict[int, int], actor: User,
+                  outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
+    """Insert turfs and their doors in bulk (100,000 doors in one executemany)."""
+    now = utcnow()
+    turfs = []
+    for i, lib_turf in enumerate(plan_turfs):
+        turf = Turf(name=names[i], universe_id=universe_id, created_by_id=actor.id,
+                    created_at=now, updated_at=now)
+        _store_turf(session, turf, lib_turf, weights, outlines[i] if outlines else None)
+        turfs.append(turf)
+    session.add_all(turfs)
+    session.flush()
+    rows = [
+        {"turf_id": turf.id, "door_id": door_id, "position": position, "added_at": now}
+        for turf, lib_turf in zip(turfs, plan_turfs)
+        for position, door_id in enumerate(lib_turf.door_ids)
+    ]
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(TurfDoor), rows[start:start + 20_000])
+    return turfs
+
+
+def _set_members(session: Session, turf: Turf, ordered: Sequence[int], now: dt.datetime) -> tuple[list[int], list[int]]:
+    """Make ``ordered`` the turf's doors in walk order; return (added, removed) door ids."""
+    live = {row.door_id: row for row in session.scalars(
+        select(TurfDoor).where(TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None)))}
+    wanted = set(ordered)
+    removed = [d for d in live if d not in wanted]
+    for door_id in removed:
+        live[door_id].removed_at = now
+    added = []
+    for position, door_id in enumerate(ordered):
+        if door_id in live:
+            live[door_id].position = position
+        else:
+            session.add(TurfDoor(turf_id=turf.id, door_id=door_id, position=position, added_at=now))
+            added.append(door_id)
+    return added, sorted(removed)
+
+
+def _announce(session: Session, turf: Turf, added: list[int], removed: list[int]) -> None:
+    if added:
+        record_change(session, "doors_added", turf_id=turf.id, payload={"door_ids": added})
+    if removed:
+        record_change(session, "doors_removed", turf_id=turf.id, payload={"door_ids": removed})
+    record_change(session, "turf_updated", turf_id=turf.id, payload={"turf_id": turf.id})
+
+
+def _soft_delete(session: Session, turf: Turf, now: dt.datetime) -> None:
+    for row in session.scalars(select(TurfDoor).where(
+            TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))):
+        row.removed_at = now
+    for assignment in session.scalars(select(Assignment).where(
+            Assignment.turf_id == turf.id, Assignment.ended_at.is_(None))):
+        assignment.ended_at = now
+        record_change(session, "turf_unassigned", user_id=assignment.user_id,
+                      payload={"turf_id": turf.id})
+    turf.deleted_at = now
+    turf.list_code = None
+    turf.list_code_expires_at = None
+    record_change(session, "turf_deleted", turf_id=turf.id, payload={"turf_id": turf.id})
+
+
+# --------------------------------------------------------------------------- auto-cut
+
+
+def _cut_chunk(doors: list[tc.Door], params: tc.CutParams, seed: int) -> list[tc.Turf]:
+    return list(tc.cut_turfs(doors, params, seed=seed).turfs)
+
+
+def _chunks(doors: list[tc.Door], size: int) -> list[list[tc.Door]]:
+    """Whole precincts grouped into chunks of about ``size`` doors, neighbours together
+    (precincts ordered along a Hilbert-like snake of their centres)."""
+    by_precinct: dict[Hashable, list[tc.Door]] = defaultdict(list)
+    for door in doors:
+        by_precinct[door.precinct].append(door)
+    centres = {p: (np.mean([d.lon for d in ds]), np.mean([d.lat for d in ds]))
+               for p, ds in by_precinct.items()}
+    lats = np.array([c[1] for c in centres.values()])
+    rows = max(1, round(len(doors) / size) ** 0.5) if len(doors) > size else 1
+    band = (lats.max() - lats.min()) / max(rows, 1) + 1e-9
+    def order(p: Hashable) -> tuple[int, float]:
+        row = int((centres[p][1] - lats.min()) / band)
+        return row, centres[p][0] if row % 2 == 0 else -centres[p][0]
+    chunks: list[list[tc.Door]] = [[]]
+    for precinct in sorted(by_precinct, key=order):
+        if chunks[-1] and len(chunks[-1]) + len(by_precinct[precinct]) > size:
+            chunks.append([])
+        chunks[-1].extend(by_precinct[precinct])
+    return chunks
+
+
+def cut_doors(doors: list[tc.Door], params: tc.CutParams, *, seed: int = 0,
+              workers: int | None = None) -> list[tc.Turf]:
+    """Cut doors into turfs; above :data:`CHUNK_DOORS` doors, in chunks of whole precincts
+    cut in parallel processes (turfs then never cross those chunk borders)."""
+    if len(doors) <= CHUNK_DOORS:
+        return _cut_chunk(doors, params, seed)
+    chunks = _chunks(doors, CHUNK_DOORS)
+    if len(chunks) == 1:
+        return _cut_chunk(doors, params, seed)
+    workers = workers or min(len(chunks), os.cpu_count() or 1)
+    if workers <= 1:
+        return [t for chunk in chunks for t in _cut_chunk(chunk, params, seed)]
+    # spawn, not fork: the caller may be a thread in a gunicorn worker holding DB connections.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = pool.map(_cut_chunk, chunks, [params] * len(chunks), [seed] * len(chunks))
+        return [t for turfs in results for t in turfs]
+
+
+def _cut_candidates(session: Session, universe: Universe) -> tuple[list[tc.Door], Counter[int]]:
+    """The universe's located doors that are in no live turf, with their voter weights."""
+    weights = _weights(session, universe)
+    taken = set(session.scalars(live_turf_door_ids()))
+    rows = session.execute(
+        select(Door.id, Door.lon, Door.lat, Door.precinct_id, Door.building_key)
+        .where(Door.lat.is_not(None), Door.lon.is_not(None)).order_by(Door.id)
+    )
+    picked = [r for r in rows if r.id in weights and r.id not in taken]
+    return _lib_doors(picked, weights), weights
+
+
+def start_cut(session: Session, universe_id: int, params: dict[str, Any], actor: User,
+              *, inline_max_doors: int) -> Job:
+    """Queue an auto-cut of a universe as a job; cuts of up to ``inline_max_doors`` doors run
+    at once, so the job comes back done. The caller starts a worker for a queued job."""
+    require_organizer(actor, "cut turfs")
+    universe = get_universe_row(session, universe_id)
+    cut_params(params)  # refuse bad parameters now, not in the background
+    job = Job(kind="cut", status="queued", created_by_id=actor.id,
+              params={"universe_id": universe.id, **{k: v for k, v in params.items()}},
+              message="waiting for a worker")
+    session.add(job)
+    session.flush()
+    from backend.services.universes import counts
+
+    if counts(session, universe.filters or {})["door_count"] <= inline_max_doors:
+        job.status, job.started_at = "running", utcnow()
+        run_cut(session, job, actor)
+    return job
+
+
+def run_cut(session: Session, job: Job, actor: User | None = None,
+            progress: Progress | None = None) -> None:
+    """Run an auto-cut job: load doors, cut, store turfs. Progress is reported only before
+    anything is written, so a separate connection can record it without waiting on locks."""
+    report = progress or (lambda fraction, message: None)
+    params = dict(job.params)
+    universe = get_universe_row(session, int(params.pop("universe_id")))
+    if actor is None:
+        actor = session.get(User, job.created_by_id)
+    require_organizer(actor, "cut turfs")  # type: ignore[arg-type]
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    report(0.05, "loading doors")
+    if params.get("replace"):
+        _replace_unstarted(session, universe, actor)  # type: ignore[arg-type]
+    doors, weights = _cut_candidates(session, universe)
+    timings["load_s"] = round(time.perf_counter() - t0, 2)
+    if not doors:
+        job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
+        job.message = "no doors left to cut: every door of the universe is in a turf"
+        job.result = {"turf_ids": [], "turf_count": 0, "door_count": 0, **timings}
+        session.flush()
+        return
+    report(0.2, f"cutting {len(doors)} doors")
+    t1 = time.perf_counter()
+    lib_turfs = cut_doors(doors, cut_params(params), seed=int(params.get("seed") or 0))
+    timings["cut_s"] = round(time.perf_counter() - t1, 2)
+    report(0.8, f"storing {len(lib_turfs)} turfs")
+    t2 = time.perf_counter()
+    prefix = (params.get("name_prefix") or universe.name).strip()
+    turfs = _create_turfs(session, lib_turfs, universe_id=universe.id,
+                          names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
+                          actor=actor)  # type: ignore[arg-type]
+    timings["store_s"] = round(time.perf_counter() - t2, 2)
+    job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
+    job.message = f"cut {len(doors)} doors into {len(turfs)} turfs"
+    job.result = {"turf_ids": [t.id for t in turfs], "turf_count": len(turfs),
+                  "door_count": len(doors), **timings}
+    session.flush()
+
+
+def _replace_unstarted(session: Session, universe: Universe, actor: User) -> None:
+    turfs = list(session.scalars(select(Turf).where(
+        Turf.universe_id == universe.id, Turf.deleted_at.is_(None))))
+    if not turfs:
+        return
+    done = progress_service.turf_progress(session, [t.id for t in turfs])
+    assigned = set(session.scalars(select(Assignment.turf_id).where(
+        Assignment.turf_id.in_([t.id for t in turfs]), Assignment.ended_at.is_(None))))
+    now = utcnow()
+    for turf in turfs:
+        if turf.id not in assigned and done.get(turf.id, (0, 0))[0] == 0:
+            _soft_delete(session, turf, now)
+    session.flush()
+
+
+def get_job(session: Session, job_id: int, actor: User, *, stale_after: dt.timedelta) -> Job:
+    require_organizer(actor, "read jobs")
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"Job {job_id} does not exist.")
+    if job.status == "running" and job.started_at and utcnow() - job.started_at > stale_after:
+        # The worker process died (a restart, a crash) without finishing: say so.
+        job.status, job.finished_at = "failed", utcnow()
+        job.error = f"the worker stopped before finishing (running for over {stale_after})"
+        session.flush()
+    return job
+
+
+def claim_job(session: Session, job_id: int) -> bool:
+    """Take a queued job for this worker; only one worker ever wins (one UPDATE)."""
+    result = session.execute(
+        update(Job).where(Job.id == job_id, Job.status == "queued")
+        .values(status="running", started_at=utcnow(), message="started")
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+JOB_RUNNERS: dict[str, Callable[..., None]] = {"cut": run_cut}
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _polygon(data: dict[str, Any]) -> BaseGeometry:
+    try:
+        geometry = shape(data)
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise ValidationError("polygon is not a GeoJSON geometry",
+                              errors={"polygon": [f"not GeoJSON: {exc}"]}) from None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
+        raise ValidationError("polygon must be a GeoJSON Polygon",
+                              errors={"polygon": [f"got {geometry.geom_type}, need a Polygon"]})
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValidationError("polygon coordinates must be lon, lat in degrees",
+                              errors={"polygon": ["coordinates out of range"]})
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+    return geometry
+
+
+def _overlapping_outlines(session: Session, polygon: BaseGeometry) -> list[Turf]:
+    min_lon, min_lat, max_lon, max_lat = polygon.bounds
+    candidates = session.scalars(select(Turf).where(
+        Turf.deleted_at.is_(None), Turf.max_lon >= min_lon, Turf.min_lon <= max_lon,
+        Turf.max_lat >= min_lat, Turf.min_lat <= max_lat))
+    return [t for t in candidates if t.outline and shape(t.outline).intersects(polygon)]
+
+
+def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor: User, *,
+              name: str | None = None, skip_taken: bool = False) -> dict[str, Any]:
+    """Make a turf of the universe's doors inside a drawn polygon.
+
+    Doors already in another turf are refused (409, naming those turfs) unless
+    ``skip_taken``; then only the free doors are taken, and the outline is the drawn polygon
+    minus the outlines it overlaps, so outlines never overlap.
+    """
+    require_organizer(actor, "draw turfs")
+    universe = get_universe_row(session, universe_id)
+    area = _polygon(polygon)
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    rows = list(session.execute(
+        select(Door.id, Door.lon, Door.lat, Door.precinct_id, Door.building_key).where(
+            Door.lon.between(min_lon, max_lon), Door.lat.between(min_lat, max_lat))
+    ))
+    if rows:
+        inside = shapely.contains_xy(area, np.array([r.lon for r in rows]),
+                                     np.array([r.lat for r in rows]))
+        rows = [r for r, keep in zip(rows, inside.tolist()) if keep]
+    weights = _weights(session, universe, [r.id for r in rows]) if rows else Counter()
+    rows = [r for r in rows if r.id in weights]
+    if not rows:
+        raise ValidationError(
+            f"No door of universe {universe.name!r} lies inside the polygon.",
+            errors={"polygon": ["contains no door of the universe"]})
+    taken = dict(session.execute(
+        select(TurfDoor.door_id, TurfDoor.turf_id).join(Turf, Turf.id == TurfDoor.turf_id)
+        .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None),
+               TurfDoor.door_id.in_([r.id for r in rows]))
+    ).all())
+    overlaps = []
+    if taken:
+        per_turf = Counter(taken.values())
+        names = dict(session.execute(select(Turf.id, Turf.name).where(Turf.id.in_(per_turf))).all())
+        overlaps = [{"turf_id": t, "name": names[t], "door_count": n}
+                    for t, n in sorted(per_turf.items())]
+        free = [r for r in rows if r.id not in taken]
+        if not skip_taken or not free:
+            listed = "; ".join(f"{o['name']} (turf {o['turf_id']}): {o['door_count']} doors"
+                               for o in overlaps)
+            raise Conflict(
+                f"{len(taken)} of the {len(rows)} doors inside the polygon are already in other "
+                f"turfs — {listed}. Redraw around them, edit those turfs, or send "
+                f"skip_taken=true to take only the {len(free)} free doors.",
+                errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps})
+        rows = free
+    others = _overlapping_outlines(session, area)
+    outline = area
+    if others:
+        outline = area.difference(shapely.union_all([shape(t.outline) for t in others]))
+        if outline.is_empty:
+            outline = area
+    plan = tc.plan_from_assignment(_lib_doors(rows, weights), [0] * len(rows), cut_params({}))
+    prefix = (name or "").strip()
+    names = [prefix] if prefix else _next_names(session, f"{universe.name} drawn", 1)
+    turf = _create_turfs(session, plan.turfs, universe_id=universe.id, names=names,
+                         weights=weights, actor=actor, outlines=[outline])[0]
+    return {"turf": turf_views(session, [turf])[0], "overlaps": overlaps}
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def _plan_of(session: Session, turfs: Sequence[Turf]) -> tuple[tc.TurfPlan, Counter[int]]:
+    doors: list[tc.Door] = []
+    labels: list[int] = []
+    weights: Counter[int] = Counter()
+    for i, turf in enumerate(turfs):
+        rows = _turf_door_rows(session, turf.id)
+        universe = session.get(Universe, turf.universe_id) if turf.universe_id else None
+        weights.update(_weights(session, universe, [r.id for r in rows]))
+        doors.extend(_lib_doors(rows, weights))
+        labels.extend([i] * len(rows))
+    if not doors:
+        raise Conflict("These turfs have no doors left to edit.", errors={"turf_ids": ["empty"]})
+    return tc.plan_from_assignment(doors, labels, cut_params({})), weights
+
+
+def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[str, Any]:
+    """Split a turf into ``parts``; the first part keeps the turf (its id, assignees and list
+    code), the others become new turfs."""
+    require_organizer(actor, "split turfs")
+    turf = _live_turf(session, turf_id)
+    plan, weights = _plan_of(session, [turf])
+    try:
+        plan = tc.split_turf(plan, 0, parts=parts)
+    except tc.TurfCuttingError as exc:
+        raise Conflict(f"Turf {turf.name!r} cannot be split: {exc}",
+                       errors={"parts": [str(exc)]}) from None
+    now = utcnow()
+    first, rest = plan.turfs[0], plan.turfs[1:]
+    _store_turf(session, turf, first, weights)
+    added, removed = _set_members(session, turf, list(first.door_ids), now)  # type: ignore[arg-type]
+    turf.updated_at = now
+    _announce(session, turf, added, removed)
+    names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
+    new = _create_turfs(session, rest, universe_id=turf.universe_id, names=names,
+                        weights=weights, actor=actor)
+    return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
+
+
+def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
+                name: str | None = None) -> dict[str, Any]:
+    """Merge adjacent turfs into the first one; the others are deleted and their assignees
+    move to the merged turf."""
+    require_organizer(actor, "merge turfs")
+    if len(set(turf_ids)) < 2:
+        raise ValidationError("Give at least two different turfs to merge.",
+                              errors={"turf_ids": ["need two different turfs"]})
+    turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    plan, weights = _plan_of(session, turfs)
+    try:
+        while len(plan.turfs) > 1:
+            plan = tc.merge_turfs(plan, 0, 1)
+    except tc.TurfEditError as exc:
+        raise Conflict("Only turfs that touch can be merged (a merged turf must be one walk): "
+                       f"{exc}", errors={"turf_ids": ["not adjacent"]}) from None
+    keeper, others = turfs[0], turfs[1:]
+    now = utcnow()
+    moving_users = set()
+    for other in others:
+        for assignment in session.scalars(select(Assignment).where(
+                Assignment.turf_id == other.id, Assignment.ended_at.is_(None))):
+            moving_users.add(assignment.user_id)
+        _soft_delete(session, other, now)
+    session.flush()
+    _store_turf(session, keeper, plan.turfs[0], weights)
+    if name and name.strip():
+        keeper.name = name.strip()
+    added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now)  # type: ignore[arg-type]
+    keeper.updated_at = now
+    _announce(session, keeper, added, removed)
+    have = set(session.scalars(select(Assignment.user_id).where(
+        Assignment.turf_id == keeper.id, Assignment.ended_at.is_(None))))
+    for user_id in sorted(moving_users - have):
+        session.add(Assignment(turf_id=keeper.id, user_id=user_id, assigned_by_id=actor.id,
+                               assigned_at=now))
+        record_change(session, "turf_assigned", user_id=user_id, payload={"turf_id": keeper.id})
+    session.flush()
+    return {"turfs": turf_views(session, [keeper]), "deleted_turf_ids": [t.id for t in others]}
+
+
+def rename_turf(session: Session, turf_id: int, name: str, actor: User) -> dict[str, Any]:
+    require_organizer(actor, "rename turfs")
+    turf = _live_turf(session, turf_id)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A turf needs a name.", errors={"name": ["required"]})
+    turf.name = name
+    turf.updated_at = utcnow()
+    record_change(session, "turf_updated", turf_id=turf.id, payload={"turf_id": turf.id})
+    session.flush()
+    return turf_views(session, [turf])[0]
+
+
+def delete_turf(session: Session, turf_id: int, actor: User) -> None:
+    """Soft delete: reports keep pointing at the turf; its doors are free to cut again."""
+    require_organizer(actor, "delete turfs")
+    _soft_delete(session, _live_turf(session, turf_id), utcnow())
+    session.flush()
+
+
+def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
+                 actor: User) -> dict[str, Any]:
+    """Re-cut what is left undone: doors of these turfs with no report yet leave them and
+    are cut into new turfs; turfs left empty are deleted, the rest keep their knocked doors."""
+    require_organizer(actor, "re-cut turfs")
+    lib_params = cut_params(params)
+    turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    attempted = progress_service.attempted_doors(session, [t.id for t in turfs])
+    now = utcnow()
+    undone_rows: list[Any] = []
+    kept_turfs, deleted = [], []
+    for turf in turfs:
+        rows = _turf_door_rows(session, turf.id)
+        done = [r for r in rows if r.id in attempted.get(turf.id, set())]
+        undone_rows.extend(r for r in rows if r.id not in attempted.get(turf.id, set()))
+        if not done:
+            _soft_delete(session, turf, now)
+            deleted.append(turf.id)
+            continue
+        added, removed = _set_members(session, turf, [r.id for r in done], now)
+        plan = tc.plan_from_assignment(_lib_doors(done, {}), [0] * len(done), lib_params)
+        keep_weights = _weights(session, session.get(Universe, turf.universe_id)
+                                if turf.universe_id else None, [r.id for r in done])
+        _store_turf(session, turf, plan.turfs[0], keep_weights)
+        turf.updated_at = now
+        _announce(session, turf, added, removed)
+        kept_turfs.append(turf)
+    session.flush()
+    if not undone_rows:
+        raise Conflict("Every door of these turfs has been knocked; nothing is left to re-cut.",
+                       errors={"turf_ids": ["nothing undone"]})
+    universe_id = turfs[0].universe_id
+    universe = session.get(Universe, universe_id) if universe_id else None
+    weights = _weights(session, universe, [r.id for r in undone_rows])
+    doors = _lib_doors(undone_rows, weights)
+    lib_turfs = cut_doors(doors, lib_params, seed=int(params.get("seed") or 0))
+    prefix = (params.get("name_prefix") or f"{turfs[0].name} re-cut").strip()
+    new = _create_turfs(session, lib_turfs, universe_id=universe_id,
+                        names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
+                        actor=actor)
+    return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}
+
+
+# --------------------------------------------------------------------------- list codes
+
+
+def qr_svg(text: str) -> str:
+    """An SVG QR code (pure Python: the qrcode package's SVG factory needs no Pillow).
+
+    >>> qr_svg("ABC234").startswith("<?xml")
+    True
+    """
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def _code_view(turf: Turf, base_url: str) -> dict[str, Any]:
+    url = f"{base_url.rstrip('/')}/?list_code={turf.list_code}"
+    return {"turf_id": turf.id, "list_code": turf.list_code,
+            "expires_at": turf.list_code_expires_at, "url": url, "qr_svg": qr_svg(url)}
+
+
+def issue_list_code(session: Session, turf_id: int, actor: User, *, ttl_days: int,
+                    base_url: str) -> dict[str, Any]:
+    """A new short code (replacing any old one) a volunteer types or scans to load the turf;
+    the QR code holds the app URL with the code."""
+    require_organizer(actor, "hand out list codes")
+    turf = _live_turf(session, turf_id)
+    for _ in range(20):
+        code = "".join(secrets.choice(LIST_CODE_ALPHABET) for _ in range(LIST_CODE_LENGTH))
+        if session.scalar(select(Turf.id).where(Turf.list_code == code)) is None:
+            break
+    turf.list_code = code
+    turf.list_code_expires_at = utcnow() + dt.timedelta(days=ttl_days)
+    session.flush()
+    return _code_view(turf, base_url)
+
+
+def get_list_code(session: Session, turf_id: int, actor: User, *, base_url: str) -> dict[str, Any]:
+    require_organizer(actor, "read list codes")
+    turf = _live_turf(session, turf_id)
+    if turf.list_code is None or (turf.list_code_expires_at or utcnow()) <= utcnow():
+        raise NotFound(f"Turf {turf.name!r} has no valid list code; issue one with POST.")
+    return _code_view(turf, base_url)
+
+
+def normalise_list_code(code: str) -> str:
+    """>>> normalise_list_code(" abc-234 ")
+    'ABC234'
+    """
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def claim_turf(session: Session, list_code: str, actor: User) -> dict[str, Any]:
+    """A volunteer loads a turf by its list code: the turf is assigned to them."""
+    code = normalise_list_code(list_code)
+    turf = session.scalar(select(Turf).where(Turf.list_code == code, Turf.deleted_at.is_(None)))
+    if turf is None:
+        raise NotFound("This list code is not valid; check it with your organizer.",
+                       errors={"list_code": ["unknown"]})
+    if turf.list_code_expires_at is None or turf.list_code_expires_at <= utcnow():
+        raise NotFound("This list code has expired; ask your organizer for a new one.",
+                       errors={"list_code": ["expired"]})
+    live = session.scalar(select(Assignment).where(
+        Assignment.turf_id == turf.id, Assignment.user_id == actor.id,
+        Assignment.ended_at.is_(None)))
+    if live is None:
+        session.add(Assignment(turf_id=turf.id, user_id=actor.id, assigned_by_id=None))
+        record_change(session, "turf_assigned", user_id=actor.id,
+                      payload={"turf_id": turf.id, "via": "list_code"})
+        session.flush()
+    return turf_views(session, [turf])[0]
+
+
+__all__ = [
+    "claim_turf", "cut_doors", "cut_params", "delete_turf", "door_list", "draw_turf",
+    "get_job", "get_list_code", "get_turf", "issue_list_code", "list_turfs", "merge_turfs",
+    "my_turfs", "recut_undone", "rename_turf", "run_cut", "split_turf", "start_cut",
+    "turf_views",
+]
