@@ -166,7 +166,7 @@ def ingest_reports(
             pending.append(item)
 
     if pending:
-        _lock_doors(session, {p.data["door_id"] for p in pending})
+        _lock_doors(session, {p.data["door_id"] for p in pending}, canvasser.id)
         stored = dict(session.execute(
             select(CanvassReport.uuid, CanvassReport.body_hash)
             .where(CanvassReport.uuid.in_([p.uuid for p in pending]))
@@ -203,10 +203,17 @@ def _known(p: _Pending, stored_hash: str) -> dict[str, Any]:
         "uuid and 'supersedes'"]})
 
 
-def _lock_doors(session: Session, door_ids: set[int]) -> None:
-    # Sorted, so two batches touching the same doors can never wait on each other in a cycle.
-    if session.get_bind().dialect.name != "postgresql" or not door_ids:
+def _lock_doors(session: Session, door_ids: set[int], canvasser_id: int) -> None:
+    if not door_ids:
         return
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has one writer: a first write takes the database's write lock for the rest
+        # of the transaction (waiting for other writers), so what we read next is current.
+        # pysqlite only opens a transaction at a data-changing statement, and a SAVEPOINT
+        # outside a transaction would commit on RELEASE, so this write must come first.
+        session.execute(text("UPDATE users SET id = id WHERE id = :id"), {"id": canvasser_id})
+        return
+    # Sorted, so two batches touching the same doors can never wait on each other in a cycle.
     session.execute(
         text("SELECT pg_advisory_xact_lock(:cls, d) FROM "
              "(SELECT unnest(CAST(:ids AS integer[])) AS d ORDER BY 1) AS doors"),

@@ -54,3 +54,36 @@ def field(factory, session):
 def push(api, reports, device_id="phone-1"):
     response = api.post("/api/sync/reports", json={"device_id": device_id, "reports": reports})
     return response
+
+
+@pytest.fixture
+def live_url(app):
+    """The app served over real HTTP on 127.0.0.1 (threaded), for concurrency tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+def http_post(base_url, path, token, payload, timeout=60):
+    """POST JSON over a real socket; returns (status, body)."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request("POST", path, body=json.dumps(payload),
+                     headers={"Content-Type": "application/json",
+                              "Authorization": f"Bearer {token}"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
