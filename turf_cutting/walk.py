@@ -12,15 +12,25 @@ Algorithm (all deterministic; randomness only through ``seed``):
 2. Stops are ordered as a cyclic tour with a zero-cost dummy node, which turns
    the open-path problem into a tour problem; a fixed ``start`` node follows
    the dummy.
-3. Construction by nearest neighbour, then local search with 2-opt and Or-opt
-   (segments of 1-3 stops, both orientations) over K-nearest-neighbour
-   candidate lists with don't-look bits; every step evaluates all candidate
-   moves of the active stops at once with numpy.
-4. Iterated local search: a fixed number of local double-bridge kicks, each
-   repaired by the local search and kept if no longer.  The kick count
-   depends only on the number of stops, so results are reproducible.
-5. A final exhaustive 2-opt pass makes the result 2-opt optimal; turfs of up
-   to 7 stops are solved exactly by enumeration.
+3. Construction by nearest neighbour (from the start, or from the lowest-x
+   stop), then local search with 2-opt and Or-opt (segments of 1-3 stops,
+   both orientations) over 8-nearest-neighbour candidate lists with gain
+   pruning and don't-look bits.  It is plain Python on lists: after a kick
+   only a handful of stops are active, where numpy call overhead would
+   dominate.
+4. Iterated local search: ``30 + 3 * stops`` double-bridge kicks (most swap
+   two short neighbouring blocks, 30% cut at legs drawn in proportion to
+   their length), each repaired by the local search and kept if no longer.
+   The kicks are split over 3 runs from nearest-neighbour paths begun at
+   spread-out stops, which avoids deep wrong choices such as walking the
+   wrong street first.  Budgets are counts, never wall-clock, so results are
+   reproducible.
+5. A final exhaustive 2-opt pass (up to 400 stops) makes the result 2-opt
+   optimal; turfs of up to 7 stops are solved exactly by enumeration.
+
+Cost: about 15-25 ms for 60 doors, 40 ms for 100 and 90 ms for 200 on one
+core; memory is an n x n distance matrix.  See ``benchmarks/walk_order.py``
+for quality against OR-Tools and LKH.
 
 Distances are Euclidean in metres; :func:`order_walk` projects lon/lat once
 with a local equirectangular projection (error well under 0.1% over a turf).
@@ -91,6 +101,11 @@ def order_xy(
     from ``start`` to the first point.  ``seed`` only varies the
     perturbations of the search; the same input and seed always give the same
     order (``None`` is a fixed default seed).
+
+    Guarantees: optimal for up to 7 distinct points; otherwise 2-opt optimal
+    (up to 400 distinct points) and never longer than the nearest-neighbour
+    path from ``start`` (or, without one, from the lowest-x, then lowest-y
+    point).  Typically within 1% of LKH on 60-200 points.
 
     >>> xy = [[0, 0], [10, 0], [1, 0], [5, 0], [1, 0]]
     >>> order_xy(xy).tolist()
