@@ -115,6 +115,8 @@ export async function renderWalk(root, [turfIdText]) {
     </section>`,
   );
 
+  // Read by benchmarks/pwa.py: when the walk list is drawn and its handlers are wired.
+  queueMicrotask(() => performance.mark("canvass:walk-ready"));
   $("[data-action=dismiss-notices]", root)?.addEventListener("click", async () => {
     await store.dismissNotices(turfId);
     renderWalk(root, [turfIdText]);
