@@ -16,6 +16,11 @@ def register_commands(app: Flask) -> None:
     from backend.worker import jobs_command
 
     app.cli.add_command(jobs_command)
+    from backend import cli_imports
+
+    for command in (cli_imports.import_voters_command, cli_imports.import_geocodes_command,
+                    cli_imports.export_census_batch_command, cli_imports.geocode_doors_command):
+        app.cli.add_command(command)
 
 
 @click.command("create-user")

@@ -49,6 +49,9 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
         "CANVASS_GEOCODER_SCHEME": env.get("CANVASS_GEOCODER_SCHEME", "https"),
         "CANVASS_GEOCODER_MIN_DELAY": float(env.get("CANVASS_GEOCODER_MIN_DELAY", "1.0")),
         "CANVASS_GEOCODER_USER_AGENT": env.get("CANVASS_GEOCODER_USER_AGENT", "canvass/0.1"),
+        "CANVASS_GEOCODER_TIMEOUT": float(env.get("CANVASS_GEOCODER_TIMEOUT", "10")),
+        "CANVASS_GEOCODER_MAX_RETRIES": int(env.get("CANVASS_GEOCODER_MAX_RETRIES", "2")),
+        "CANVASS_GEOCODER_ERROR_WAIT": float(env.get("CANVASS_GEOCODER_ERROR_WAIT", "5")),
         "CANVASS_PWA_DIR": env.get(
             "CANVASS_PWA_DIR", str(Path(__file__).resolve().parent.parent / "pwa")
         ),

@@ -1,0 +1,200 @@
+"""``import_voters``: a voter file into voters, doors, precincts, elections and vote history.
+
+The whole import is one transaction owned by the caller: the file is read and checked into
+staging tables first, and only a file without problems (or with ``skip_invalid``) is merged.
+Voters are matched by state id, so a newer file moves voters to their new doors, marks those
+gone from the file inactive, and never deletes a voter, a door or anything recorded about them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from backend.errors import ImportFileError
+from backend.models import Election, User
+from backend.services.access import require_organizer
+from backend.services.imports.formats import Profile, mapping_profile
+from backend.services.imports.precincts import assign_precincts_by_polygon
+from backend.services.imports.reader import BATCH_ROWS, FileReport, Problem, open_profile, read_voter_file
+from backend.services.imports.store import Stage
+
+__all__ = ["ImportSummary", "import_voters", "SHOWN_PROBLEMS"]
+
+#: Problems listed on screen (and in the error); the rejects file has them all.
+SHOWN_PROBLEMS = 100
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    format: str
+    rows_read: int = 0
+    voters_created: int = 0
+    voters_updated: int = 0
+    voters_inactivated: int = 0
+    doors_in_file: int = 0
+    doors_created: int = 0
+    doors_with_coordinates: int = 0
+    doors_to_geocode: int = 0
+    precincts_created: int = 0
+    doors_placed_in_precincts: int = 0
+    elections: int = 0
+    votes: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rejects_path: str | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "problems"}
+
+
+class _Rejects:
+    """Every rejected or skipped row, streamed to a CSV file; the first few kept for display."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.shown: list[Problem] = []
+        self.rejected = 0
+        self.skipped = 0
+        self._file = None
+        self._writer: Any = None
+
+    def __call__(self, problem: Problem) -> None:
+        if problem.kind == "skipped":
+            self.skipped += 1
+        else:
+            self.rejected += 1
+            if len(self.shown) < SHOWN_PROBLEMS:
+                self.shown.append(problem)
+        if self._writer is None:
+            self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["file", "line", "field", "message", "kind"])
+        self._writer.writerow([problem.file, problem.line, problem.field, problem.message,
+                               problem.kind])
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def import_voters(
+    session: Session,
+    path: str | Path,
+    actor: User | None,
+    *,
+    fmt: str = "auto",
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    skip_invalid: bool = False,
+    rejects_path: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportSummary:
+    """Import the voter file at ``path``; flushes, the caller commits.
+
+    ``actor`` is an organizer, or None for the command line (whoever runs it owns the
+    server). Raises ``ImportFileError`` listing ``{file, line, field, message}`` when the file
+    has problems and ``skip_invalid`` is false; nothing is stored then. ``progress`` is called
+    with (bytes read, file size) as the file streams in.
+    """
+    if actor is not None:
+        require_organizer(actor)
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(f"{path}: no such file",
+                              errors=[{"file": str(path), "line": 0, "field": "",
+                                       "message": "no such file"}])  # fmt: skip
+    profile: Profile = open_profile(path, fmt, mapping_profile(mapping) if mapping else None,
+                                    encoding)
+    rejects = _Rejects(Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.csv"))
+    report = FileReport(str(path), profile)
+    summary = ImportSummary(str(path), profile.name)
+    stage = Stage(session)
+    had_doors = session.execute(text("SELECT 1 FROM doors LIMIT 1")).first() is not None
+    had_voters = session.execute(text("SELECT 1 FROM voters LIMIT 1")).first() is not None
+    precincts: dict[str, str] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    late: list[tuple] = []
+    election_ids: dict[int, int] = {}
+    try:
+        for batch in read_voter_file(path, profile, report, rejects, batch_rows=batch_rows):
+            if not election_ids and report.elections:
+                election_ids = _ensure_elections(session, report)
+            stage.load("import_stage_voters", batch.voters)
+            stage.load("import_stage_doors", batch.doors)
+            stage.load("import_stage_votes",
+                       [(line, election_ids[i], b) for line, i, b in batch.votes])
+            stage.load("import_stage_kept", [(s,) for s in batch.rejected_ids])
+            late.extend(batch.late_coordinates)
+            precincts.update(batch.precincts)
+            summary.doors_in_file += len(batch.doors)
+            if progress is not None:
+                progress(batch.bytes_read, report.total_bytes)
+        stage.index()
+        duplicates = stage.duplicate_lines()
+        for state_id, line, first in duplicates:
+            rejects(Problem(str(path), line, profile.columns["state_id"],
+                            f"state id {state_id} is already on line {first}"))
+        if duplicates:
+            stage.drop_lines(line for _, line, _ in duplicates)
+    finally:
+        rejects.close()
+    summary.rows_read = report.rows
+    summary.rejected = report.problems + len(duplicates)
+    summary.skipped = rejects.skipped
+    if rejects.rejected or rejects.skipped:
+        summary.rejects_path = str(rejects.path)
+    summary.problems = [p.as_dict() for p in rejects.shown]
+    if rejects.rejected and not skip_invalid:
+        error = ImportFileError(
+            f"{path}: {rejects.rejected} problem(s) in {summary.rejected} row(s); nothing was "
+            "imported. "
+            f"All are listed in {rejects.path}; fix them, or pass --skip-invalid to import "
+            "the valid rows only.",
+            errors=summary.problems,
+        )
+        error.total = rejects.rejected  # type: ignore[attr-defined]  # more than listed
+        raise error
+    summary.elections = len(election_ids)
+    summary.precincts_created = stage.merge_precincts(precincts)
+    summary.doors_created = stage.merge_doors(had_doors)
+    stage.late_coordinates(late)
+    summary.voters_created, summary.voters_updated = stage.merge_voters(had_voters)
+    summary.voters_inactivated = stage.inactivate_missing() if had_voters else 0
+    had_votes = bool(election_ids) and session.execute(
+        text("SELECT 1 FROM vote_history LIMIT 1")).first() is not None
+    summary.votes = stage.merge_votes(list(election_ids.values()), had_votes)
+    counts = session.execute(text(
+        "SELECT COUNT(*), COUNT(d.lat) FROM doors d WHERE d.address_key IN "
+        "(SELECT address_key FROM import_stage_doors)")).one()  # fmt: skip
+    summary.doors_with_coordinates = counts[1]
+    summary.doors_to_geocode = counts[0] - counts[1]
+    summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
+    stage.drop()
+    session.flush()
+    return summary
+
+
+def _ensure_elections(session: Session, report: FileReport) -> dict[int, int]:
+    """Election rows for the file's history columns: column index -> election id."""
+    ids: dict[int, int] = {}
+    for e in report.elections:
+        election = session.execute(
+            select(Election).where(Election.election_on == e.election_on, Election.kind == e.kind)
+        ).scalar_one_or_none()
+        if election is None:
+            election = Election(election_on=e.election_on, kind=e.kind,
+                                name=f"{e.kind.title()} {e.election_on.isoformat()}")
+            session.add(election)
+            session.flush()
+        ids[e.index] = election.id
+    return ids
