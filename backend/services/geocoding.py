@@ -121,7 +121,8 @@ def geocode_pending_doors(
     if not keys:
         return summary
     call = RateLimiter(geocoder.geocoder.geocode, min_delay_seconds=geocoder.min_delay,
-                       max_retries=geocoder.max_retries, error_wait_seconds=geocoder.error_wait_seconds,
+                       max_retries=geocoder.max_retries,
+                       error_wait_seconds=max(geocoder.error_wait_seconds, geocoder.min_delay),
                        swallow_exceptions=False)  # fmt: skip
     for key in keys:
         summary.buildings += 1
