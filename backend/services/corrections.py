@@ -8,7 +8,9 @@ organizer accepts it into the voter data or rejects it with a note.
   ``party``; the door is the correction's ``door_id``;
 - ``moved``: the correction's ``voter_id``;
 - ``wrong_address``: the correction's ``door_id``, ``note`` optional;
-- ``misplaced_pin``: ``lon``, ``lat`` where the door really is.
+- ``misplaced_pin``: ``lon``, ``lat`` where the door really is (else where the phone was
+  when it reported);
+- ``new_unit``: ``unit``, a door that the file lacks at the same building.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
 
-CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin")
+CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 CORRECTION_STATUSES = ("pending", "accepted", "rejected")
 
 
@@ -139,6 +141,9 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
         if door is None:
             raise NotFound(f"Door {c.door_id} does not exist.")
         lon, lat = details.get("lon"), details.get("lat")
+        report = session.get(CanvassReport, c.canvass_report_id) if c.canvass_report_id else None
+        if lon is None and lat is None and report is not None:
+            lon, lat = report.recorded_lon, report.recorded_lat
         if not (isinstance(lon, int | float) and isinstance(lat, int | float)
                 and -180 <= lon <= 180 and -90 <= lat <= 90):
             raise ValidationError("A misplaced pin needs the door's lon and lat in degrees.",
@@ -149,6 +154,22 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
             record_change(session, "turf_updated", turf_id=turf_id,
                           payload={"turf_id": turf_id, "door_id": door.id})
         return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat}
+    if c.kind == "new_unit":
+        door = session.get(Door, _need(c.door_id, "door_id", "the building's door"))
+        if door is None:
+            raise NotFound(f"Door {c.door_id} does not exist.")
+        unit = str(_need(details.get("unit"), "details.unit", "the unit number")).strip().upper()
+        key = f"{door.address_line}|{unit}|{door.zip}"
+        existing = session.scalar(select(Door.id).where(Door.address_key == key))
+        if existing is not None:
+            raise Conflict(f"Unit {unit} of {door.address_line} is already door {existing}.",
+                           errors={"details.unit": ["exists"]})
+        new = Door(address_key=key, building_key=door.building_key, address_line=door.address_line,
+                   unit=unit, city=door.city, state=door.state, zip=door.zip, lon=door.lon,
+                   lat=door.lat, precinct_id=door.precinct_id, geocode_status=door.geocode_status)
+        session.add(new)
+        session.flush()
+        return {"door_id": new.id, "unit": unit}
     raise ValidationError(f"Unknown correction kind {c.kind!r}", errors={"kind": [c.kind]})
 
 

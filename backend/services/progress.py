@@ -40,6 +40,7 @@ def _contact_expr() -> Any:
     item_contact = exists().where(
         CanvassReportItem.canvass_report_id == CanvassReport.id,
         or_(CanvassReportItem.survey_response_id.is_not(None),
+            CanvassReportItem.text_value.is_not(None),
             CanvassReportItem.result_code.in_(CONTACT_CODES)),
     )
     return case((or_(CanvassReport.result_code.in_(CONTACT_CODES), item_contact), 1), else_=0)

@@ -76,7 +76,7 @@ def cut_params(params: dict[str, Any]) -> tc.CutParams:
     high = params.get("max_doors") or max(target, round(target * 4 / 3))
     try:
         return tc.CutParams(
-            target_doors=target, min_doors=min(low, target), max_doors=max(high, target),
+            target_doors=target, min_doors=low, max_doors=high,
             mode=params.get("mode") or "doors",
             shift_minutes=float(params.get("shift_minutes") or 120.0),
             walk_speed_mps=float(params.get("walk_speed_mps") or 1.2),
@@ -688,6 +688,34 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
+#: Turfs whose outlines are at most this far apart count as touching (drawn turfs leave
+#: small gaps between them; cut turfs share borders).
+TOUCH_M = 30.0
+
+
+def _merged_outline(turfs: Sequence[Turf]) -> BaseGeometry:
+    """One outline for turfs that touch (a merged turf must stay one walk), else 409."""
+    shapes = [shape(t.outline) for t in turfs if t.outline]
+    if len(shapes) != len(turfs):
+        raise Conflict("Turfs without an outline cannot be merged.", errors={"turf_ids": ["no outline"]})
+    tolerance = TOUCH_M / M_PER_DEG
+    linked, frontier = {0}, [0]
+    while frontier:
+        i = frontier.pop()
+        for j in range(len(shapes)):
+            if j not in linked and shapes[i].distance(shapes[j]) <= tolerance:
+                linked.add(j)
+                frontier.append(j)
+    if len(linked) != len(shapes):
+        apart = [turfs[j].name for j in range(len(shapes)) if j not in linked]
+        raise Conflict(f"Only turfs that touch can be merged (a merged turf must be one walk); "
+                       f"{', '.join(apart)} is more than {TOUCH_M:.0f} m from the others.",
+                       errors={"turf_ids": ["not adjacent"]})
+    half = tolerance / 2
+    # Close the small gaps between drawn turfs so the outline is one piece.
+    return shapely.union_all([g.buffer(half) for g in shapes]).buffer(-half)
+
+
 def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
                 name: str | None = None) -> dict[str, Any]:
     """Merge adjacent turfs into the first one; the others are deleted and their assignees
@@ -697,13 +725,9 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
         raise ValidationError("Give at least two different turfs to merge.",
                               errors={"turf_ids": ["need two different turfs"]})
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    outline = _merged_outline(turfs)
     plan, weights = _plan_of(session, turfs)
-    try:
-        while len(plan.turfs) > 1:
-            plan = tc.merge_turfs(plan, 0, 1)
-    except tc.TurfEditError as exc:
-        raise Conflict("Only turfs that touch can be merged (a merged turf must be one walk): "
-                       f"{exc}", errors={"turf_ids": ["not adjacent"]}) from None
+    plan = tc.plan_from_assignment(plan.doors, [0] * len(plan.doors), plan.params)
     keeper, others = turfs[0], turfs[1:]
     now = utcnow()
     moving_users = set()
@@ -713,7 +737,7 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
             moving_users.add(assignment.user_id)
         _soft_delete(session, other, now)
     session.flush()
-    _store_turf(session, keeper, plan.turfs[0], weights)
+    _store_turf(session, keeper, plan.turfs[0], weights, outline)
     if name and name.strip():
         keeper.name = name.strip()
     added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now)  # type: ignore[arg-type]
