@@ -54,7 +54,10 @@ async function showApp(user) {
   ]);
   showPrecincts(precincts);
 
-  const universe = renderUniversePanel($("panel-universe"), { precincts, elections });
+  const universe = renderUniversePanel($("panel-universe"), {
+    precincts,
+    elections,
+  });
   events.addEventListener("universe", universe.drawList);
   renderCutPanel($("panel-cut"), { reloadTurfs });
   renderTurfsPanel($("panel-turfs"), { reloadTurfs });
@@ -66,7 +69,12 @@ async function showApp(user) {
   const survey = renderSurveyPanel($("panel-survey"));
   renderExportsPanel($("panel-exports"));
 
-  const onShow = { progress: progress.start, review: review.refresh, team: team.refresh, survey: survey.refresh };
+  const onShow = {
+    progress: progress.start,
+    review: review.refresh,
+    team: team.refresh,
+    survey: survey.refresh,
+  };
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   for (const tab of tabs) {
     tab.id = `tab-${tab.dataset.panel}`;
@@ -93,7 +101,9 @@ async function showApp(user) {
 }
 
 async function boot() {
-  api.setUnauthorizedHandler(() => showLogin("Your session ended; please log in again."));
+  api.setUnauthorizedHandler(() =>
+    showLogin("Your session ended; please log in again."),
+  );
   $("login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const form = e.target;
@@ -129,5 +139,11 @@ async function boot() {
 }
 
 boot().catch((err) => {
-  document.body.prepend(h("p", { class: "error", role: "alert" }, `The console failed to start: ${err.message}`));
+  document.body.prepend(
+    h(
+      "p",
+      { class: "error", role: "alert" },
+      `The console failed to start: ${err.message}`,
+    ),
+  );
 });

@@ -27,7 +27,8 @@ function emit(name) {
 export function setTurfs(turfs) {
   state.turfs = turfs;
   const ids = new Set(turfs.map((t) => t.id));
-  for (const id of [...state.selected]) if (!ids.has(id)) state.selected.delete(id);
+  for (const id of [...state.selected])
+    if (!ids.has(id)) state.selected.delete(id);
   emit("turfs");
   emit("selection");
 }
@@ -42,7 +43,10 @@ export function mergeTurfFigures(fresh) {
   if (fresh.length !== state.turfs.length) return false;
   const byId = new Map(fresh.map((t) => [t.id, t]));
   if (!state.turfs.every((t) => byId.has(t.id))) return false;
-  state.turfs = state.turfs.map((t) => ({ ...byId.get(t.id), outline: t.outline }));
+  state.turfs = state.turfs.map((t) => ({
+    ...byId.get(t.id),
+    outline: t.outline,
+  }));
   emit("figures");
   return true;
 }
@@ -71,7 +75,8 @@ export function clearSelection() {
 export function setUniverses(universes, currentId) {
   state.universes = universes;
   if (currentId !== undefined) state.universeId = currentId;
-  if (state.universeId === null && universes.length) state.universeId = universes[universes.length - 1].id;
+  if (state.universeId === null && universes.length)
+    state.universeId = universes[universes.length - 1].id;
   emit("universe");
 }
 

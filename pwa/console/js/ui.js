@@ -14,7 +14,9 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
-    } else if (["hidden", "checked", "disabled", "value", "selected"].includes(key)) {
+    } else if (
+      ["hidden", "checked", "disabled", "value", "selected"].includes(key)
+    ) {
       el[key] = value;
     } else if (key === "dataset") {
       Object.assign(el.dataset, value);
@@ -62,7 +64,11 @@ export async function attempt(action) {
  * @param {{caption?: string, rowAttrs?: (row: object) => object, empty?: string}} [options]
  * @returns {HTMLElement}
  */
-export function table(columns, rows, { caption, rowAttrs, empty = "Nothing yet." } = {}) {
+export function table(
+  columns,
+  rows,
+  { caption, rowAttrs, empty = "Nothing yet." } = {},
+) {
   if (!rows.length) return h("p", { class: "hint" }, empty);
   return h(
     "div",
@@ -74,7 +80,13 @@ export function table(columns, rows, { caption, rowAttrs, empty = "Nothing yet."
       h(
         "thead",
         {},
-        h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null, scope: "col" }, c.label))),
+        h(
+          "tr",
+          {},
+          columns.map((c) =>
+            h("th", { class: c.num ? "num" : null, scope: "col" }, c.label),
+          ),
+        ),
       ),
       h(
         "tbody",
@@ -85,7 +97,7 @@ export function table(columns, rows, { caption, rowAttrs, empty = "Nothing yet."
             rowAttrs ? rowAttrs(row) : {},
             columns.map((c) => {
               const value = row[c.key];
-              const shown = c.format ? c.format(value, row) : value ?? "";
+              const shown = c.format ? c.format(value, row) : (value ?? "");
               return h("td", { class: c.num ? "num" : null }, shown);
             }),
           ),
@@ -96,10 +108,12 @@ export function table(columns, rows, { caption, rowAttrs, empty = "Nothing yet."
 }
 
 /** @param {number|null|undefined} n @returns {string} a number with thousands separators */
-export const fmt = (n) => (n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US"));
+export const fmt = (n) =>
+  n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US");
 
 /** @param {number|null|undefined} x a fraction 0..1 @returns {string} e.g. "42%" */
-export const pct = (x) => (x === null || x === undefined ? "–" : `${Math.round(x * 100)}%`);
+export const pct = (x) =>
+  x === null || x === undefined ? "–" : `${Math.round(x * 100)}%`;
 
 /** Turf statuses in the words the UI uses. */
 export const STATUS_LABELS = {

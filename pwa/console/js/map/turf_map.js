@@ -18,9 +18,27 @@ const MAX_DOORS = 20000;
 
 // Status is told by colour AND line pattern AND text label, never colour alone.
 const STYLES = {
-  not_started: { color: "#4a5568", weight: 1.5, dashArray: "6 4", fillColor: "#4a5568", fillOpacity: 0.04 },
-  in_progress: { color: "#b36b00", weight: 2.5, dashArray: null, fillColor: "#f0a500", fillOpacity: 0.2 },
-  done: { color: "#1e7a3c", weight: 3.5, dashArray: null, fillColor: "#1e7a3c", fillOpacity: 0.4 },
+  not_started: {
+    color: "#4a5568",
+    weight: 1.5,
+    dashArray: "6 4",
+    fillColor: "#4a5568",
+    fillOpacity: 0.04,
+  },
+  in_progress: {
+    color: "#b36b00",
+    weight: 2.5,
+    dashArray: null,
+    fillColor: "#f0a500",
+    fillOpacity: 0.2,
+  },
+  done: {
+    color: "#1e7a3c",
+    weight: 3.5,
+    dashArray: null,
+    fillColor: "#1e7a3c",
+    fillOpacity: 0.4,
+  },
 };
 const SELECTED = { color: "#1f5fbf", weight: 4, dashArray: null };
 
@@ -42,16 +60,20 @@ let drawing = null;
  */
 export function turfProgress(turf) {
   if (typeof turf.progress === "number") return turf.progress;
-  if (turf.progress && typeof turf.progress.share_done === "number") return turf.progress.share_done;
-  const attempted = turf.doors_attempted ?? (turf.progress && turf.progress.doors_attempted);
-  if (typeof attempted === "number" && turf.door_count) return attempted / turf.door_count;
+  if (turf.progress && typeof turf.progress.share_done === "number")
+    return turf.progress.share_done;
+  const attempted =
+    turf.doors_attempted ?? (turf.progress && turf.progress.doors_attempted);
+  if (typeof attempted === "number" && turf.door_count)
+    return attempted / turf.door_count;
   return turf.status === "done" ? 1 : 0;
 }
 
 function styleFor(turf) {
   const base = STYLES[turf.status] || STYLES.not_started;
   const style = { ...base };
-  if (turf.status === "in_progress") style.fillOpacity = 0.12 + 0.4 * turfProgress(turf);
+  if (turf.status === "in_progress")
+    style.fillOpacity = 0.12 + 0.4 * turfProgress(turf);
   return state.selected.has(turf.id) ? { ...style, ...SELECTED } : style;
 }
 
@@ -62,7 +84,8 @@ function ringsToLatLngs(rings) {
 function outlineLatLngs(outline) {
   if (!outline) return null;
   if (outline.type === "Polygon") return ringsToLatLngs(outline.coordinates);
-  if (outline.type === "MultiPolygon") return outline.coordinates.map(ringsToLatLngs);
+  if (outline.type === "MultiPolygon")
+    return outline.coordinates.map(ringsToLatLngs);
   return null;
 }
 
@@ -73,10 +96,18 @@ function outlineLatLngs(outline) {
  * @returns {any} the Leaflet map
  */
 export function createMap(config) {
-  map = L.map("map", { preferCanvas: true, zoomControl: true, minZoom: 8, maxZoom: 19 });
+  map = L.map("map", {
+    preferCanvas: true,
+    zoomControl: true,
+    minZoom: 8,
+    maxZoom: 19,
+  });
   renderer = L.canvas({ padding: 0.3, tolerance: 4 });
   if (config && config.tile_url) {
-    L.tileLayer(config.tile_url, { attribution: config.tile_attribution || "", maxZoom: 19 }).addTo(map);
+    L.tileLayer(config.tile_url, {
+      attribution: config.tile_attribution || "",
+      maxZoom: 19,
+    }).addTo(map);
   }
   precinctLayer = L.layerGroup().addTo(map);
   turfLayer = L.layerGroup().addTo(map);
@@ -141,7 +172,12 @@ function renderLegend() {
       "ul",
       {},
       Object.entries(STYLES).map(([status, style]) =>
-        h("li", {}, swatch(style), STATUS_LABELS[status] + (status === "not_started" ? " (dashed)" : "")),
+        h(
+          "li",
+          {},
+          swatch(style),
+          STATUS_LABELS[status] + (status === "not_started" ? " (dashed)" : ""),
+        ),
       ),
       h("li", {}, swatch({ ...SELECTED, fillColor: "none" }), "Selected"),
       h("li", {}, doorSwatch("#1d2330"), "Door in a turf (from zoom 15)"),
@@ -156,7 +192,11 @@ function drawTurfs() {
   for (const turf of state.turfs) {
     const latlngs = outlineLatLngs(turf.outline);
     if (!latlngs) continue;
-    const layer = L.polygon(latlngs, { renderer, smoothFactor: 1.5, ...styleFor(turf) });
+    const layer = L.polygon(latlngs, {
+      renderer,
+      smoothFactor: 1.5,
+      ...styleFor(turf),
+    });
     layer.turfId = turf.id;
     layer.on("click", (e) => {
       if (drawing) return;
@@ -183,7 +223,8 @@ function restyle() {
  */
 export function turfLabel(turf) {
   const status = STATUS_LABELS[turf.status] || turf.status;
-  const done = turf.status === "in_progress" ? ` ${pct(turfProgress(turf))}` : "";
+  const done =
+    turf.status === "in_progress" ? ` ${pct(turfProgress(turf))}` : "";
   return `${turf.name} · ${status}${done}`;
 }
 
@@ -199,7 +240,12 @@ function updateLabels() {
   }
   const shown = inView.length <= MAX_LABELS ? inView : [];
   for (const [turf, layer] of shown) {
-    L.tooltip({ permanent: true, direction: "center", className: "turf-label", interactive: false })
+    L.tooltip({
+      permanent: true,
+      direction: "center",
+      className: "turf-label",
+      interactive: false,
+    })
       .setLatLng(layer.getCenter())
       .setContent(turfLabel(turf))
       .addTo(labelLayer);
@@ -220,7 +266,8 @@ export function fitToData(precincts = []) {
       }
     }
   }
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+  if (bounds.isValid())
+    map.fitBounds(bounds, { padding: [20, 20], animate: false });
 }
 
 /**
@@ -246,7 +293,8 @@ export function showPrecincts(precincts) {
 /** Centres the map on one turf. @param {number} id */
 export function zoomToTurf(id) {
   const layer = turfLayers.get(id);
-  if (layer) map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 17 });
+  if (layer)
+    map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 17 });
 }
 
 // The universe's doors are fetched once per universe, the first time the map is zoomed in
@@ -254,9 +302,14 @@ export function zoomToTurf(id) {
 let doorCache = { universeId: null, doors: null, loading: null };
 
 async function doorsOfUniverse(universeId) {
-  if (doorCache.universeId === universeId && doorCache.doors) return doorCache.doors;
+  if (doorCache.universeId === universeId && doorCache.doors)
+    return doorCache.doors;
   if (doorCache.universeId !== universeId || !doorCache.loading) {
-    doorCache = { universeId, doors: null, loading: api.universeDoors(universeId) };
+    doorCache = {
+      universeId,
+      doors: null,
+      loading: api.universeDoors(universeId),
+    };
   }
   const doors = await doorCache.loading;
   if (doorCache.universeId === universeId) doorCache.doors = doors;
@@ -289,7 +342,8 @@ async function updateDoors() {
   doorLayer.clearLayers();
   let drawn = 0;
   for (const d of doors) {
-    if (d.lat === null || d.lon === null || !view.contains([d.lat, d.lon])) continue;
+    if (d.lat === null || d.lon === null || !view.contains([d.lat, d.lon]))
+      continue;
     if (++drawn > MAX_DOORS) break;
     // Filled: already in a turf; hollow: still to be cut.
     L.circleMarker([d.lat, d.lon], {
@@ -318,8 +372,20 @@ export function drawPolygon() {
   const hint = document.getElementById("draw-hint");
   const mapEl = document.getElementById("map");
   const corners = [];
-  const line = L.polyline([], { renderer, color: "#1f5fbf", weight: 2, dashArray: "4 4", interactive: false });
-  const shape = L.polygon([], { renderer, color: "#1f5fbf", weight: 2, fillOpacity: 0.15, interactive: false });
+  const line = L.polyline([], {
+    renderer,
+    color: "#1f5fbf",
+    weight: 2,
+    dashArray: "4 4",
+    interactive: false,
+  });
+  const shape = L.polygon([], {
+    renderer,
+    color: "#1f5fbf",
+    weight: 2,
+    fillOpacity: 0.15,
+    interactive: false,
+  });
   line.addTo(map);
   shape.addTo(map);
   bar.hidden = false;
@@ -364,7 +430,8 @@ export function drawPolygon() {
     };
     map.on("click", onClick);
     document.addEventListener("keydown", onKey);
-    document.getElementById("draw-finish").onclick = () => corners.length >= 3 && finish(toGeoJSON());
+    document.getElementById("draw-finish").onclick = () =>
+      corners.length >= 3 && finish(toGeoJSON());
     document.getElementById("draw-undo").onclick = () => {
       corners.pop();
       redraw();

@@ -39,11 +39,15 @@ function fieldErrors(errors) {
   const out = [];
   const walk = (value, path) => {
     if (Array.isArray(value)) {
-      if (value.every((v) => typeof v === "string")) out.push(`${path}: ${value.join(" ")}`);
+      if (value.every((v) => typeof v === "string"))
+        out.push(`${path}: ${value.join(" ")}`);
       else value.forEach((v, i) => walk(v, `${path}[${i}]`));
     } else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        walk(v, k === "json" || k === "query" ? path : path ? `${path}.${k}` : k);
+        walk(
+          v,
+          k === "json" || k === "query" ? path : path ? `${path}.${k}` : k,
+        );
       }
     } else if (value) {
       out.push(`${path}: ${value}`);
@@ -64,7 +68,8 @@ function fieldErrors(errors) {
 export async function request(method, path, body, query) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(query || {})) {
-    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, String(v));
+    if (v !== undefined && v !== null && v !== "")
+      url.searchParams.set(k, String(v));
   }
   const headers = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -86,7 +91,9 @@ export async function request(method, path, body, query) {
       clearToken();
       onUnauthorized();
     }
-    const message = (data && data.message) || `${method} ${path} failed (${response.status}).`;
+    const message =
+      (data && data.message) ||
+      `${method} ${path} failed (${response.status}).`;
     const details = data && data.errors ? fieldErrors(data.errors) : [];
     throw new ApiError(
       response.status,
@@ -115,7 +122,10 @@ export async function login(email, password) {
     token = data.token;
     await request("POST", "/api/auth/logout").catch(() => {});
     token = null;
-    throw new ApiError(403, "The console is for organizers and admins. Canvassers use the phone app at /.");
+    throw new ApiError(
+      403,
+      "The console is for organizers and admins. Canvassers use the phone app at /.",
+    );
   }
   token = data.token;
   sessionStorage.setItem(TOKEN_KEY, token);
@@ -140,13 +150,15 @@ export const clientConfig = () => request("GET", "/api/client_config");
 // ---- people -------------------------------------------------------------------------
 
 /** @param {string} [role] @returns {Promise<object[]>} users, optionally of one role */
-export const listUsers = (role) => request("GET", "/api/users", undefined, { role });
+export const listUsers = (role) =>
+  request("GET", "/api/users", undefined, { role });
 
 /**
  * Issues an invite code and link for volunteers to join as canvassers.
  * @param {{max_uses?: number, hours?: number}} options
  */
-export const createInvite = (options) => request("POST", "/api/auth/invites", options);
+export const createInvite = (options) =>
+  request("POST", "/api/auth/invites", options);
 
 // ---- geography and universes ----------------------------------------------------------
 
@@ -161,7 +173,8 @@ export const listUniverses = () => request("GET", "/api/universes");
  * @param {object} filters
  * @returns {Promise<{voter_count: number, door_count: number}>}
  */
-export const previewUniverse = (filters) => request("POST", "/api/universes/preview", { filters });
+export const previewUniverse = (filters) =>
+  request("POST", "/api/universes/preview", filters);
 
 /**
  * Saves a universe by name.
@@ -176,7 +189,8 @@ export const createUniverse = (name, filters) =>
  * @param {number} universeId
  * @returns {Promise<object[]>}
  */
-export const universeDoors = (universeId) => request("GET", `/api/universes/${universeId}/doors`);
+export const universeDoors = (universeId) =>
+  request("GET", `/api/universes/${universeId}/doors`);
 
 /** @returns {Promise<object[]>} elections, newest first, for vote-history filters */
 export const listElections = () => request("GET", "/api/elections");
@@ -184,13 +198,18 @@ export const listElections = () => request("GET", "/api/elections");
 // ---- turfs ------------------------------------------------------------------------------
 
 /** @param {object} [query] e.g. {universe_id} @returns {Promise<object[]>} turfs with outlines */
-export const listTurfs = (query) => request("GET", "/api/turfs", undefined, query);
+export const listTurfs = (query) =>
+  request("GET", "/api/turfs", undefined, query);
 
 /**
- * Starts an auto-cut of a universe; returns the job to poll.
- * @param {object} params {universe_id, mode, target, keep_precincts_whole}
+ * Starts an auto-cut of a universe's doors that are in no turf yet; returns the job to poll
+ * (small cuts come back already done).
+ * @param {number} universeId
+ * @param {object} params {mode, target_doors, min_doors, max_doors, shift_minutes, keep_precincts_whole}
+ * @returns {Promise<object>} the job
  */
-export const startCut = (params) => request("POST", "/api/turfs/cut", params);
+export const startCut = (universeId, params) =>
+  request("POST", `/api/universes/${universeId}/cut`, params);
 
 /** @param {number} jobId @returns {Promise<{status: string, progress: number}>} */
 export const getJob = (jobId) => request("GET", `/api/jobs/${jobId}`);
@@ -212,15 +231,20 @@ export const assignTurfs = (turfIds, userIds) =>
   request("POST", "/api/assignments", { turf_ids: turfIds, user_ids: userIds });
 
 /**
- * Takes turfs back from the given canvassers, or from everyone when none are given.
- * @param {number[]} turfIds
- * @param {number[]} [userIds]
+ * Gives a turf to exactly these canvassers; an empty list takes it back from everyone.
+ * @param {number} turfId
+ * @param {number[]} userIds
  */
-export const unassignTurfs = (turfIds, userIds) =>
-  request("POST", "/api/assignments/end", { turf_ids: turfIds, user_ids: userIds });
+export const setAssignees = (turfId, userIds) =>
+  request("PUT", `/api/turfs/${turfId}/assignees`, { user_ids: userIds });
 
-/** @param {number} turfId @returns {Promise<object>} the turf with a fresh list code */
-export const issueListCode = (turfId) => request("POST", `/api/turfs/${turfId}/list_code`);
+/**
+ * Issues a new list code for a turf (replacing the old one).
+ * @param {number} turfId
+ * @returns {Promise<{turf_id: number, list_code: string, expires_at: string, qr_svg: string}>}
+ */
+export const issueListCode = (turfId) =>
+  request("POST", `/api/turfs/${turfId}/list_code`);
 
 // ---- progress, quality and review ------------------------------------------------------------
 
@@ -228,14 +252,15 @@ export const issueListCode = (turfId) => request("POST", `/api/turfs/${turfId}/l
  * Progress rows grouped one way.
  * @param {"turf"|"precinct"|"canvasser"|"day"} by
  */
-export const progress = (by) => request("GET", "/api/progress", undefined, { by });
+export const progress = (by) =>
+  request("GET", "/api/progress", undefined, { by });
 
 /** @returns {Promise<object[]>} per-canvasser quality signals with flags */
-export const quality = () => request("GET", "/api/progress/quality");
+export const quality = () => request("GET", "/api/quality");
 
 /** @param {string} [status] @returns {Promise<object[]>} field corrections */
 export const listCorrections = (status = "pending") =>
-  request("GET", "/api/corrections", undefined, { status });
+  request("GET", "/api/field_corrections", undefined, { status });
 
 /**
  * Accepts or rejects a field correction.
@@ -244,7 +269,7 @@ export const listCorrections = (status = "pending") =>
  * @param {string} [note]
  */
 export const reviewCorrection = (id, decision, note = "") =>
-  request("POST", `/api/corrections/${id}/${decision}`, { note });
+  request("POST", `/api/field_corrections/${id}/${decision}`, { note });
 
 // ---- survey set-up ---------------------------------------------------------------------------
 
@@ -252,13 +277,15 @@ export const reviewCorrection = (id, decision, note = "") =>
 export const listQuestions = () => request("GET", "/api/survey_questions");
 
 /** @param {object} question {name, script_text, responses: [{name}]} */
-export const createQuestion = (question) => request("POST", "/api/survey_questions", question);
+export const createQuestion = (question) =>
+  request("POST", "/api/survey_questions", question);
 
 /** @returns {Promise<object[]>} result codes in use */
 export const listResultCodes = () => request("GET", "/api/result_codes");
 
 /** @param {object} code {code, name, rank} */
-export const createResultCode = (code) => request("POST", "/api/result_codes", code);
+export const createResultCode = (code) =>
+  request("POST", "/api/result_codes", code);
 
 // ---- exports ---------------------------------------------------------------------------------
 
@@ -268,10 +295,15 @@ export const createResultCode = (code) => request("POST", "/api/result_codes", c
  * @returns {Promise<string>}
  */
 export async function downloadUrl(path) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   if (!response.ok) {
     const data = await response.json().catch(() => null);
-    throw new ApiError(response.status, (data && data.message) || `Export failed (${response.status}).`);
+    throw new ApiError(
+      response.status,
+      (data && data.message) || `Export failed (${response.status}).`,
+    );
   }
   return URL.createObjectURL(await response.blob());
 }

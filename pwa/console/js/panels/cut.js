@@ -14,14 +14,20 @@ function universeSelect() {
     select.replaceChildren(
       ...(state.universes.length
         ? state.universes.map((u) =>
-            h("option", { value: u.id, selected: u.id === state.universeId }, u.name),
+            h(
+              "option",
+              { value: u.id, selected: u.id === state.universeId },
+              u.name,
+            ),
           )
         : [h("option", { value: "" }, "Save a universe first")]),
     );
   };
   fill();
   events.addEventListener("universe", fill);
-  select.addEventListener("change", () => setUniverseId(Number(select.value) || null));
+  select.addEventListener("change", () =>
+    setUniverseId(Number(select.value) || null),
+  );
   return select;
 }
 
@@ -39,7 +45,10 @@ export async function followJob(jobId, bar, label) {
     bar.value = fraction;
     label.textContent = `${Math.round(fraction * 100)}%${job.message ? ` · ${job.message}` : ""}`;
     if (job.status === "done") return job;
-    if (job.status === "failed") throw new Error(`The cut failed: ${job.error || job.message || "no reason given"}`);
+    if (job.status === "failed")
+      throw new Error(
+        `The cut failed: ${job.error || job.message || "no reason given"}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -50,7 +59,12 @@ export async function followJob(jobId, bar, label) {
  * @param {{reloadTurfs: () => Promise<void>}} deps
  */
 export function renderCutPanel(panel, { reloadTurfs }) {
-  const bar = h("progress", { id: "cut-progress", max: 1, value: 0, "aria-label": "Cut progress" });
+  const bar = h("progress", {
+    id: "cut-progress",
+    max: 1,
+    value: 0,
+    "aria-label": "Cut progress",
+  });
   const barLabel = h("span", { id: "cut-progress-label" }, "");
   const progressBox = h("div", { hidden: true }, bar, barLabel);
   const modeHint = h("span", { class: "hint" });
@@ -63,14 +77,64 @@ export function renderCutPanel(panel, { reloadTurfs }) {
       "fieldset",
       {},
       h("legend", {}, "Balance turfs by"),
-      h("label", { class: "inline" }, h("input", { type: "radio", name: "mode", value: "doors", checked: true }), "Door count"),
-      h("label", { class: "inline" }, h("input", { type: "radio", name: "mode", value: "time" }), "Walking time (shift length)"),
+      h(
+        "label",
+        { class: "inline" },
+        h("input", {
+          type: "radio",
+          name: "mode",
+          value: "doors",
+          checked: true,
+        }),
+        "Door count",
+      ),
+      h(
+        "label",
+        { class: "inline" },
+        h("input", { type: "radio", name: "mode", value: "time" }),
+        "Walking time (shift length)",
+      ),
     ),
-    h("label", {}, "Doors per turf (target)", h("input", { name: "target_doors", type: "number", min: 5, max: 500, value: 50 })),
-    h("label", {}, "Shift length, minutes (time mode)", h("input", { name: "shift_minutes", type: "number", min: 15, max: 600, value: 120 })),
-    h("label", { class: "inline" }, h("input", { type: "checkbox", name: "keep_precincts_whole" }), "Keep precincts whole (no turf crosses a precinct line)"),
+    h(
+      "label",
+      {},
+      "Doors per turf (target)",
+      h("input", {
+        name: "target_doors",
+        type: "number",
+        min: 5,
+        max: 500,
+        value: 50,
+      }),
+    ),
+    h(
+      "label",
+      {},
+      "Shift length, minutes (time mode)",
+      h("input", {
+        name: "shift_minutes",
+        type: "number",
+        min: 15,
+        max: 600,
+        value: 120,
+      }),
+    ),
+    h(
+      "label",
+      { class: "inline" },
+      h("input", { type: "checkbox", name: "keep_precincts_whole" }),
+      "Keep precincts whole (no turf crosses a precinct line)",
+    ),
     modeHint,
-    h("div", { class: "row" }, h("button", { type: "submit", class: "primary", id: "cut-start" }, "Cut turfs")),
+    h(
+      "div",
+      { class: "row" },
+      h(
+        "button",
+        { type: "submit", class: "primary", id: "cut-start" },
+        "Cut turfs",
+      ),
+    ),
     progressBox,
   );
 
@@ -81,8 +145,8 @@ export function renderCutPanel(panel, { reloadTurfs }) {
       return;
     }
     const target = Number(form.elements.target_doors.value);
+    const universeId = state.universeId;
     const params = {
-      universe_id: state.universeId,
       mode: form.elements.mode.value,
       target_doors: target,
       // A third either side: VAN's 30-50-door advice is a range, not a point.
@@ -98,11 +162,14 @@ export function renderCutPanel(panel, { reloadTurfs }) {
       bar.value = 0;
       barLabel.textContent = "Starting…";
       try {
-        const started = await api.startCut(params);
-        const jobId = started.job_id ?? (started.job && started.job.id) ?? started.id;
+        const started = await api.startCut(universeId, params);
+        const jobId =
+          started.job_id ?? (started.job && started.job.id) ?? started.id;
         const job = await followJob(jobId, bar, barLabel);
         await reloadTurfs();
-        const made = job.result && (job.result.turf_count ?? (job.result.turf_ids || []).length);
+        const made =
+          job.result &&
+          (job.result.turf_count ?? (job.result.turf_ids || []).length);
         setStatus(`Cut done: ${made !== undefined ? fmt(made) : "new"} turfs.`);
       } finally {
         button.disabled = false;
@@ -110,34 +177,60 @@ export function renderCutPanel(panel, { reloadTurfs }) {
     });
   });
 
-  const drawName = h("input", { name: "turf_name", id: "draw-name", placeholder: "e.g. Elm St loop" });
-  const drawButton = h("button", { type: "button", id: "draw-start" }, "Draw a turf on the map");
+  const drawName = h("input", {
+    name: "turf_name",
+    id: "draw-name",
+    placeholder: "e.g. Elm St loop",
+  });
+  const drawButton = h(
+    "button",
+    { type: "button", id: "draw-start" },
+    "Draw a turf on the map",
+  );
   drawButton.addEventListener("click", () =>
     attempt(async () => {
-      if (!state.universeId) throw new Error("Save a universe first: a drawn turf takes that universe's doors.");
-      setStatus("Click the corners of the turf on the map, then Finish turf (Esc cancels).");
+      if (!state.universeId)
+        throw new Error(
+          "Save a universe first: a drawn turf takes that universe's doors.",
+        );
+      setStatus(
+        "Click the corners of the turf on the map, then Finish turf (Esc cancels).",
+      );
       const outline = await drawPolygon();
       if (!outline) {
         setStatus("Drawing cancelled.");
         return;
       }
-      const name = drawName.value.trim() || `Drawn turf ${new Date().toLocaleTimeString()}`;
+      const name =
+        drawName.value.trim() ||
+        `Drawn turf ${new Date().toLocaleTimeString()}`;
       const body = { universe_id: state.universeId, name, polygon: outline };
       let made;
       try {
         made = await api.drawTurf(body);
       } catch (err) {
         // Overlap: the server names the turfs in the way; offer to leave their doors out.
-        if (err.status !== 409 || !window.confirm(`${err.message}\n\nMake the turf from the doors in no other turf?`)) throw err;
+        if (
+          err.status !== 409 ||
+          !window.confirm(
+            `${err.message}\n\nMake the turf from the doors in no other turf?`,
+          )
+        )
+          throw err;
         made = await api.drawTurf({ ...body, skip_taken: true });
       }
       const turf = made.turf || made;
       drawName.value = "";
       await reloadTurfs();
-      const skipped = (made.skipped || []).reduce((n, s) => n + (s.door_count || 0), 0);
+      const skipped = (made.skipped || []).reduce(
+        (n, s) => n + (s.door_count || 0),
+        0,
+      );
       setStatus(
         `Turf “${turf.name}” made with ${fmt(turf.door_count)} doors` +
-          (skipped ? `; ${fmt(skipped)} doors left in their existing turfs.` : "."),
+          (skipped
+            ? `; ${fmt(skipped)} doors left in their existing turfs.`
+            : "."),
       );
     }),
   );

@@ -14,13 +14,17 @@ const REFRESH_MS = 15000;
 
 function resultsText(results) {
   const entries = Object.entries(results || {}).filter(([, n]) => n);
-  return entries.length ? entries.map(([code, n]) => `${code.replace(/_/g, " ")} ${n}`).join(", ") : "–";
+  return entries.length
+    ? entries.map(([code, n]) => `${code.replace(/_/g, " ")} ${n}`).join(", ")
+    : "–";
 }
 
 function progressColumns(by) {
   return [
     { key: "label", label: GROUPS.find(([g]) => g === by)[1] },
-    ...(by === "turf" || by === "precinct" ? [{ key: "door_count", label: "Doors", num: true, format: fmt }] : []),
+    ...(by === "turf" || by === "precinct"
+      ? [{ key: "door_count", label: "Doors", num: true, format: fmt }]
+      : []),
     { key: "doors_attempted", label: "Attempted", num: true, format: fmt },
     { key: "contacts", label: "Contacts", num: true, format: fmt },
     { key: "contact_rate", label: "Contact rate", num: true, format: pct },
@@ -28,20 +32,46 @@ function progressColumns(by) {
   ];
 }
 
-const seconds = (s) => (s === null || s === undefined ? "–" : s < 120 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
-const metres = (m) => (m === null || m === undefined ? "–" : `${Math.round(m)} m`);
+const seconds = (s) =>
+  s === null || s === undefined
+    ? "–"
+    : s < 120
+      ? `${Math.round(s)} s`
+      : `${(s / 60).toFixed(1)} min`;
+const metres = (m) =>
+  m === null || m === undefined ? "–" : `${Math.round(m)} m`;
 
 const QUALITY_COLUMNS = [
-  { key: "user", label: "Canvasser", format: (u) => (u ? u.name || u.email : "–") },
+  {
+    key: "user",
+    label: "Canvasser",
+    format: (u) => (u ? u.name || u.email : "–"),
+  },
   { key: "knocks", label: "Knocks", num: true, format: fmt },
   { key: "contact_rate", label: "Contact rate", num: true, format: pct },
-  { key: "median_seconds_between_doors", label: "Between doors", num: true, format: seconds },
-  { key: "median_distance_m", label: "Distance to door", num: true, format: metres },
+  {
+    key: "median_seconds_between_doors",
+    label: "Between doors",
+    num: true,
+    format: seconds,
+  },
+  {
+    key: "median_distance_m",
+    label: "Distance to door",
+    num: true,
+    format: metres,
+  },
   {
     key: "flags",
     label: "Flags",
     format: (flags) =>
-      flags && flags.length ? h("span", { class: "flag" }, "⚑ " + flags.map((f) => f.replace(/_/g, " ")).join("; ")) : "ok",
+      flags && flags.length
+        ? h(
+            "span",
+            { class: "flag" },
+            "⚑ " + flags.map((f) => f.replace(/_/g, " ")).join("; "),
+          )
+        : "ok",
   },
 ];
 
@@ -53,26 +83,48 @@ const QUALITY_COLUMNS = [
  */
 export function renderProgressPanel(panel, { onRefreshed } = {}) {
   let by = "turf";
-  const totals = h("p", { class: "counts", id: "progress-totals", "aria-live": "polite" });
+  const totals = h("p", {
+    class: "counts",
+    id: "progress-totals",
+    "aria-live": "polite",
+  });
   const body = h("div", { id: "progress-table" });
   const qualityBody = h("div", { id: "quality-table" });
   const updated = h("span", { class: "hint", id: "progress-updated" });
   const groupButtons = GROUPS.map(([g, label]) =>
-    h("button", { type: "button", "aria-pressed": String(g === by), dataset: { by: g }, onclick: () => choose(g) }, label),
+    h(
+      "button",
+      {
+        type: "button",
+        "aria-pressed": String(g === by),
+        dataset: { by: g },
+        onclick: () => choose(g),
+      },
+      label,
+    ),
   );
 
   const refresh = () =>
     attempt(async () => {
-      const [data, quality] = await Promise.all([api.progress(by), api.quality()]);
+      const [data, quality] = await Promise.all([
+        api.progress(by),
+        api.quality(),
+      ]);
       const t = data.totals || {};
       totals.replaceChildren(
         h("strong", { id: "progress-attempted" }, fmt(t.doors_attempted ?? 0)),
         " doors attempted, ",
         h("strong", { id: "progress-contacts" }, fmt(t.contacts ?? 0)),
         " contacts",
-        t.contact_rate !== null && t.contact_rate !== undefined ? ` (${pct(t.contact_rate)} contact rate)` : "",
+        t.contact_rate !== null && t.contact_rate !== undefined
+          ? ` (${pct(t.contact_rate)} contact rate)`
+          : "",
       );
-      body.replaceChildren(table(progressColumns(by), data.rows || [], { empty: "No reports yet." }));
+      body.replaceChildren(
+        table(progressColumns(by), data.rows || [], {
+          empty: "No reports yet.",
+        }),
+      );
       const rows = quality.rows || [];
       qualityBody.replaceChildren(
         table(QUALITY_COLUMNS, rows, {
@@ -93,14 +145,24 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
 
   const choose = (g) => {
     by = g;
-    for (const b of groupButtons) b.setAttribute("aria-pressed", String(b.dataset.by === g));
+    for (const b of groupButtons)
+      b.setAttribute("aria-pressed", String(b.dataset.by === g));
     refresh();
   };
 
   panel.replaceChildren(
     h("h2", {}, "Progress"),
     h("div", { class: "row" }, ...groupButtons),
-    h("div", { class: "row" }, h("button", { type: "button", id: "progress-refresh", onclick: () => refresh() }, "Refresh"), updated),
+    h(
+      "div",
+      { class: "row" },
+      h(
+        "button",
+        { type: "button", id: "progress-refresh", onclick: () => refresh() },
+        "Refresh",
+      ),
+      updated,
+    ),
     totals,
     body,
     h("h3", {}, "Quality signals per canvasser"),

@@ -12,8 +12,12 @@ const KIND_LABELS = {
 };
 
 function describe(c) {
-  const door = c.door ? [c.door.address_line, c.door.unit].filter(Boolean).join(" ") : "";
-  const voter = c.voter ? [c.voter.first_name, c.voter.last_name].filter(Boolean).join(" ") : "";
+  const door = c.door
+    ? [c.door.address_line, c.door.unit].filter(Boolean).join(" ")
+    : "";
+  const voter = c.voter
+    ? [c.voter.first_name, c.voter.last_name].filter(Boolean).join(" ")
+    : "";
   const details = Object.entries(c.details || {})
     .filter(([, v]) => v !== null && v !== "" && typeof v !== "object")
     .map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`)
@@ -27,10 +31,13 @@ function describe(c) {
  * @returns {{refresh: () => Promise<void>}}
  */
 export function renderReviewPanel(panel) {
-  const status = h("select", { id: "review-status", "aria-label": "Show" },
+  const status = h(
+    "select",
+    { id: "review-status", "aria-label": "Show" },
     h("option", { value: "pending" }, "Waiting for review"),
     h("option", { value: "accepted" }, "Accepted"),
-    h("option", { value: "rejected" }, "Rejected"));
+    h("option", { value: "rejected" }, "Rejected"),
+  );
   const list = h("div", { id: "review-list" });
 
   const refresh = () =>
@@ -41,30 +48,72 @@ export function renderReviewPanel(panel) {
         return;
       }
       list.replaceChildren(
-        h("ul", { class: "review" },
+        h(
+          "ul",
+          { class: "review" },
           rows.map((c) => {
             const { door, voter, details } = describe(c);
-            const note = h("input", { placeholder: "Note (optional)", "aria-label": "Review note" });
+            const note = h("input", {
+              placeholder: "Note (optional)",
+              "aria-label": "Review note",
+            });
             const decide = (decision) =>
               attempt(async () => {
                 await api.reviewCorrection(c.id, decision, note.value);
-                setStatus(`Correction ${decision === "accept" ? "accepted into the voter data" : "rejected"}.`);
+                setStatus(
+                  `Correction ${decision === "accept" ? "accepted into the voter data" : "rejected"}.`,
+                );
                 await refresh();
               });
-            return h("li", { class: "card", dataset: { correctionId: c.id } },
+            return h(
+              "li",
+              { class: "card", dataset: { correctionId: c.id } },
               h("strong", {}, KIND_LABELS[c.kind] || c.kind),
               door ? ` at ${door}` : "",
               voter ? ` · ${voter}` : "",
               details ? h("p", { class: "hint" }, details) : null,
-              c.reported_by ? h("p", { class: "hint" }, `Reported by ${c.reported_by.name || c.reported_by.email}`) : null,
+              c.reported_by
+                ? h(
+                    "p",
+                    { class: "hint" },
+                    `Reported by ${c.reported_by.name || c.reported_by.email}`,
+                  )
+                : null,
               c.status === "pending"
-                ? h("div", { class: "row" }, note,
-                    h("button", { type: "button", class: "primary", onclick: () => decide("accept") }, "Accept"),
-                    h("button", { type: "button", class: "danger", onclick: () => decide("reject") }, "Reject"))
-                : h("p", { class: "hint" }, c.review_note || ""));
-          })));
+                ? h(
+                    "div",
+                    { class: "row" },
+                    note,
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "primary",
+                        onclick: () => decide("accept"),
+                      },
+                      "Accept",
+                    ),
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "danger",
+                        onclick: () => decide("reject"),
+                      },
+                      "Reject",
+                    ),
+                  )
+                : h("p", { class: "hint" }, c.review_note || ""),
+            );
+          }),
+        ),
+      );
     });
   status.addEventListener("change", refresh);
-  panel.replaceChildren(h("h2", {}, "Field corrections"), h("label", {}, "Show", status), list);
+  panel.replaceChildren(
+    h("h2", {}, "Field corrections"),
+    h("label", {}, "Show", status),
+    list,
+  );
   return { refresh };
 }

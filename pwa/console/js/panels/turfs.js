@@ -3,14 +3,22 @@
 
 import { turfProgress, zoomToTurf } from "../map/turf_map.js";
 import * as api from "../net/api.js";
-import { clearSelection, events, selectMany, state, toggleSelected } from "../state.js";
+import {
+  clearSelection,
+  events,
+  selectMany,
+  state,
+  toggleSelected,
+} from "../state.js";
 import { STATUS_LABELS, attempt, fmt, h, pct, setStatus } from "../ui.js";
 
 const MAX_ROWS = 400;
 
 function assignees(turf) {
   const list = turf.assignees || turf.assigned_to || turf.canvassers || [];
-  return list.map((u) => (typeof u === "object" ? u.name || u.email : String(u))).join(", ");
+  return list
+    .map((u) => (typeof u === "object" ? u.name || u.email : String(u)))
+    .join(", ");
 }
 
 /**
@@ -19,18 +27,46 @@ function assignees(turf) {
  * @param {{reloadTurfs: () => Promise<void>}} deps
  */
 export function renderTurfsPanel(panel, { reloadTurfs }) {
-  const filter = h("input", { type: "search", id: "turf-filter", placeholder: "Filter by name, status or canvasser", "aria-label": "Filter turfs" });
+  const filter = h("input", {
+    type: "search",
+    id: "turf-filter",
+    placeholder: "Filter by name, status or canvasser",
+    "aria-label": "Filter turfs",
+  });
   const summary = h("p", { class: "hint", id: "turf-summary" });
-  const canvasser = h("select", { id: "assign-user", "aria-label": "Canvasser" });
-  const assignButton = h("button", { type: "button", class: "primary", id: "assign-button" }, "Assign selected");
-  const unassignButton = h("button", { type: "button", id: "unassign-button" }, "Take back");
+  const canvasser = h("select", {
+    id: "assign-user",
+    "aria-label": "Canvasser",
+  });
+  const assignButton = h(
+    "button",
+    { type: "button", class: "primary", id: "assign-button" },
+    "Assign selected",
+  );
+  const unassignButton = h(
+    "button",
+    { type: "button", id: "unassign-button" },
+    "Take back",
+  );
   const codeBox = h("div", { id: "list-code-box" });
   const list = h("div", { id: "turf-list" });
 
   const fillCanvassers = () => {
     canvasser.replaceChildren(
-      h("option", { value: "" }, state.canvassers.length ? "Choose a canvasser…" : "No canvassers yet: invite some (Team)"),
-      ...state.canvassers.map((u) => h("option", { value: u.id }, u.name ? `${u.name} (${u.email})` : u.email)),
+      h(
+        "option",
+        { value: "" },
+        state.canvassers.length
+          ? "Choose a canvasser…"
+          : "No canvassers yet: invite some (Team)",
+      ),
+      ...state.canvassers.map((u) =>
+        h(
+          "option",
+          { value: u.id },
+          u.name ? `${u.name} (${u.email})` : u.email,
+        ),
+      ),
     );
   };
   fillCanvassers();
@@ -48,7 +84,9 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
     const selectedCount = state.selected.size;
     summary.textContent =
       `${fmt(state.turfs.length)} turfs, ${fmt(selectedCount)} selected` +
-      (rows.length > MAX_ROWS ? `; showing the first ${MAX_ROWS} of ${fmt(rows.length)} (filter to narrow)` : "");
+      (rows.length > MAX_ROWS
+        ? `; showing the first ${MAX_ROWS} of ${fmt(rows.length)} (filter to narrow)`
+        : "");
     assignButton.disabled = unassignButton.disabled = selectedCount === 0;
     list.replaceChildren(
       rows.length
@@ -64,7 +102,11 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
                 h(
                   "tr",
                   {},
-                  h("th", { scope: "col" }, h("span", { class: "hint" }, "Pick")),
+                  h(
+                    "th",
+                    { scope: "col" },
+                    h("span", { class: "hint" }, "Pick"),
+                  ),
                   h("th", { scope: "col" }, "Turf"),
                   h("th", { scope: "col" }, "Status"),
                   h("th", { scope: "col", class: "num" }, "Doors"),
@@ -79,7 +121,10 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
                 rows.slice(0, MAX_ROWS).map((t) =>
                   h(
                     "tr",
-                    { class: state.selected.has(t.id) ? "selected" : null, dataset: { turfId: t.id } },
+                    {
+                      class: state.selected.has(t.id) ? "selected" : null,
+                      dataset: { turfId: t.id },
+                    },
                     h(
                       "td",
                       {},
@@ -90,18 +135,52 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
                         onchange: (e) => toggleSelected(t.id, e.target.checked),
                       }),
                     ),
-                    h("td", {}, h("button", { type: "button", class: "link", onclick: () => zoomToTurf(t.id) }, t.name)),
-                    h("td", {}, h("span", { class: `pill ${t.status}` }, STATUS_LABELS[t.status] || t.status)),
+                    h(
+                      "td",
+                      {},
+                      h(
+                        "button",
+                        {
+                          type: "button",
+                          class: "link",
+                          onclick: () => zoomToTurf(t.id),
+                        },
+                        t.name,
+                      ),
+                    ),
+                    h(
+                      "td",
+                      {},
+                      h(
+                        "span",
+                        { class: `pill ${t.status}` },
+                        STATUS_LABELS[t.status] || t.status,
+                      ),
+                    ),
                     h("td", { class: "num" }, fmt(t.door_count)),
                     h("td", { class: "num" }, pct(turfProgress(t))),
-                    h("td", { class: "num" }, t.minutes ? Math.round(t.minutes) : "–"),
-                    h("td", {}, assignees(t) || h("span", { class: "hint" }, "nobody")),
+                    h(
+                      "td",
+                      { class: "num" },
+                      t.minutes ? Math.round(t.minutes) : "–",
+                    ),
+                    h(
+                      "td",
+                      {},
+                      assignees(t) || h("span", { class: "hint" }, "nobody"),
+                    ),
                   ),
                 ),
               ),
             ),
           )
-        : h("p", { class: "hint" }, state.turfs.length ? "No turf matches." : "No turfs yet: cut or draw some (Cut)."),
+        : h(
+            "p",
+            { class: "hint" },
+            state.turfs.length
+              ? "No turf matches."
+              : "No turfs yet: cut or draw some (Cut).",
+          ),
     );
   };
   filter.addEventListener("input", drawList);
@@ -114,49 +193,99 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
   assignButton.addEventListener("click", () =>
     attempt(async () => {
       const userId = Number(canvasser.value);
-      if (!userId) throw new Error("Choose a canvasser to assign the selected turfs to.");
+      if (!userId)
+        throw new Error("Choose a canvasser to assign the selected turfs to.");
       const ids = selectedIds();
       await api.assignTurfs(ids, [userId]);
       const who = state.canvassers.find((u) => u.id === userId);
       await reloadTurfs();
-      setStatus(`Assigned ${ids.length} turf${ids.length === 1 ? "" : "s"} to ${who ? who.name || who.email : "the canvasser"}.`);
+      setStatus(
+        `Assigned ${ids.length} turf${ids.length === 1 ? "" : "s"} to ${who ? who.name || who.email : "the canvasser"}.`,
+      );
     }),
   );
   unassignButton.addEventListener("click", () =>
     attempt(async () => {
       const ids = selectedIds();
-      const userId = Number(canvasser.value) || undefined;
-      await api.unassignTurfs(ids, userId ? [userId] : undefined);
+      const userId = Number(canvasser.value) || null;
+      const byId = new Map(state.turfs.map((t) => [t.id, t]));
+      for (const id of ids) {
+        // With a canvasser chosen, only they lose the turf; otherwise everyone does.
+        const keep = userId
+          ? (byId.get(id).assignees || [])
+              .map((u) => u.id)
+              .filter((u) => u !== userId)
+          : [];
+        await api.setAssignees(id, keep);
+      }
       await reloadTurfs();
-      setStatus(`Took back ${ids.length} turf${ids.length === 1 ? "" : "s"}${userId ? " from that canvasser" : " from everyone"}.`);
+      setStatus(
+        `Took back ${ids.length} turf${ids.length === 1 ? "" : "s"}${userId ? " from that canvasser" : " from everyone"}.`,
+      );
     }),
   );
 
-  const codeButton = h("button", { type: "button", id: "list-code-button" }, "List code for the selected turf");
+  const codeButton = h(
+    "button",
+    { type: "button", id: "list-code-button" },
+    "List code for the selected turf",
+  );
   codeButton.addEventListener("click", () =>
     attempt(async () => {
       const ids = selectedIds();
-      if (ids.length !== 1) throw new Error("Select exactly one turf to give it a list code.");
-      const turf = await api.issueListCode(ids[0]);
+      if (ids.length !== 1)
+        throw new Error("Select exactly one turf to give it a list code.");
+      const turf = state.turfs.find((t) => t.id === ids[0]);
+      const code = await api.issueListCode(ids[0]);
       codeBox.replaceChildren(
-        h("p", {}, "Volunteers type this code in the phone app to load ", h("strong", {}, turf.name), ":"),
-        h("p", { class: "code", id: "list-code" }, turf.list_code),
-        turf.list_code_expires_at
-          ? h("p", { class: "hint" }, `Expires ${new Date(turf.list_code_expires_at).toLocaleDateString()}.`)
+        h(
+          "p",
+          {},
+          "Volunteers type this code in the phone app, or scan the QR code, to load ",
+          h("strong", {}, turf ? turf.name : `turf ${ids[0]}`),
+          ":",
+        ),
+        h("p", { class: "code", id: "list-code" }, code.list_code),
+        code.qr_svg
+          ? h("img", {
+              class: "qr",
+              alt: `QR code for list code ${code.list_code}`,
+              src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.qr_svg)}`,
+            })
+          : null,
+        code.expires_at
+          ? h(
+              "p",
+              { class: "hint" },
+              `Expires ${new Date(code.expires_at).toLocaleDateString()}.`,
+            )
           : null,
       );
+      await reloadTurfs();
     }),
   );
 
   panel.replaceChildren(
     h("h2", {}, "Turfs"),
-    h("p", { class: "hint" }, "Click turfs on the map or tick them here to select."),
+    h(
+      "p",
+      { class: "hint" },
+      "Click turfs on the map or tick them here to select.",
+    ),
     filter,
     summary,
     h(
       "div",
       { class: "row" },
-      h("button", { type: "button", onclick: () => selectMany(state.turfs.slice(0, MAX_ROWS).map((t) => t.id)) }, "Select all"),
+      h(
+        "button",
+        {
+          type: "button",
+          onclick: () =>
+            selectMany(state.turfs.slice(0, MAX_ROWS).map((t) => t.id)),
+        },
+        "Select all",
+      ),
       h("button", { type: "button", onclick: clearSelection }, "Select none"),
     ),
     list,

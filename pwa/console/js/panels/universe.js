@@ -46,9 +46,13 @@ function electionSelect(name, elections) {
  */
 export function readFilters(form) {
   const checked = (name) =>
-    [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    [...form.querySelectorAll(`input[name="${name}"]:checked`)].map(
+      (i) => i.value,
+    );
   const selected = (name) =>
-    [...form.querySelectorAll(`select[name="${name}"] option:checked`)].map((o) => Number(o.value));
+    [...form.querySelectorAll(`select[name="${name}"] option:checked`)].map(
+      (o) => Number(o.value),
+    );
   const filters = {
     precincts: checked("precincts"),
     parties: checked("parties"),
@@ -57,7 +61,9 @@ export function readFilters(form) {
     age_bands: checked("age_bands"),
     contact_status: checked("contact_status"),
   };
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v.length));
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, v]) => v.length),
+  );
 }
 
 /**
@@ -66,18 +72,34 @@ export function readFilters(form) {
  * @param {{precincts: object[], elections: object[]}} data
  */
 export function renderUniversePanel(panel, { precincts, elections }) {
-  const counts = h("p", { class: "counts", id: "universe-counts", "aria-live": "polite" }, "Counting…");
+  const counts = h(
+    "p",
+    { class: "counts", id: "universe-counts", "aria-live": "polite" },
+    "Counting…",
+  );
   const form = h(
     "form",
     { id: "universe-form" },
-    h("label", {}, "Name", h("input", { name: "name", required: true, placeholder: "e.g. Weekend persuasion, precincts 1-4" })),
+    h(
+      "label",
+      {},
+      "Universe name",
+      h("input", {
+        name: "name",
+        required: true,
+        placeholder: "e.g. Weekend persuasion, precincts 1-4",
+      }),
+    ),
     h(
       "fieldset",
       {},
       h("legend", {}, "Precincts"),
       checkboxes(
         "precincts",
-        precincts.map((p) => [p.code, p.name && p.name !== p.code ? `${p.code} ${p.name}` : p.code]),
+        precincts.map((p) => [
+          p.code,
+          p.name && p.name !== p.code ? `${p.code} ${p.name}` : p.code,
+        ]),
       ),
     ),
     h("fieldset", {}, h("legend", {}, "Party"), checkboxes("parties", PARTIES)),
@@ -86,12 +108,35 @@ export function renderUniversePanel(panel, { precincts, elections }) {
           "fieldset",
           {},
           h("legend", {}, "Vote history"),
-          h("label", {}, "Voted in all of", electionSelect("voted_in", elections)),
-          h("label", {}, "Did not vote in any of", electionSelect("not_voted_in", elections)),
+          h(
+            "label",
+            {},
+            "Voted in all of",
+            electionSelect("voted_in", elections),
+          ),
+          h(
+            "label",
+            {},
+            "Did not vote in any of",
+            electionSelect("not_voted_in", elections),
+          ),
         )
       : null,
-    h("fieldset", {}, h("legend", {}, "Age band"), checkboxes("age_bands", AGE_BANDS.map((b) => [b, b]))),
-    h("fieldset", {}, h("legend", {}, "Contact status"), checkboxes("contact_status", CONTACT_STATUSES)),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Age band"),
+      checkboxes(
+        "age_bands",
+        AGE_BANDS.map((b) => [b, b]),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Contact status"),
+      checkboxes("contact_status", CONTACT_STATUSES),
+    ),
     h(
       "p",
       { class: "hint" },
@@ -102,7 +147,12 @@ export function renderUniversePanel(panel, { precincts, elections }) {
   );
 
   const saved = h("div", { id: "universe-list" });
-  panel.replaceChildren(h("h2", {}, "Build a universe"), form, h("h3", {}, "Saved universes"), saved);
+  panel.replaceChildren(
+    h("h2", {}, "Build a universe"),
+    form,
+    h("h3", {}, "Saved universes"),
+    saved,
+  );
 
   let timer = null;
   let ticket = 0;
@@ -119,8 +169,12 @@ export function renderUniversePanel(panel, { precincts, elections }) {
           " voters at ",
           h("strong", { id: "universe-door-count" }, fmt(result.door_count)),
           " doors",
-          result.doors_in_turfs ? ` (${fmt(result.doors_in_turfs)} already in turfs)` : "",
-          result.doors_without_location ? `; ${fmt(result.doors_without_location)} doors have no map location` : "",
+          result.doors_in_turfs
+            ? ` (${fmt(result.doors_in_turfs)} already in turfs)`
+            : "",
+          result.doors_without_location
+            ? `; ${fmt(result.doors_without_location)} doors have no map location`
+            : "",
         );
       } catch (err) {
         if (mine === ticket) counts.textContent = err.message;
@@ -154,7 +208,12 @@ export function renderUniversePanel(panel, { precincts, elections }) {
             "ul",
             {},
             state.universes.map((u) =>
-              h("li", {}, `${u.name}`, u.turf_count ? ` · ${fmt(u.turf_count)} turfs` : ""),
+              h(
+                "li",
+                {},
+                `${u.name}`,
+                u.turf_count ? ` · ${fmt(u.turf_count)} turfs` : "",
+              ),
             ),
           )
         : h("p", { class: "hint" }, "None yet."),
