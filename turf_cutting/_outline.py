@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
+from ._arrays import unique_rows
 from ._geo import Projection
 
 FloatArray = NDArray[np.float64]
@@ -35,9 +36,6 @@ def outlines(
                 [cells[f] if f >= 0 else pads[i] for i, f in enumerate(first.tolist())],
                 dtype=object,
             )
-        bad = ~shapely.is_valid(cells)
-        if bad.any():
-            cells[bad] = shapely.make_valid(cells[bad])
         shapely.prepare(region)
         edge = ~shapely.contains_properly(region, cells)  # only cells reaching the rim need clipping
         try:
@@ -59,9 +57,9 @@ def outlines(
         try:
             geom = group[0] if len(group) == 1 else shapely.coverage_union_all(group)
         except shapely.errors.GEOSException:
-            geom = shapely.union_all(group)
+            geom = shapely.union_all(shapely.make_valid(group), grid_size=1e-3)
         if not geom.is_valid:
-            geom = shapely.make_valid(shapely.union_all(group))
+            geom = shapely.union_all(shapely.make_valid(group), grid_size=1e-3)
         geom = _polygonal(geom)
         geom = proj.geom_inverse(geom)
         if not geom.is_valid:
@@ -80,10 +78,10 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 def _sites(xy: FloatArray, labels: IntArray) -> tuple[FloatArray, IntArray]:
     """Distinct (point, label) sites; a point shared by several turfs is fanned out (metres)."""
     rows = np.column_stack([xy, labels.astype(np.float64)])
-    uniq = np.unique(rows, axis=0)
+    uniq, _ = unique_rows(rows)
     pts, lab = uniq[:, :2].copy(), uniq[:, 2].astype(np.int64)
-    _, inv, counts = np.unique(pts, axis=0, return_inverse=True, return_counts=True)
-    inv = inv.reshape(-1)
+    _, inv = unique_rows(pts)
+    counts = np.bincount(inv)
     if (counts > 1).any():
         shared = counts[inv] > 1
         rank = np.zeros(len(pts), dtype=np.int64)

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
 
+from ._arrays import unique_inverse
 from ._graph import components
 
 IntArray = NDArray[np.int64]
@@ -87,10 +88,12 @@ def partition(
 
 def relabel(labels: IntArray) -> IntArray:
     """Renumber labels 0..k-1 in order of first appearance."""
-    _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    _, inv = unique_inverse(labels)
+    first = np.full(int(inv.max()) + 1, len(labels), dtype=np.int64)
+    np.minimum.at(first, inv, np.arange(len(labels)))
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[inv.reshape(-1)]
+    return rank[inv]
 
 
 def _best_split(

@@ -29,6 +29,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from . import walk
+from ._arrays import unique_inverse, unique_rows
 from ._geo import Projection
 from ._graph import crossing_mask, delaunay_edges
 from ._outline import outlines
@@ -356,8 +357,7 @@ class _Context:
             [-1 if d.precinct is None else pcodes.setdefault(d.precinct, len(pcodes)) for d in doors],
             dtype=np.int64,
         )
-        _, coord = np.unique(np.column_stack([lon, lat]), axis=0, return_inverse=True)
-        key = coord.reshape(-1).astype(np.int64)
+        _, key = unique_rows(np.column_stack([lon, lat]))
         bcodes: dict[Hashable, int] = {}
         building = np.array(
             [-1 if d.building is None else bcodes.setdefault(d.building, len(bcodes)) for d in doors],
@@ -371,10 +371,8 @@ class _Context:
         if extra_key is not None:
             cols.append(extra_key)
         if len(cols) > 1:
-            _, key = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
-            key = key.reshape(-1)
-        _, stop_of = np.unique(key, return_inverse=True)
-        stop_of = stop_of.reshape(-1).astype(np.int64)
+            _, key = unique_rows(np.column_stack(cols))
+        _, stop_of = unique_inverse(key)
         # split stops too big for one turf (an apartment tower) into sub-stops 1 m apart
         service = params.minutes_per_door * weight
         if params.mode == "doors":

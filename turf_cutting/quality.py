@@ -28,6 +28,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from shapely.geometry.base import BaseGeometry
 
+from ._arrays import unique_inverse, unique_rows
 from ._geo import Projection
 from ._graph import components, crossing_mask, delaunay_edges
 from .types import TurfPlan
@@ -108,8 +109,7 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
     moving = leg > 0
     crossings = int(crossing_mask(a[moving], b[moving], bar).sum()) if bar else 0
 
-    nodes, node_of = np.unique(xy, axis=0, return_inverse=True)
-    node_of = node_of.reshape(-1)
+    nodes, node_of = unique_rows(xy)
     msf = msf_lower_bound(nodes, k)
     edges = delaunay_edges(nodes)
     if bar and len(edges):
@@ -168,7 +168,7 @@ def msf_lower_bound(xy: FloatArray, k: int) -> float:
     >>> msf_lower_bound(np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [11.0, 0.0]]), 2)
     2.0
     """
-    pts = np.unique(np.asarray(xy, dtype=np.float64), axis=0)
+    pts, _ = unique_rows(np.asarray(xy, dtype=np.float64))
     m = len(pts)
     if m < 2:
         return 0.0
@@ -203,7 +203,7 @@ def _overlap(shapes: NDArray[Any]) -> float:
 def _contiguous_share(node_of: IntArray, turf: IntArray, edges: IntArray, k: int) -> float:
     """Share of turfs whose doors' nodes induce one connected subgraph."""
     m = int(node_of.max()) + 1
-    key = np.unique(node_of * k + turf)  # (node, turf) vertices
+    key, _ = unique_inverse(node_of * k + turf)  # (node, turf) vertices
     v_node, v_turf = key // k, key % k
     start = np.searchsorted(v_node, np.arange(m + 1))
     if len(edges):
@@ -219,7 +219,7 @@ def _contiguous_share(node_of: IntArray, turf: IntArray, edges: IntArray, k: int
     else:
         local = np.zeros((0, 2), dtype=np.int64)
     _, comp = components(len(key), local)
-    pairs = np.unique(v_turf * (len(key) + 1) + comp)
+    pairs, _ = unique_inverse(v_turf * (len(key) + 1) + comp)
     per_turf = np.bincount(pairs // (len(key) + 1), minlength=k)
     return float((per_turf == 1).mean())
 
