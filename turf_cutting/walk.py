@@ -322,6 +322,8 @@ class _Search:
         self.nbr: list[list[int]] = np.argsort(sub, axis=1, kind="stable")[:, :K].tolist()
         self.t: list[int] = []
         self.pos: list[int] = [0] * self.m
+        self.queued = bytearray(self.m)
+        self.queued[k] = 1
         self.length = 0.0
 
     # -- tour bookkeeping
@@ -455,18 +457,23 @@ class _Search:
             pos[t[q]] = q
 
     def _local_search(self, active: list[int]) -> None:
-        dummy = self.k
-        queue = deque(x for x in active if x != dummy)
-        queued = set(queue)
+        """Improve until no active stop has an improving move (don't-look bits)."""
+        queued = self.queued  # the dummy is permanently marked, so it is never queued
+        queue: deque[int] = deque()
+        for x in active:
+            if not queued[x]:
+                queued[x] = 1
+                queue.append(x)
+        improve = self._improve
         while queue:
             u = queue.popleft()
-            queued.discard(u)
-            touched = self._improve(u)
+            queued[u] = 0
+            touched = improve(u)
             if touched is None:
                 continue
-            for x in (u, *touched):
-                if x != dummy and x not in queued:
-                    queued.add(x)
+            for x in touched:
+                if not queued[x]:
+                    queued[x] = 1
                     queue.append(x)
 
     def _kick(self) -> list[int]:
@@ -518,9 +525,8 @@ class _Search:
             self._reverse(int(A[j]) + 1, int(B[j]))
             self.length += float(d[j])
 
-    def _ils(self, first: int, kicks: int) -> tuple[list[int], float]:
-        self._set(self._initial(first))
-        self._local_search(self.t[self.fixed :] + ([self.k + 1] if self.has_start else []))
+    def _ils(self, kicks: int) -> tuple[list[int], float]:
+        """Kick and repair ``kicks`` times from the current tour; keep the shortest."""
         best_t, best_len = self.t[:], self.length
         eps = self.eps
         for _ in range(kicks):
@@ -544,13 +550,18 @@ class _Search:
             nxt = int(np.argmax(far))
             firsts.append(nxt)
             far = np.minimum(far, self.dm[nxt, : self.k])
+        # each construction gets an equal share; the best one also gets the remainder
         per_run = kicks // len(firsts)
         best: tuple[list[int], float] | None = None
         for first in firsts:
-            t, length = self._ils(first, per_run)
+            self._set(self._initial(first))
+            self._local_search(self.t[self.fixed :] + ([self.k + 1] if self.has_start else []))
+            t, length = self._ils(per_run)
             if best is None or length < best[1] - self.eps:
                 best = (t, length)
         assert best is not None
+        self._restore(*best)
+        best = self._ils(kicks - per_run * len(firsts))
         self._restore(*best)
         if self.m <= _FULL_2OPT_MAX:
             self._full_2opt()

@@ -22,7 +22,7 @@ from turf_cutting.errors import DoorDataError, TurfParamsError
 from turf_cutting.walk import order_walk, order_xy, path_length
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = settings(max_examples=40, deadline=None)
+FAST = settings(max_examples=25, deadline=None)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def test_never_longer_than_nearest_neighbour(
 
 
 @FAST
-@given(_float_points(60), _starts)
+@given(_float_points(40), _starts)
 def test_two_opt_optimal(xy: np.ndarray, start: tuple[float, float] | None) -> None:
     """No reversal of a stretch of the path (including its head or tail) shortens it."""
     order = order_xy(xy, start=start).tolist()
@@ -133,7 +133,7 @@ def test_two_opt_optimal(xy: np.ndarray, start: tuple[float, float] | None) -> N
             assert path_length(xy, cand, start=start) >= base - 1e-7 * (1 + base)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(_float_points(7), _starts)
 def test_small_turfs_are_optimal(xy: np.ndarray, start: tuple[float, float] | None) -> None:
     ours = path_length(xy, order_xy(xy, start=start), start=start)
