@@ -125,11 +125,26 @@ def _insert_voters(session: Session, rows: list[dict], votes: list, elections: l
         session.execute(insert(VoteHistory), history)
 
 
-def prepare_demo_turfs(session: Session) -> int:
-    """Cut the demo county into turfs and give two to the demo canvasser, so both sides of
-    the app have something to show. Uses the organizer's own services."""
-    try:
-        from backend.services import demo_turfs
-    except ImportError:  # the turf services are not installed in this build
-        return 0
-    return demo_turfs.prepare(session)
+def prepare_demo_turfs(session: Session, *, target_doors: int = 50) -> int:
+    """Set the demo up as an organizer would on day one: a survey question, a universe of
+    the whole county cut into turfs, and two turfs given to the demo canvasser, so both the
+    console and the volunteer app have something to show. Returns the number of turfs."""
+    from backend.services import assignments, surveys, turfs, universes
+
+    organizer = session.scalar(select(User).where(User.email == DEMO_ORGANIZER[0]))
+    canvasser = session.scalar(select(User).where(User.email == DEMO_CANVASSER[0]))
+    surveys.create_question(session, {
+        "name": "Support for Measure 12 (library levy)",
+        "script_text": "Can we count on your support for Measure 12, the library levy?",
+        "kind": "single",
+        "responses": [{"name": "Strong yes"}, {"name": "Lean yes"}, {"name": "Undecided"},
+                      {"name": "Lean no"}, {"name": "Strong no"}],
+    }, organizer)
+    universe = universes.create_universe(session, "Whole county", {}, organizer)
+    job = turfs.start_cut(session, universe["id"], {"target_doors": target_doors, "seed": 0},
+                          organizer, inline_max_doors=10**9)
+    turf_ids = job.result["turf_ids"] if job.result else []
+    if turf_ids:
+        assignments.assign(session, turf_ids[:2], [canvasser.id], organizer)
+    session.flush()
+    return len(turf_ids)

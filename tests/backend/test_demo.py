@@ -27,3 +27,22 @@ def test_demo_county_loads_with_logins_and_is_not_loaded_twice(session, client):
     for email, password in (DEMO_ORGANIZER, DEMO_CANVASSER):
         assert client.post("/api/auth/login", json={"email": email, "password": password}).status_code == 200
     assert not load_demo(session, voters=1000, seed=3).created
+
+
+def test_demo_turfs_are_cut_and_two_are_assigned_to_the_demo_canvasser(session, client):
+    """After `canvass demo`, the canvasser logs in and finds turfs with door lists to walk."""
+    from backend.services.demo import prepare_demo_turfs
+
+    load_demo(session, voters=1000, seed=3)
+    turf_count = prepare_demo_turfs(session, target_doors=40)
+    session.commit()
+    assert turf_count >= 5
+    token = client.post("/api/auth/login", json={"email": DEMO_CANVASSER[0],
+                                                 "password": DEMO_CANVASSER[1]}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    mine = client.get("/api/my/turfs", headers=headers)
+    assert mine.status_code == 200 and len(mine.get_json()) == 2
+    door_list = client.get(f"/api/turfs/{mine.get_json()[0]['id']}/door_list", headers=headers)
+    assert door_list.status_code == 200
+    body = door_list.get_json()
+    assert body["doors"] and body["survey_questions"][0]["responses"]
