@@ -17,6 +17,7 @@ MODULES = (
     "voters",
     "client_config",
     "sync",
+    "exports",
     "universes",
     "turfs",
     "assignments",

@@ -6,7 +6,9 @@ arrival order never matters (a hypothesis test checks every permutation):
 
 - Each report gives each subject (a voter, or a door) an outcome: the voter's own item
   (its result code, or "canvassed" when it has survey responses, whichever ranks higher),
-  else the report's door-level result code; a door gets the best outcome of the report.
+  else the report's door-level result code. A door gets the best of the door-level code and
+  the voters' outcomes, where a voter's moved / deceased / do_not_contact counts as a
+  conversation at the door (only a door-level code of rank 4 closes the whole door).
 - Rank comes from ``result_codes.rank``: do_not_contact, moved, deceased (4) > conversation
   (3) > refused, hostile (2) > not home and the like (1).
 - The status is the maximum of ``(rank, effective_at, uuid)`` over the subject's outcomes:
@@ -206,7 +208,11 @@ def derive_all(
         if report.uuid in superseded:
             continue
         own = {v: _item_status(code, answered, ranks) for v, code, answered in report.items}
-        door_status = _best([report.result_code, *own.values()], ranks)
+        # One voter moved or asking not to be contacted says someone talked at the door;
+        # only a door-level code puts the whole door out of bounds.
+        door_status = _best([report.result_code, *(
+            CONVERSATION if s and ranks.get(s, _DEFAULT_RANK) > _CONVERSATION_RANK else s
+            for s in own.values())], ranks)
         per_subject: dict[str, str | None] = {f"d{report.door_id}": door_status}
         for voter_id in voters_at_door.get(report.door_id, ()):
             per_subject[f"v{voter_id}"] = report.result_code
