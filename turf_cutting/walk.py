@@ -416,7 +416,7 @@ class _Search:
                 g1 = Dp[first] + D[last][nx] - Dp[nx]
                 if g1 <= eps:
                     continue
-                for end, other in ((first, last), (last, first)):
+                for end, other in ((first, last), (last, first)) if L > 1 else ((u, u),):
                     De = D[end]
                     for v in self.nbr[end]:
                         dv = De[v]
