@@ -18,9 +18,9 @@ Algorithm (all deterministic; randomness only through ``seed``):
    pruning and don't-look bits.  It is plain Python on lists: after a kick
    only a handful of stops are active, where numpy call overhead would
    dominate.
-4. Iterated local search: ``30 + 3 * stops`` double-bridge kicks (most swap
-   two short neighbouring blocks, 30% cut at legs drawn in proportion to
-   their length), each repaired by the local search and kept if no longer.
+4. Iterated local search: ``2n + min(n**2 // 100, 2n)`` double-bridge kicks
+   for n stops (most swap two short neighbouring blocks, 30% cut at legs
+   drawn in proportion to their length), each repaired by the local search and kept if no longer.
    The kicks are split over 3 runs from nearest-neighbour paths begun at
    spread-out stops, which avoids deep wrong choices such as walking the
    wrong street first.  Budgets are counts, never wall-clock, so results are
@@ -28,8 +28,9 @@ Algorithm (all deterministic; randomness only through ``seed``):
 5. A final exhaustive 2-opt pass (up to 400 stops) makes the result 2-opt
    optimal; turfs of up to 7 stops are solved exactly by enumeration.
 
-Cost: about 15-25 ms for 60 doors, 40 ms for 100 and 90 ms for 200 on one
-core; memory is an n x n distance matrix.  See ``benchmarks/walk_order.py``
+Cost: about 15 ms of CPU for 60 doors, 35 ms for 100, 100 ms for 200 and
+a few seconds for 2,000; memory is an n x n distance matrix.  See
+``benchmarks/walk_order.py``
 for quality against OR-Tools and LKH.
 
 Distances are Euclidean in metres; :func:`order_walk` projects lon/lat once
@@ -569,4 +570,4 @@ class _Search:
 
 
 def _kicks_for(k: int) -> int:
-    return 30 + 3 * k
+    return 2 * k + min(k * k // 100, 2 * k)
