@@ -176,6 +176,15 @@ def test_organizer_plans_a_canvass_and_sees_progress(page: Page, live_server):
     page.get_by_role("tab", name="Turfs").click()
     expect(page.locator(f'#turf-list tr[data-turf-id="{first_id}"]')).to_contain_text("In progress")
 
+    # 6. The contact history export downloads with the organizer's token and holds the knocks.
+    page.get_by_role("tab", name="Exports").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Contact history (CSV)").click()
+    with open(download.value.path(), encoding="utf-8") as exported:
+        text = exported.read()
+    assert download.value.suggested_filename == "contact_history.csv"
+    assert "not_home" in text and "refused" in text
+
 
 def test_county_scale_console_renders_fast(page: Page, live_server, artifacts_dir):
     """2,000 turfs over 100,000 doors load onto one canvas within seconds and stay pannable;
