@@ -34,7 +34,11 @@ class Projection:
         with np.errstate(invalid="ignore", divide="ignore"):
             k = np.where(c < 1e-12, 1.0, c / np.sin(c))
         x = EARTH_RADIUS_M * k * np.cos(phi) * np.sin(lam)
-        y = EARTH_RADIUS_M * k * (np.cos(phi0) * np.sin(phi) - np.sin(phi0) * np.cos(phi) * np.cos(lam))
+        y = (
+            EARTH_RADIUS_M
+            * k
+            * (np.cos(phi0) * np.sin(phi) - np.sin(phi0) * np.cos(phi) * np.cos(lam))
+        )
         return np.column_stack([x, y])
 
     def inverse(self, xy: FloatArray) -> FloatArray:

@@ -58,7 +58,9 @@ def _chain_edges(xy: FloatArray) -> IntArray:
     return e
 
 
-def crossing_mask(a: FloatArray, b: FloatArray, barriers: Sequence[BaseGeometry]) -> NDArray[np.bool_]:
+def crossing_mask(
+    a: FloatArray, b: FloatArray, barriers: Sequence[BaseGeometry]
+) -> NDArray[np.bool_]:
     """True where the segment ``a[i]``-``b[i]`` intersects any barrier (all in metres)."""
     mask = np.zeros(len(a), dtype=bool)
     if not barriers or len(a) == 0:

@@ -15,9 +15,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def outlines(
-    xy: FloatArray, labels: IntArray, k: int, proj: Projection
-) -> list[BaseGeometry]:
+def outlines(xy: FloatArray, labels: IntArray, k: int, proj: Projection) -> list[BaseGeometry]:
     """One lon/lat (Multi)Polygon per label; outlines tile the buffered hull of ``xy``."""
     sites, site_label = _sites(xy, labels)
     region = _region(sites)
@@ -37,7 +35,9 @@ def outlines(
                 dtype=object,
             )
         shapely.prepare(region)
-        edge = ~shapely.contains_properly(region, cells)  # only cells reaching the rim need clipping
+        edge = ~shapely.contains_properly(
+            region, cells
+        )  # only cells reaching the rim need clipping
         try:
             cells[edge] = shapely.intersection(cells[edge], region)
         except shapely.errors.GEOSException:

@@ -99,34 +99,38 @@ def relabel(labels: IntArray) -> IntArray:
 def _best_split(
     xy: FloatArray, cost: FloatArray, idx: IntArray, frac: float
 ) -> tuple[IntArray, IntArray]:
-    """Split ``idx`` into weight shares ``frac`` and ``1 - frac`` along the best direction."""
+    """Split ``idx`` into weight shares ``frac`` and ``1 - frac`` along the best direction.
+
+    Of four directions, the one whose two halves have the least total inertia (sum of weighted
+    squared distances to each half's centroid) wins; inertia comes from prefix sums.
+    """
     pts = xy[idx]
+    pts = pts - pts.mean(axis=0)
     w = cost[idx]
     total = float(w.sum())
+    want = frac * total
+    wx, wy = w * pts[:, 0], w * pts[:, 1]
+    wq = w * (pts[:, 0] ** 2 + pts[:, 1] ** 2)
+    tx, ty, tq = float(wx.sum()), float(wy.sum()), float(wq.sum())
     best: tuple[float, IntArray, int] | None = None
     for d in _DIRECTIONS:
-        proj = pts @ d
-        o = np.argsort(proj, kind="stable")
+        o = np.argsort(pts @ d, kind="stable")
         cw = np.cumsum(w[o])
-        s = int(np.searchsorted(cw, frac * total - 1e-9)) + 1
-        # choose the nearer of the two boundary positions
-        if s > 1 and abs(cw[s - 2] - frac * total) < abs(cw[s - 1] - frac * total):
+        s = int(np.searchsorted(cw, want - 1e-9)) + 1
+        if s > 1 and abs(cw[s - 2] - want) < abs(cw[s - 1] - want):
             s -= 1
         s = min(max(s, 1), len(o) - 1)
-        score = _inertia(pts[o[:s]], w[o[:s]]) + _inertia(pts[o[s:]], w[o[s:]])
-        if best is None or score < best[0] - 1e-9:
+        lw = float(cw[s - 1])
+        lx, ly, lq = float(wx[o[:s]].sum()), float(wy[o[:s]].sum()), float(wq[o[:s]].sum())
+        rw = total - lw
+        score = (lq - (lx * lx + ly * ly) / max(lw, 1e-12)) + (
+            (tq - lq) - ((tx - lx) ** 2 + (ty - ly) ** 2) / max(rw, 1e-12)
+        )
+        if best is None or score < best[0] - 1e-9 * abs(best[0]):
             best = (score, o, s)
     assert best is not None
     _, o, s = best
     return idx[o[:s]], idx[o[s:]]
-
-
-def _inertia(p: FloatArray, w: FloatArray) -> float:
-    sw = float(w.sum())
-    if sw <= 0:
-        return 0.0
-    c = (p * w[:, None]).sum(axis=0) / sw
-    return float((((p - c) ** 2).sum(axis=1) * w).sum())
 
 
 def _bisect(
@@ -214,7 +218,10 @@ def _refine(
             break
         s, f, t = src[m], f_all[m], t_all[m]
         gain = (
-            ((xy[s] - c[f]) ** 2).sum(axis=1) + bias[f] - ((xy[s] - c[t]) ** 2).sum(axis=1) - bias[t]
+            ((xy[s] - c[f]) ** 2).sum(axis=1)
+            + bias[f]
+            - ((xy[s] - c[t]) ** 2).sum(axis=1)
+            - bias[t]
         ) * cost[s]
         good = gain > 1e-6
         s, f, t, gain = s[good], f[good], t[good], gain[good]
@@ -242,9 +249,11 @@ def _refine(
         um = ~matched
         out_cum = _group_cumsum(np.where(um, f, -1), np.where(um, cost[s], 0.0))
         in_cum = _group_cumsum(np.where(um, t, -1), np.where(um, cost[s], 0.0))
-        ok_single = um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
+        ok_single = (
+            um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
+        )
         accept = matched | ok_single
-        if accept.sum() <= len(labels) // 5000:
+        if accept.sum() <= len(labels) // 2000:
             break
         labels[s[accept]] = t[accept]
     return labels
@@ -311,9 +320,8 @@ def _rebalance(
             size_a = float(cost[labels == a].sum())
             if lo - 1e-9 <= size_a <= hi + 1e-9 or size_a == 0:
                 continue
+            # smallest neighbour first: the merge or the merge-and-split most likely fits
             neighbours = sorted(adj.get(a, ()), key=lambda b: float(size[b]))
-            if size_a < lo:
-                neighbours = neighbours  # smallest first: merging is most likely to fit
             done = False
             for b in neighbours:
                 members = np.flatnonzero((labels == a) | (labels == b))

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
@@ -33,18 +32,17 @@ from ._arrays import unique_inverse, unique_rows
 from ._geo import Projection
 from ._graph import crossing_mask, delaunay_edges
 from ._outline import outlines
-from ._partition import Balance, make_contiguous, partition, relabel, split_pair
-from ._partition import _bisect_contiguous
+from ._partition import Balance, _bisect_contiguous, make_contiguous, partition, relabel, split_pair
 from .errors import DoorDataError, TurfEditError, TurfParamsError
 from .types import CutParams, Door, LonLat, Turf, TurfPlan
 
 __all__ = [
     "cut_turfs",
-    "plan_from_assignment",
-    "split_turf",
     "merge_turfs",
+    "plan_from_assignment",
     "recut",
     "remove_doors",
+    "split_turf",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -98,8 +96,7 @@ def plan_from_assignment(
     labels = np.asarray(assignment, dtype=np.int64)
     if labels.shape != (len(doors_t),):
         raise TurfParamsError(
-            f"assignment must have one turf number per door ({len(doors_t)}), "
-            f"got {len(labels)}"
+            f"assignment must have one turf number per door ({len(doors_t)}), got {len(labels)}"
         )
     if not doors_t:
         return TurfPlan((), (), params, seed)
@@ -140,9 +137,7 @@ def split_turf(
     door_turf = np.where(moved, stop_turf[ctx.stop_of], door_turf)
     labels = [t.label for t in plan.turfs] + _new_labels(plan, len(pieces) - 1)
     keep = {t.index: t.door_ids for t in plan.turfs if t.index != turf_index}
-    return _finish(
-        ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep
-    )
+    return _finish(ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
 
 
 def merge_turfs(plan: TurfPlan, a: int, b: int, *, seed: int | None = None) -> TurfPlan:
@@ -167,7 +162,9 @@ def merge_turfs(plan: TurfPlan, a: int, b: int, *, seed: int | None = None) -> T
     sb[ctx.stop_of[door_turf == b]] = True
     e = ctx.edges
     if not ((sa[e[:, 0]] & sb[e[:, 1]]) | (sb[e[:, 0]] & sa[e[:, 1]])).any():
-        raise TurfEditError(f"turfs a={a} and b={b} are not adjacent; merging would not be contiguous")
+        raise TurfEditError(
+            f"turfs a={a} and b={b} are not adjacent; merging would not be contiguous"
+        )
     door_turf = np.where(door_turf == b, a, door_turf)
     door_turf = np.where(door_turf > b, door_turf - 1, door_turf)
     labels = [t.label for t in plan.turfs if t.index != b]
@@ -215,7 +212,6 @@ def recut(
     sub = _cut_stops(ctx, stops)
     sub_labels = sub[stops]
     kept = [t.index for t in plan.turfs if t.index not in chosen]
-    new_index = {old: i for i, old in enumerate(kept)}
     n_parts = int(sub_labels.max()) + 1
     # the first re-cut turf takes the slot of the first chosen turf
     slots = sorted(kept + [chosen[0]])
@@ -235,8 +231,6 @@ def recut(
     for i in range(1, n_parts):
         labels[len(kept) + i] = fresh[i - 1]
     keep = {new_index[t.index]: t.door_ids for t in plan.turfs if t.index in new_index}
-    plan2 = replace(plan, params=new_params)
-    del plan2
     return _finish(ctx, door_turf, seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
 
 
@@ -277,7 +271,9 @@ def remove_doors(plan: TurfPlan, ids: Iterable[Hashable], *, seed: int | None = 
         for t in plan.turfs
         if t.index in survivors and t.index not in changed
     }
-    return _finish(ctx, remap[door_turf], seed=_check_seed(seed, plan.seed), labels=labels, keep=keep)
+    return _finish(
+        ctx, remap[door_turf], seed=_check_seed(seed, plan.seed), labels=labels, keep=keep
+    )
 
 
 # --------------------------------------------------------------------------- internals
@@ -348,19 +344,25 @@ class _Context:
     def build(
         cls, doors: tuple[Door, ...], params: CutParams, *, extra_key: IntArray | None = None
     ) -> _Context:
-        lon, lat, weight, ids = _columns(doors)
+        lon, lat, weight = _columns(doors)
         proj = Projection.around(lon, lat)
         xy = proj.forward(lon, lat)
         n = len(doors)
         pcodes: dict[Hashable, int] = {}
         precinct = np.array(
-            [-1 if d.precinct is None else pcodes.setdefault(d.precinct, len(pcodes)) for d in doors],
+            [
+                -1 if d.precinct is None else pcodes.setdefault(d.precinct, len(pcodes))
+                for d in doors
+            ],
             dtype=np.int64,
         )
         _, key = unique_rows(np.column_stack([lon, lat]))
         bcodes: dict[Hashable, int] = {}
         building = np.array(
-            [-1 if d.building is None else bcodes.setdefault(d.building, len(bcodes)) for d in doors],
+            [
+                -1 if d.building is None else bcodes.setdefault(d.building, len(bcodes))
+                for d in doors
+            ],
             dtype=np.int64,
         )
         if bcodes:
@@ -373,7 +375,7 @@ class _Context:
         if len(cols) > 1:
             _, key = unique_rows(np.column_stack(cols))
         _, stop_of = unique_inverse(key)
-        # split stops too big for one turf (an apartment tower) into sub-stops 1 m apart
+        # split stops too big for one turf (an apartment tower) into sub-stops a metre apart
         service = params.minutes_per_door * weight
         if params.mode == "doors":
             load, cap, unit = np.ones(n), float(params.max_doors), float(params.target_doors)
@@ -397,7 +399,10 @@ class _Context:
         m = int(stop_of.max()) + 1
         count = np.bincount(stop_of, minlength=m).astype(np.float64)
         stop_xy = np.column_stack(
-            [np.bincount(stop_of, weights=xy[:, i] + offset[:, i], minlength=m) / count for i in (0, 1)]
+            [
+                np.bincount(stop_of, weights=xy[:, i] + offset[:, i], minlength=m) / count
+                for i in (0, 1)
+            ]
         )
         barriers = tuple(proj.geom_forward(b) for b in params.barriers)
         edges_all = delaunay_edges(stop_xy)
@@ -426,7 +431,6 @@ class _Context:
                 hi=params.shift_minutes * 1.08,
                 by_ceiling=True,
             )
-        del ids
         return cls(
             doors=doors,
             params=params,
@@ -455,7 +459,7 @@ def _walk_share(stop_xy: FloatArray, speed: float) -> FloatArray:
     return 1.14 * near / speed / 60.0
 
 
-def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArray, list[Hashable]]:
+def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArray]:
     n = len(doors)
     try:
         ids = [d.id for d in doors]
@@ -463,7 +467,9 @@ def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArra
         lat = np.fromiter((d.lat for d in doors), dtype=np.float64, count=n)
         weight = np.fromiter((d.weight for d in doors), dtype=np.float64, count=n)
     except (AttributeError, TypeError, ValueError) as exc:
-        raise DoorDataError(f"doors must be Door values with numeric lon, lat, weight: {exc}") from exc
+        raise DoorDataError(
+            f"doors must be Door values with numeric lon, lat, weight: {exc}"
+        ) from exc
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -497,7 +503,7 @@ def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArra
             f"doors span lon {lon.min()}..{lon.max()}, lat {lat.min()}..{lat.max()}: "
             "too wide for one local projection (cut per state or region)"
         )
-    return lon, lat, weight, ids
+    return lon, lat, weight
 
 
 def _cut_stops(ctx: _Context, stops: IntArray) -> IntArray:
@@ -584,7 +590,9 @@ def _finish(
         if t not in sequences:
             sequences[t] = _order_doors(ctx, order[bounds[t] : bounds[t + 1]], starts, seed)
     if repair and params.mode == "time":
-        door_turf, labels, sequences = _enforce_shift(ctx, door_turf, labels, sequences, starts, seed)
+        door_turf, labels, sequences = _enforce_shift(
+            ctx, door_turf, labels, sequences, starts, seed
+        )
         k = int(door_turf.max()) + 1
     walk_m = np.array([_path_m(ctx.xy[sequences[t]]) for t in range(k)])
     service = np.bincount(door_turf, weights=params.minutes_per_door * ctx.weight, minlength=k)
@@ -646,7 +654,9 @@ def _order_doors(
     return members[seq]
 
 
-def _order_avoiding(pts: FloatArray, order: IntArray, barriers: tuple[BaseGeometry, ...]) -> IntArray:
+def _order_avoiding(
+    pts: FloatArray, order: IntArray, barriers: tuple[BaseGeometry, ...]
+) -> IntArray:
     """2-opt/or-opt on a distance matrix that makes barrier-crossing legs very long."""
     n = len(pts)
     i, j = np.triu_indices(n, 1)

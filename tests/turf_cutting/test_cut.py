@@ -148,7 +148,9 @@ def test_walk_can_not_cut_through_a_partial_barrier() -> None:
     rng = np.random.default_rng(5)
     xy = rng.random((300, 2)) * 600
     wall = LineString([lonlat(300, 200), lonlat(300, 700)])
-    plan = cut_turfs(doors_at(xy), CutParams(target_doors=100, min_doors=60, max_doors=140, barriers=[wall]))
+    plan = cut_turfs(
+        doors_at(xy), CutParams(target_doors=100, min_doors=60, max_doors=140, barriers=[wall])
+    )
     assert_guarantees(plan)
 
 
@@ -210,7 +212,7 @@ def test_walks_start_near_the_staging_point() -> None:
     for turf in plan.turfs:
         assert turf.start == corner
         first, last = where[turf.door_ids[0]], where[turf.door_ids[-1]]
-        dist = lambda d: (d.lon - corner[0]) ** 2 + (d.lat - corner[1]) ** 2  # noqa: E731
+        dist = lambda d: (d.lon - corner[0]) ** 2 + (d.lat - corner[1]) ** 2
         assert dist(first) <= dist(last)
 
 

@@ -34,7 +34,10 @@ def test_split_keeps_other_turfs(plan) -> None:  # type: ignore[no-untyped-def]
     assert len(out.turfs) == len(plan.turfs) + 1
     assert out.turfs[2].label == plan.turfs[2].label
     assert out.turfs[-1].label not in {t.label for t in plan.turfs}
-    assert {len(out.turfs[2]), len(out.turfs[-1])} <= {len(plan.turfs[2]) // 2, (len(plan.turfs[2]) + 1) // 2}
+    assert {len(out.turfs[2]), len(out.turfs[-1])} <= {
+        len(plan.turfs[2]) // 2,
+        (len(plan.turfs[2]) + 1) // 2,
+    }
     for before, after in zip(plan.turfs, out.turfs):
         if before.index != 2:
             assert before.door_ids == after.door_ids
@@ -65,7 +68,11 @@ def test_recut_by_turfs_and_door_ids(plan) -> None:  # type: ignore[no-untyped-d
     out = recut(plan, [1, 3], small)
     assert_guarantees(out)
     n = len(plan.turfs[1]) + len(plan.turfs[3])
-    recut_sizes = [len(t) for t in out.turfs if t.label not in {plan.turfs[i].label for i in (0, 2, 4, 5, 6, 7)}]
+    recut_sizes = [
+        len(t)
+        for t in out.turfs
+        if t.label not in {plan.turfs[i].label for i in (0, 2, 4, 5, 6, 7)}
+    ]
     assert sum(recut_sizes) == n
     assert all(10 <= s <= 20 for s in recut_sizes)
     same = recut(plan, door_ids=[plan.turfs[1].door_ids[0]])

@@ -22,7 +22,9 @@ def test_interleaved_turfs_are_not_contiguous_and_cross_the_barrier() -> None:
     xy = np.column_stack([np.arange(10) * 20.0, np.zeros(10)])
     doors = doors_at(xy)
     wall = LineString([lonlat(90, -50), lonlat(90, 50)])
-    plan = plan_from_assignment(doors, [i % 2 for i in range(10)], CutParams(min_doors=1, target_doors=5, barriers=[wall]))
+    plan = plan_from_assignment(
+        doors, [i % 2 for i in range(10)], CutParams(min_doors=1, target_doors=5, barriers=[wall])
+    )
     score = score_plan(plan)
     assert score.contiguous == 0.0
     assert score.barrier_crossings == 2  # each turf's walk crosses the wall once
@@ -34,8 +36,12 @@ def test_precinct_splits_are_counted() -> None:
     from turf_cutting import Door
 
     xy = np.column_stack([np.arange(6) * 20.0, np.zeros(6)])
-    doors = [Door(d.id, d.lon, d.lat, precinct="P" if i < 4 else "Q") for i, d in enumerate(doors_at(xy))]
-    plan = plan_from_assignment(doors, [0, 0, 1, 1, 1, 1], CutParams(min_doors=1, target_doors=2, max_doors=3))
+    doors = [
+        Door(d.id, d.lon, d.lat, precinct="P" if i < 4 else "Q") for i, d in enumerate(doors_at(xy))
+    ]
+    plan = plan_from_assignment(
+        doors, [0, 0, 1, 1, 1, 1], CutParams(min_doors=1, target_doors=2, max_doors=3)
+    )
     score = score_plan(plan)
     assert (score.precincts_split, score.precincts_split_needlessly) == (1, 0)  # P has 4 > 3 doors
     assert score.within_bounds == 0.5
