@@ -18,7 +18,7 @@ from shapely.geometry import Point, box
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import Assignment, Precinct, Turf, User
+from backend.models import Assignment, Precinct, Turf, User, Voter
 from backend.services.demo import DEMO_CANVASSER, DEMO_ORGANIZER, load_demo
 from backend.services.universes import counts, universe_doors
 from tests.pwa.console_county import seed_county_scale
@@ -176,7 +176,23 @@ def test_organizer_plans_a_canvass_and_sees_progress(page: Page, live_server):
     page.get_by_role("tab", name="Turfs").click()
     expect(page.locator(f'#turf-list tr[data-turf-id="{first_id}"]')).to_contain_text("In progress")
 
-    # 6. The contact history export downloads with the organizer's token and holds the knocks.
+    # 6. A correction from the field waits in the review queue until the organizer accepts it.
+    fix = page.request.post(f"{base}/api/sync/reports", headers=auth, data={"reports": [
+        {"uuid": str(uuid.uuid4()), "door_id": knocked[0]["id"], "turf_id": first_id,
+         "recorded_at": now, "correction": {"kind": "new_person",
+                                            "details": {"first_name": "Rosa", "last_name": "Field"}}}]})
+    assert [r["status"] for r in fix.json()["results"]] == ["accepted"], fix.text()
+    page.get_by_role("tab", name="Review").click()
+    item = page.locator("#review-list li", has_text="New person")
+    expect(item).to_contain_text("Rosa")
+    item.get_by_role("button", name="Accept").click()
+    expect(page.locator("#status")).to_contain_text("accepted into the voter data")
+    expect(page.locator("#review-list")).to_contain_text("Nothing here.")
+    added = db.session.scalar(select(Voter).where(Voter.first_name == "Rosa", Voter.last_name == "Field"))
+    db.session.rollback()
+    assert added is not None and added.door_id == knocked[0]["id"]
+
+    # 7. The contact history export downloads with the organizer's token and holds the knocks.
     page.get_by_role("tab", name="Exports").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Contact history (CSV)").click()
