@@ -30,8 +30,7 @@ Algorithm (all deterministic; randomness only through ``seed``):
 
 Cost: about 15 ms of CPU for 60 doors, 35 ms for 100, 100 ms for 200 and
 a few seconds for 2,000; memory is an n x n distance matrix.  See
-``benchmarks/walk_order.py``
-for quality against OR-Tools and LKH.
+``benchmarks/walk_order.py`` for quality against OR-Tools and LKH.
 
 Distances are Euclidean in metres; :func:`order_walk` projects lon/lat once
 with a local equirectangular projection (error well under 0.1% over a turf).
