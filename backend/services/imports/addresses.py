@@ -23,14 +23,13 @@ A test checks the two paths agree on many addresses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scourgify import normalize_address_record
 from scourgify.exceptions import AddressNormalizationError
 
 __all__ = ["AddressError", "AddressNormaliser", "NormalisedAddress", "house_number_template"]
 
-_LEADING_NUMBER = re.compile(r"([0-9]+) (.+)")
 _SPACES = re.compile(r"\s+")
 _ZIP = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
 
@@ -44,8 +43,7 @@ class AddressError(ValueError):
         self.part = part
 
 
-@dataclass(frozen=True, slots=True)
-class NormalisedAddress:
+class NormalisedAddress(NamedTuple):
     address_line: str
     unit: str
     city: str
@@ -80,23 +78,26 @@ class AddressNormaliser:
         self.calls = 0
 
     def normalise(self, line1: str, unit: str, city: str, state: str, zip_code: str) -> NormalisedAddress:
-        line1 = _SPACES.sub(" ", line1).strip().upper()
-        city = _SPACES.sub(" ", city).strip().upper()
+        line1 = " ".join(line1.split()).upper()
+        city = " ".join(city.split()).upper()
         state = state.strip().upper()
         zip_code = zip_code.strip()
         if not line1:
             raise AddressError("the street address is blank")
-        zip5 = ""
-        if zip_code:
+        if len(zip_code) == 5 and zip_code.isdigit() and zip_code.isascii():
+            zip5 = zip_code
+        elif zip_code:
             m = _ZIP.fullmatch(zip_code)
             if m is None:
                 # Florida writes ZIP+4 without a dash; anything else is not a ZIP code.
                 raise AddressError(f"{zip_code!r} is not a 5-digit ZIP code (or ZIP+4)", "zip")
             zip5 = m.group(1)
-        if not zip5 and not city:
-            raise AddressError("the address has neither a city nor a ZIP code", "city")
+        else:
+            zip5 = ""
+            if not city:
+                raise AddressError("the address has neither a city nor a ZIP code", "city")
         line, line2 = self._line(line1, state)
-        unit = self._unit(unit) if unit.strip() else ""
+        unit = self._unit(unit) if unit and not unit.isspace() else ""
         if line2:
             unit = f"{line2} {unit}" if unit else line2
         place = zip5 or city
@@ -104,9 +105,8 @@ class AddressNormaliser:
                                  f"{line}|{place}")
 
     def _line(self, line1: str, state: str) -> tuple[str, str]:
-        m = _LEADING_NUMBER.fullmatch(line1)
-        if m is not None:
-            number, rest = m.groups()
+        number, space, rest = line1.partition(" ")
+        if space and number.isdigit() and number.isascii():
             template = house_number_template(number)
             hit = self._cached_line(f"{template} {rest}", state)
             if isinstance(hit, tuple) and hit[0].startswith(template + " "):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ __all__ = ["Batch", "ElectionColumn", "FileReport", "Problem", "read_voter_file"
 BATCH_ROWS = 20_000
 # Ohio history values: X, or the letter of the party ballot taken in a primary.
 BALLOTS = frozenset("XCDEGLNRS")
+_OPTIONAL = ("first_name", "middle_name", "last_name", "suffix", "gender", "party",
+             "precinct_code", "precinct_name", "voter_status", "birth_date", "birth_year",
+             "registered_on", "unit", "city", "state", "zip")  # fmt: skip
 # Column lengths in the schema; PostgreSQL enforces them, so they are checked here first.
 LIMITS = {"state_id": 40, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 20,
           "gender": 10, "party": 10, "voter_status": 20, "precinct_code": 64,
@@ -244,15 +248,16 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     default_state = profile.default_state
     statuses = profile.status_words
     width = len(header)
+    this_year = dt.date.today().year
     normaliser = AddressNormaliser()
     seen_doors: dict[str, bool] = {}  # address_key -> has coordinates
     building_coords: dict[str, tuple[float, float]] = {}
     c_state_id = col["state_id"]
     c_addr = col["address_line"]
-    optional = {f: col.get(f) for f in ("first_name", "middle_name", "last_name", "suffix",
-                                        "gender", "party", "unit", "city", "state", "zip",
-                                        "precinct_code", "precinct_name", "voter_status",
-                                        "birth_date", "birth_year", "registered_on")}  # fmt: skip
+    optional = {f: col.get(f) for f in _OPTIONAL}
+    # Missing columns read the "" appended to each row, so one itemgetter serves every layout.
+    pick = operator.itemgetter(*(col.get(f, width) for f in _OPTIONAL))
+    history = [(e.index, e) for e in elections]
     colname = {i: c for c, i in positions.items()}
     batch = Batch()
     last_line = 1 if profile.has_header else 0
@@ -262,10 +267,6 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     def problem(line: int, index: int | None, message: str, kind: str = "rejected") -> None:
         problems.append(Problem(name, line, colname.get(index, "") if index is not None else "",
                                 message, kind))
-
-    def get(row: list[str], f: str) -> str:
-        i = optional[f]
-        return row[i].strip() if i is not None else ""
 
     for row in reader:
         line = last_line + 1
@@ -281,47 +282,47 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
             problems.append(Problem(name, line, skip[2], profile.skip_reason, "skipped"))
             _flush_problems(problems, report, on_problem, batch)
             continue
-        if _SURROGATE.search("\x1f".join(row)):
+        joined = "\x1f".join(row)
+        if not joined.isascii() and _SURROGATE.search(joined):
             bad = next(i for i, v in enumerate(row) if _SURROGATE.search(v))
             problem(line, bad, f"is not valid {profile.encoding} text (is the file in another "
                                "encoding? try --encoding cp1252)")
             _flush_problems(problems, report, on_problem, batch)
             continue
+        row.append("")
+        (first, middle, last, suffix, gender, party, precinct, precinct_name, status_raw,
+         raw_birth, raw_year, raw_reg, unit, city, state, zip_code) = map(str.strip, pick(row))
         state_id = row[c_state_id].strip()
         if not state_id:
             problem(line, c_state_id, "the voter's state id is blank")
         elif len(state_id) > LIMITS["state_id"]:
             problem(line, c_state_id, f"the state id is longer than {LIMITS['state_id']} characters")
-        values = {}
-        for f in ("first_name", "middle_name", "last_name", "suffix", "gender", "party",
-                  "precinct_code", "precinct_name"):
-            v = get(row, f)
-            if len(v) > LIMITS[f]:
-                problem(line, optional[f], f"{v[:20]!r}... is longer than {LIMITS[f]} characters")
-            values[f] = v
-        status_raw = get(row, "voter_status")
+        if (len(first) > 100 or len(middle) > 100 or len(last) > 100 or len(suffix) > 20
+                or len(gender) > 10 or len(party) > 10 or len(precinct) > 64
+                or len(precinct_name) > 200):  # fmt: skip
+            for f, v in zip(_OPTIONAL[:8], (first, middle, last, suffix, gender, party, precinct,
+                                            precinct_name)):  # fmt: skip
+                if len(v) > LIMITS[f]:
+                    problem(line, optional[f], f"{v[:20]!r}... is longer than {LIMITS[f]} characters")
         status = statuses.get(status_raw.upper(), status_raw.lower()) if status_raw else "active"
         if len(status) > LIMITS["voter_status"]:
             problem(line, optional["voter_status"], "the voter status is too long")
         birth_year = None
-        raw_birth = get(row, "birth_date")
         if raw_birth:
             birth = _date(raw_birth, date_formats)
             if birth is None:
                 problem(line, optional["birth_date"], f"{raw_birth!r} is not a date "
                         f"({_formats_text(date_formats)})")
-            elif not 1880 <= birth.year <= dt.date.today().year:
+            elif not 1880 <= birth.year <= this_year:
                 problem(line, optional["birth_date"], f"birth date {raw_birth} is not plausible")
             else:
                 birth_year = birth.year
-        raw_year = get(row, "birth_year")
         if raw_year and birth_year is None:
-            if raw_year.isdigit() and 1880 <= int(raw_year) <= dt.date.today().year:
+            if raw_year.isdigit() and 1880 <= int(raw_year) <= this_year:
                 birth_year = int(raw_year)
             else:
                 problem(line, optional["birth_year"], f"{raw_year!r} is not a birth year")
         registered_on = None
-        raw_reg = get(row, "registered_on")
         if raw_reg:
             reg = _date(raw_reg, date_formats)
             if reg is None:
@@ -334,11 +335,10 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
             lat, lon, message = _coordinates(row[lat_i].strip(), row[lon_i].strip())
             if message:
                 problem(line, lat_i, message)
-        state = get(row, "state").upper() or default_state
+        state = state.upper() or default_state
         address = None
         try:
-            address = normaliser.normalise(row[c_addr], get(row, "unit"), get(row, "city"),
-                                           state, get(row, "zip"))
+            address = normaliser.normalise(row[c_addr], unit, city, state, zip_code)
         except AddressError as exc:
             part = optional.get(exc.part) if exc.part != "address_line" else None
             problem(line, part if part is not None else c_addr, str(exc))
@@ -347,27 +347,30 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
         if address is not None and len(address.unit) > 50:
             problem(line, optional["unit"] or c_addr, "the unit is longer than 50 characters")
         ballots = []
-        for e in elections:
-            v = row[e.index].strip().upper()
+        for index, e in history:
+            v = row[index]
             if v:
-                if v in BALLOTS:
-                    ballots.append((line, e.index, v))
-                else:
-                    problem(line, e.index, f"{row[e.index]!r} is not a vote history value "
-                            "(blank, X or a party letter C D E G L N R S)")
+                if v not in BALLOTS:
+                    v = v.strip().upper()
+                    if not v:
+                        continue
+                    if v not in BALLOTS:
+                        problem(line, index, f"{row[index]!r} is not a vote history value "
+                                "(blank, X or a party letter C D E G L N R S)")
+                        continue
+                ballots.append((line, index, v))
         if problems:
             if state_id:
                 batch.rejected_ids.append(state_id)
             _flush_problems(problems, report, on_problem, batch)
             continue
         assert address is not None
-        precinct = values["precinct_code"]
         if precinct and scope_i is not None and row[scope_i].strip():
             precinct = f"{row[scope_i].strip()}-{precinct}"
             if len(precinct) > LIMITS["precinct_code"]:
                 precinct = precinct[: LIMITS["precinct_code"]]
         if precinct and precinct not in batch.precincts:
-            batch.precincts[precinct] = values["precinct_name"] or precinct
+            batch.precincts[precinct] = precinct_name or precinct
         key = address.address_key
         had = seen_doors.get(key)
         if had is None:
@@ -383,9 +386,8 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
             lat, lon = building_coords.setdefault(address.building_key, (lat, lon))
             seen_doors[key] = True
             batch.late_coordinates.append((lat, lon, key))
-        batch.voters.append((line, state_id, values["first_name"], values["middle_name"],
-                             values["last_name"], values["suffix"], birth_year, values["gender"],
-                             values["party"].upper(), registered_on, status, key))
+        batch.voters.append((line, state_id, first, middle, last, suffix, birth_year, gender,
+                             party.upper(), registered_on, status, key))
         if ballots:
             batch.votes.extend(ballots)
         if len(batch.voters) >= batch_rows:
