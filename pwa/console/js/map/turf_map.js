@@ -198,6 +198,13 @@ function drawTurfs() {
       ...styleFor(turf),
     });
     layer.turfId = turf.id;
+    // Built on hover only, so 2,000 turfs cost no tooltip DOM until someone points at one.
+    layer.bindTooltip(
+      () => turfDetails(state.turfs.find((t) => t.id === turf.id) || turf),
+      {
+        sticky: true,
+      },
+    );
     layer.on("click", (e) => {
       if (drawing) return;
       L.DomEvent.stopPropagation(e);
@@ -228,6 +235,26 @@ export function turfLabel(turf) {
   return `${turf.name} · ${status}${done}`;
 }
 
+function turfDetails(turf) {
+  const who = (turf.assignees || []).map((u) => u.name || u.email).join(", ");
+  const minutes = turf.minutes ? `, about ${Math.round(turf.minutes)} min` : "";
+  return (
+    `<strong>${escapeHtml(turfLabel(turf))}</strong><br>` +
+    `${turf.door_count} doors, ${turf.voter_count} voters${minutes}<br>` +
+    (who ? `Canvassers: ${escapeHtml(who)}` : "Not assigned")
+  );
+}
+
+function escapeHtml(text) {
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) =>
+      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[
+        c
+      ],
+  );
+}
+
 function updateLabels() {
   if (!map) return;
   labelLayer.clearLayers();
@@ -247,7 +274,7 @@ function updateLabels() {
       interactive: false,
     })
       .setLatLng(layer.getCenter())
-      .setContent(turfLabel(turf))
+      .setContent(escapeHtml(turfLabel(turf)))
       .addTo(labelLayer);
   }
   document.getElementById("map").dataset.labelsDrawn = String(shown.length);

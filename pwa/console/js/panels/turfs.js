@@ -112,6 +112,7 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
                   h("th", { scope: "col", class: "num" }, "Doors"),
                   h("th", { scope: "col", class: "num" }, "Done"),
                   h("th", { scope: "col", class: "num" }, "Min"),
+                  h("th", { scope: "col" }, "Code"),
                   h("th", { scope: "col" }, "Canvassers"),
                 ),
               ),
@@ -164,6 +165,7 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
                       { class: "num" },
                       t.minutes ? Math.round(t.minutes) : "–",
                     ),
+                    h("td", {}, t.list_code || ""),
                     h(
                       "td",
                       {},
