@@ -1,0 +1,90 @@
+"""The field-corrections review queue: accept into the voter data, or reject with a note."""
+
+from __future__ import annotations
+
+from backend.models import Door, FieldCorrection, SyncChange, Voter
+
+
+def correction(session, report, kind, **kw):
+    row = FieldCorrection(canvass_report_id=report.id, door_id=report.door_id, kind=kind, **kw)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def test_queue_and_accepting_each_kind(org, county, factory, session):
+    door = county.doors[0]
+    turf = factory.turf([door], assigned_to=[county.alice])
+    report = factory.report(door, county.alice, turf=turf, result_code=None,
+                            lon=door.lon + 0.0002, lat=door.lat)
+    voter = next(v for v in county.voters if v.door_id == door.id)
+    new_person = correction(session, report, "new_person",
+                            details={"first_name": "Ada", "last_name": "Byron", "birth_year": 1990})
+    moved = correction(session, report, "moved", voter_id=voter.id)
+    wrong = correction(session, report, "wrong_address", details={"note": "vacant lot"})
+    pin = correction(session, report, "misplaced_pin", details={})
+    unit = correction(session, report, "new_unit", details={"unit": "2b"})
+    queue = org.get("/api/field_corrections").get_json()
+    assert [c["kind"] for c in queue] == ["new_person", "moved", "wrong_address",
+                                          "misplaced_pin", "new_unit"]
+    assert queue[0]["reported_by"]["id"] == county.alice.id
+    assert queue[0]["door"]["address_line"] == door.address_line
+
+    body = org.post(f"/api/field_corrections/{new_person.id}/accept", json={}).get_json()
+    assert body["status"] == "accepted"
+    created = session.get(Voter, body["applied"]["voter_id"])
+    assert (created.first_name, created.last_name, created.door_id) == ("Ada", "Byron", door.id)
+
+    org.post(f"/api/field_corrections/{moved.id}/accept", json={"note": "confirmed"})
+    session.expire_all()
+    assert session.get(Voter, voter.id).is_active is False
+    assert session.get(Voter, voter.id).voter_status == "moved"
+    assert session.query(SyncChange).filter_by(kind="do_not_contact", turf_id=turf.id).count() == 1
+
+    org.post(f"/api/field_corrections/{wrong.id}/accept", json={})
+    session.expire_all()
+    assert session.get(Door, door.id).geocode_status == "failed"
+    assert "vacant lot" in session.get(Door, door.id).geocode_error
+
+    org.post(f"/api/field_corrections/{pin.id}/accept", json={})
+    session.expire_all()
+    moved_door = session.get(Door, door.id)
+    assert moved_door.lon == report.recorded_lon and moved_door.geocode_status == "manual"
+
+    body = org.post(f"/api/field_corrections/{unit.id}/accept", json={}).get_json()
+    new_door = session.get(Door, body["applied"]["door_id"])
+    assert new_door.unit == "2B" and new_door.building_key == door.building_key
+
+    assert org.get("/api/field_corrections").get_json() == []
+    assert len(org.get("/api/field_corrections?status=accepted").get_json()) == 5
+
+
+def test_reject_needs_a_note_and_a_correction_is_reviewed_once(org, county, factory, session):
+    report = factory.report(county.doors[1], county.alice, result_code=None)
+    row = correction(session, report, "moved", voter_id=county.voters[1].id)
+    assert org.post(f"/api/field_corrections/{row.id}/reject", json={}).status_code == 422
+    response = org.post(f"/api/field_corrections/{row.id}/reject", json={"note": "still lives there"})
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "rejected"
+    assert response.get_json()["review_note"] == "still lives there"
+    session.expire_all()
+    assert session.get(Voter, county.voters[1].id).is_active is True
+    assert org.post(f"/api/field_corrections/{row.id}/accept", json={}).status_code == 409
+    assert org.post("/api/field_corrections/9999/accept", json={}).status_code == 404
+
+
+def test_a_correction_missing_what_it_needs_says_which_field(org, county, factory, session):
+    report = factory.report(county.doors[2], county.alice, result_code=None)
+    row = correction(session, report, "new_person", details={"first_name": "Ada"})
+    response = org.post(f"/api/field_corrections/{row.id}/accept", json={})
+    assert response.status_code == 422
+    assert "details.last_name" in response.get_json()["errors"]
+    assert org.get("/api/field_corrections").get_json()[0]["status"] == "pending"
+
+
+def test_canvassers_cannot_review(alice, county, factory, session):
+    report = factory.report(county.doors[3], county.alice, result_code=None)
+    row = correction(session, report, "wrong_address")
+    assert alice.get("/api/field_corrections").status_code == 403
+    assert alice.post(f"/api/field_corrections/{row.id}/accept", json={}).status_code == 403
+    assert alice.post(f"/api/field_corrections/{row.id}/reject", json={"note": "x"}).status_code == 403

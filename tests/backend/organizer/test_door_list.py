@@ -1,0 +1,68 @@
+"""The door list: exactly what a phone downloads for a turf."""
+
+from __future__ import annotations
+
+from backend.models import SurveyQuestion, SurveyResponse
+from tests.backend.organizer.conftest import cut
+
+
+def test_door_list_is_the_walk_with_canvasser_fields_survey_and_codes(
+        org, alice, county, universe, session):
+    question = SurveyQuestion(name="Support?", kind="single", position=1, script_text="Hi!")
+    question.responses = [SurveyResponse(name="Yes", short_name="Y", position=0),
+                          SurveyResponse(name="No", short_name="N", position=1)]
+    retired = SurveyQuestion(name="Old", kind="text", is_active=False)
+    session.add_all([question, retired])
+    from backend.models import ResultCode
+
+    session.query(ResultCode).filter_by(code="lit_drop").update({"is_active": False})
+    county.doors[0].access_note = "buzz 4B"
+    session.commit()
+    turf = cut(org, universe["id"], target_doors=20)[0]
+    org.post("/api/assignments", json={"turf_ids": [turf["id"]], "user_ids": [county.alice.id]})
+    response = alice.get(f"/api/turfs/{turf['id']}/door_list")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["turf"]["id"] == turf["id"] and body["turf"]["outline"] == turf["outline"]
+    assert body["turf"]["status"] == "not_started"
+    from tests.backend.organizer.test_turfs import live_members
+
+    assert [d["id"] for d in body["doors"]] == live_members(session, turf["id"])
+    assert [d["position"] for d in body["doors"]] == list(range(len(body["doors"])))
+    voters_at = {}
+    for v in county.voters:
+        voters_at.setdefault(v.door_id, set()).add(v.id)
+    for door in body["doors"]:
+        assert {v["id"] for v in door["voters"]} == voters_at[door["id"]]
+        for voter in door["voters"]:
+            assert set(voter) == {"id", "door_id", "first_name", "middle_name", "last_name",
+                                  "suffix", "age_band"}
+    assert [q["name"] for q in body["survey_questions"]] == ["Support?"]
+    assert [r["short_name"] for r in body["survey_questions"][0]["responses"]] == ["Y", "N"]
+    codes = [c["code"] for c in body["result_codes"]]
+    assert "not_home" in codes and "lit_drop" not in codes
+    assert body["change_seq"] >= 1  # the assignment wrote to the change feed
+
+
+def test_door_list_shows_only_the_universe_targets_and_never_suppressed_voters(
+        org, login, county, factory):
+    dems = org.post("/api/universes", json={"name": "Dems", "filters": {"parties": ["D"]}}).get_json()
+    turf = cut(org, dems["id"], target_doors=80, max_doors=80, min_doors=20)[0]
+    dem = next(v for v in county.voters if v.party == "D")
+    door = next(d for d in county.doors if d.id == dem.door_id)
+    factory.contact_history(door, "do_not_contact", voter=dem)
+    body = org.get(f"/api/turfs/{turf['id']}/door_list").get_json()
+    shown = {v["id"] for d in body["doors"] for v in d["voters"]}
+    assert shown == {v.id for v in county.voters if v.party == "D"} - {dem.id}
+
+
+def test_canvassers_get_only_their_own_turfs_door_lists(org, alice, login, county, universe):
+    mine, other = cut(org, universe["id"], target_doors=40)[:2]
+    org.post("/api/assignments", json={"turf_ids": [mine["id"]], "user_ids": [county.alice.id]})
+    org.post("/api/assignments", json={"turf_ids": [other["id"]], "user_ids": [county.bob.id]})
+    assert alice.get(f"/api/turfs/{mine['id']}/door_list").status_code == 200
+    response = alice.get(f"/api/turfs/{other['id']}/door_list")
+    assert response.status_code == 404
+    assert alice.get("/api/turfs/99999/door_list").status_code == 404
+    assert alice.get(f"/api/turfs/{mine['id']}").status_code == 200
+    assert alice.get(f"/api/turfs/{other['id']}").status_code == 404

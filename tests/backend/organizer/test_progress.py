@@ -1,0 +1,115 @@
+"""Progress tables and quality signals, computed from canvass reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from backend.models import SurveyQuestion, SurveyResponse, Turf
+from tests.backend.organizer.conftest import cut
+
+T0 = dt.datetime(2026, 10, 3, 14, 0, tzinfo=dt.UTC)
+
+
+def test_progress_per_turf_precinct_canvasser_and_day(org, county, universe, factory, session):
+    question = SurveyQuestion(name="Support?", kind="single")
+    question.responses = [SurveyResponse(name="Yes", position=0), SurveyResponse(name="No", position=1)]
+    session.add(question)
+    session.commit()
+    yes = question.responses[0]
+    turfs = cut(org, universe["id"], target_doors=40, keep_precincts_whole=True)
+    turf = session.get(Turf, turfs[0]["id"])
+    from tests.backend.organizer.test_turfs import live_members
+
+    doors = {d.id: d for d in county.doors}
+    members = [doors[i] for i in live_members(session, turf.id)]
+    voter_at = {v.door_id: v for v in county.voters}
+    # Alice on day 1: 3 not home, 1 conversation with a "yes"; Bob on day 2: 1 refused
+    for i, door in enumerate(members[:3]):
+        factory.report(door, county.alice, turf=turf, recorded_at=T0 + dt.timedelta(minutes=3 * i))
+    talk = members[3]
+    factory.report(talk, county.alice, turf=turf, result_code=None,
+                   recorded_at=T0 + dt.timedelta(minutes=10),
+                   items=[{"voter_id": voter_at[talk.id].id, "survey_question_id": question.id,
+                           "survey_response_id": yes.id}])
+    factory.report(members[4], county.bob, turf=turf, result_code="refused",
+                   recorded_at=T0 + dt.timedelta(days=1))
+    # a knock again at a door already knocked counts the door once
+    factory.report(members[0], county.bob, turf=turf, recorded_at=T0 + dt.timedelta(days=1, hours=1))
+
+    by_turf = org.get("/api/progress?by=turf").get_json()
+    row = next(r for r in by_turf["rows"] if r["key"] == turf.id)
+    assert row["door_count"] == turf.door_count
+    assert row["doors_attempted"] == 5 and row["contacts"] == 2 and row["contact_rate"] == 0.4
+    assert row["results"] == {"not_home": 4, "refused": 1}
+    assert row["responses"] == {str(yes.id): 1}
+    assert len(by_turf["rows"]) == len(turfs)  # untouched turfs listed with zeros
+    assert by_turf["totals"]["doors_attempted"] == 5
+
+    by_canvasser = {r["key"]: r for r in org.get("/api/progress?by=canvasser").get_json()["rows"]}
+    assert by_canvasser[county.alice.id]["doors_attempted"] == 4
+    assert by_canvasser[county.alice.id]["contacts"] == 1
+    assert by_canvasser[county.bob.id]["doors_attempted"] == 2
+    assert by_canvasser[county.bob.id]["label"] == "Bob"
+
+    by_day = org.get("/api/progress?by=day").get_json()["rows"]
+    assert [(r["key"], r["doors_attempted"]) for r in by_day] == [("2026-10-03", 4), ("2026-10-04", 2)]
+
+    by_precinct = {r["key"]: r for r in org.get("/api/progress?by=precinct").get_json()["rows"]}
+    precinct = "W" if members[0].precinct_id == county.west.id else "E"
+    assert by_precinct[precinct]["doors_attempted"] == 5
+    assert by_precinct[precinct]["door_count"] == len(county.doors) // 2
+
+    window = org.get("/api/progress?by=canvasser&since=2026-10-04T00:00:00Z").get_json()
+    assert [r["key"] for r in window["rows"]] == [county.bob.id]
+
+    listed = org.get(f"/api/turfs/{turf.id}").get_json()
+    assert listed["status"] == "in_progress" and listed["progress"]["doors_attempted"] == 5
+    assert listed["progress"]["contacts"] == 2
+
+
+def test_a_superseded_report_no_longer_counts(org, county, universe, factory, session):
+    turf = session.get(Turf, cut(org, universe["id"], target_doors=40)[0]["id"])
+    door = county.doors[0]
+    first = factory.report(door, county.alice, turf=turf, result_code="canvassed")
+    fix = factory.report(door, county.alice, turf=turf, result_code="not_home", commit=False)
+    fix.supersedes_uuid = first.uuid
+    session.commit()
+    row = next(r for r in org.get("/api/progress?by=turf").get_json()["rows"] if r["key"] == turf.id)
+    assert row["results"] == {"not_home": 1} and row["contacts"] == 0
+
+
+def test_quality_flags_suspect_canvassers(org, county, factory, session):
+    """Alice walks at a plausible pace with 20% contacts at the door; Bob "knocks" 12 doors
+    20 s apart from one spot 1 km away, and everyone answered."""
+    doors = county.doors
+    for i in range(12):
+        door = doors[i]
+        factory.report(door, county.alice, result_code="canvassed" if i % 5 == 0 else "not_home",
+                       recorded_at=T0 + dt.timedelta(minutes=3 * i), lon=door.lon, lat=door.lat,
+                       commit=False)
+        factory.report(doors[20 + i], county.bob, result_code="canvassed",
+                       recorded_at=T0 + dt.timedelta(seconds=10 * i),
+                       lon=-83.0 + 0.012, lat=40.0, commit=False)
+    session.commit()
+    body = org.get("/api/quality").get_json()
+    rows = {r["user"]["id"]: r for r in body["rows"]}
+    alice, bob = rows[county.alice.id], rows[county.bob.id]
+    assert alice["flags"] == [] and not alice["flagged"]
+    assert alice["median_seconds_between_doors"] == 180.0
+    assert alice["median_distance_m"] < 1 and alice["contact_rate"] == 0.25
+    assert set(bob["flags"]) == {"contact_rate_high", "too_fast", "far_from_doors"}
+    assert bob["contact_rate"] == 1.0 and bob["median_seconds_between_doors"] == 10.0
+    assert bob["median_distance_m"] > 300 and bob["share_beyond_300m"] == 1.0
+    assert body["rows"][0]["user"]["id"] == county.bob.id  # flagged first
+    assert body["thresholds"]["fast_seconds"] == 20.0
+
+
+def test_progress_and_quality_are_for_organizers_only(alice):
+    assert alice.get("/api/progress").status_code == 403
+    assert alice.get("/api/quality").status_code == 403
+
+
+def test_progress_refuses_unknown_grouping(org):
+    response = org.get("/api/progress?by=street")
+    assert response.status_code == 422
+    assert "by" in response.get_json()["errors"]["query"]  # query-string errors sit under "query"
