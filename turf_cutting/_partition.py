@@ -161,29 +161,6 @@ def _centroids(xy: FloatArray, cost: FloatArray, labels: IntArray, k: int) -> Fl
     return np.column_stack([cx, cy])
 
 
-def _group_rank(keys: IntArray) -> IntArray:
-    """Rank of each element within its key group, keeping the given order (keys any order)."""
-    o = np.argsort(keys, kind="stable")
-    sk = keys[o]
-    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
-    run = np.repeat(start, np.diff(np.r_[start, len(sk)]))
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[o] = np.arange(len(sk)) - run
-    return rank
-
-
-def _group_cumsum(keys: IntArray, values: FloatArray) -> FloatArray:
-    """Inclusive cumulative sum of ``values`` within each key group, in the given order."""
-    o = np.argsort(keys, kind="stable")
-    sk = keys[o]
-    cs = np.cumsum(values[o])
-    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
-    base = np.repeat(np.r_[0.0, cs][start], np.diff(np.r_[start, len(sk)]))
-    out = np.empty(len(keys))
-    out[o] = cs - base
-    return out
-
-
 def _refine(
     xy: FloatArray,
     cost: FloatArray,
@@ -207,6 +184,8 @@ def _refine(
     spread = np.bincount(labels, weights=((xy - c[labels]) ** 2).sum(axis=1) * cost, minlength=k)
     size = np.bincount(labels, weights=cost, minlength=k)
     unit = spread / np.maximum(size, 1e-9)  # mean squared distance to the centroid, per turf
+    n = len(labels)
+    rng = np.random.default_rng(20_240_604)  # fixed: thinning only, results stay deterministic
     for _ in range(rounds):
         size = np.bincount(labels, weights=cost, minlength=k)
         c = _centroids(xy, cost, labels, k)
@@ -227,33 +206,34 @@ def _refine(
         s, f, t, gain = s[good], f[good], t[good], gain[good]
         if len(s) == 0:
             break
-        # best target per point
-        o = np.lexsort((-gain, s))
-        s, f, t, gain = s[o], f[o], t[o], gain[o]
-        first = np.r_[True, s[1:] != s[:-1]]
-        s, f, t, gain = s[first], f[first], t[first], gain[first]
-        # global order by gain, descending
-        o = np.argsort(-gain, kind="stable")
-        s, f, t, gain = s[o], f[o], t[o], gain[o]
-        key = f * k + t
-        rank = _group_rank(key)
-        counts = np.bincount(key, minlength=k * k) if k * k < 50_000_000 else None
-        if counts is not None:
-            rev = counts[t * k + f]
-        else:
-            uk, cnt = np.unique(key, return_counts=True)
-            pos = np.searchsorted(uk, t * k + f)
-            pos = np.minimum(pos, len(uk) - 1)
-            rev = np.where(uk[pos] == t * k + f, cnt[pos], 0)
-        matched = rank < rev
-        um = ~matched
-        out_cum = _group_cumsum(np.where(um, f, -1), np.where(um, cost[s], 0.0))
-        in_cum = _group_cumsum(np.where(um, t, -1), np.where(um, cost[s], 0.0))
-        ok_single = (
-            um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
+        # best target per point (ties: the first candidate)
+        best = np.full(n, -np.inf)
+        np.maximum.at(best, s, gain)
+        top = gain >= best[s]
+        s, f, t, gain = s[top], f[top], t[top], gain[top]
+        first = np.full(n, len(s))
+        np.minimum.at(first, s, np.arange(len(s)))
+        one = first[s] == np.arange(len(s))
+        s, f, t = s[one], f[one], t[one]
+        w = cost[s]
+        # accept a share of the moves: pairwise exchanges in full, the surplus within the band
+        pair = f.astype(np.int64) * k + t
+        pair_u, pair_i = unique_inverse(pair)
+        flow = np.bincount(pair_i, weights=w)
+        rev_pos = np.searchsorted(pair_u, t.astype(np.int64) * k + f)
+        rev_pos = np.minimum(rev_pos, len(pair_u) - 1)
+        rev = np.where(pair_u[rev_pos] == t.astype(np.int64) * k + f, flow[rev_pos], 0.0)
+        p_match = np.minimum(1.0, rev / np.maximum(flow[pair_i], 1e-12))
+        surplus = w * (1.0 - p_match)
+        out_room = np.maximum(size - lo_b, 0.0) / np.maximum(
+            np.bincount(f, weights=surplus, minlength=k), 1e-12
         )
-        accept = matched | ok_single
-        if accept.sum() <= len(labels) // 2000:
+        in_room = np.maximum(hi_b - size, 0.0) / np.maximum(
+            np.bincount(t, weights=surplus, minlength=k), 1e-12
+        )
+        p = p_match + (1.0 - p_match) * np.minimum(1.0, np.minimum(out_room[f], in_room[t]))
+        accept = rng.random(len(s)) < p
+        if accept.sum() <= n // 2000:
             break
         labels[s[accept]] = t[accept]
     return labels

@@ -456,7 +456,8 @@ def _walk_share(stop_xy: FloatArray, speed: float) -> FloatArray:
     kk = min(3, m)
     d, _ = cKDTree(stop_xy).query(stop_xy, k=kk)
     near = d[:, 1:].mean(axis=1)
-    return 1.14 * near / speed / 60.0
+    share: FloatArray = 1.14 * near / speed / 60.0
+    return share
 
 
 def _columns(doors: tuple[Door, ...]) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -659,12 +660,12 @@ def _order_avoiding(
 ) -> IntArray:
     """2-opt/or-opt on a distance matrix that makes barrier-crossing legs very long."""
     n = len(pts)
-    i, j = np.triu_indices(n, 1)
-    cross = crossing_mask(pts[i], pts[j], barriers)
+    iu, ju = np.triu_indices(n, 1)
+    cross = crossing_mask(pts[iu], pts[ju], barriers)
     d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
     big = 1e7 + d.max() * n
-    d[i[cross], j[cross]] += big
-    d[j[cross], i[cross]] += big
+    d[iu[cross], ju[cross]] += big
+    d[ju[cross], iu[cross]] += big
     t = order.copy()
     for _ in range(100 * n):
         improved = False

@@ -70,7 +70,7 @@ class PlanScore:
     contiguous: float  # share of turfs forming one component of the door graph
     barrier_crossings: int  # walk legs crossing a barrier
     precincts_split: int
-    precincts_split_needlessly: int  # split although not larger than max_doors
+    precincts_split_needlessly: int  # split though <= max_doors and not cut apart by barriers
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as a plain dict.
@@ -138,7 +138,7 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
     with np.errstate(divide="ignore", invalid="ignore"):
         pp = np.where(perimeter > 0, 4 * math.pi * area / perimeter**2, 0.0)
 
-    split, needless = _precincts_split(doors, turf, params.max_doors)
+    split, needless = _precincts_split(doors, turf, params.max_doors, comp[node_of])
     total = float(walk.sum())
     median_walk = float(np.median(walk))
     shift = params.shift_minutes
@@ -236,7 +236,10 @@ def _contiguous_share(node_of: IntArray, turf: IntArray, edges: IntArray, k: int
     return float((per_turf == 1).mean())
 
 
-def _precincts_split(doors: Sequence[Any], turf: IntArray, max_doors: int) -> tuple[int, int]:
+def _precincts_split(
+    doors: Sequence[Any], turf: IntArray, max_doors: int, piece: IntArray
+) -> tuple[int, int]:
+    """Precincts split over several turfs, and those split although small and in one piece."""
     codes: dict[Hashable, int] = {}
     p = np.array(
         [-1 if d.precinct is None else codes.setdefault(d.precinct, len(codes)) for d in doors],
@@ -249,7 +252,9 @@ def _precincts_split(doors: Sequence[Any], turf: IntArray, max_doors: int) -> tu
     turfs_per = np.bincount(pairs[:, 0], minlength=len(codes))
     size = np.bincount(p[has], minlength=len(codes))
     split = turfs_per > 1
-    return int(split.sum()), int((split & (size <= max_doors)).sum())
+    pieces = np.unique(np.column_stack([p[has], piece[has]]), axis=0)
+    one_piece = np.bincount(pieces[:, 0], minlength=len(codes)) == 1
+    return int(split.sum()), int((split & (size <= max_doors) & one_piece).sum())
 
 
 def _empty() -> PlanScore:
