@@ -285,40 +285,41 @@ def make_contiguous(cost: FloatArray, edges: IntArray, labels: IntArray) -> IntA
 def _rebalance(
     xy: FloatArray, cost: FloatArray, edges: IntArray, labels: IntArray, balance: Balance
 ) -> IntArray:
-    """Merge-and-split adjacent pairs until every turf is within [lo, hi] where possible."""
+    """Merge-and-split adjacent pairs until every turf is within [lo, hi] where possible.
+
+    Each pass computes turf adjacency once; a turf changed in a pass waits for the next one.
+    """
     labels = labels.copy()
     lo, hi = balance.lo, balance.hi
-    for _ in range(3):
+    for _ in range(6):
         k = int(labels.max()) + 1
         size = np.bincount(labels, weights=cost, minlength=k)
         bad = np.flatnonzero(((size < lo - 1e-9) | (size > hi + 1e-9)) & (size > 0))
         if len(bad) == 0:
             break
         adj = _adjacency(edges, labels, k)
-        changed = False
+        touched: set[int] = set()
         for a in bad.tolist():
-            size_a = float(cost[labels == a].sum())
-            if lo - 1e-9 <= size_a <= hi + 1e-9 or size_a == 0:
+            if a in touched:
                 continue
+            size_a = float(size[a])
             # smallest neighbour first: the merge or the merge-and-split most likely fits
-            neighbours = sorted(adj.get(a, ()), key=lambda b: float(size[b]))
+            neighbours = sorted(adj.get(a, set()) - touched, key=lambda b: float(size[b]))
             done = False
             for b in neighbours:
-                members = np.flatnonzero((labels == a) | (labels == b))
-                w = float(cost[members].sum())
+                w = size_a + float(size[b])
                 if lo <= w <= hi and size_a < lo:
-                    labels[members] = a
+                    labels[labels == b] = a
                     done = True
                 elif 2 * lo <= w <= 2 * hi:
+                    members = np.flatnonzero((labels == a) | (labels == b))
                     halves = split_pair(xy, cost, edges, members, w / 2, lo, hi)
                     if halves is not None:
                         labels[halves[0]] = a
                         labels[halves[1]] = b
                         done = True
                 if done:
-                    changed = True
-                    size = np.bincount(labels, weights=cost, minlength=k)
-                    adj = _adjacency(edges, labels, k)
+                    touched |= {a, b}
                     break
             if not done and size_a > hi:
                 members = np.flatnonzero(labels == a)
@@ -328,11 +329,8 @@ def _rebalance(
                     new = int(labels.max()) + 1
                     for i, piece in enumerate(sub[1:]):
                         labels[piece] = new + i
-                    changed = True
-                    k = int(labels.max()) + 1
-                    size = np.bincount(labels, weights=cost, minlength=k)
-                    adj = _adjacency(edges, labels, k)
-        if not changed:
+                    touched.add(a)
+        if not touched:
             break
     return labels
 
