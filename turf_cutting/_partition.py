@@ -214,29 +214,106 @@ def _refine(
         first = np.full(n, len(s))
         np.minimum.at(first, s, np.arange(len(s)))
         one = first[s] == np.arange(len(s))
-        s, f, t = s[one], f[one], t[one]
-        w = cost[s]
-        # accept a share of the moves: pairwise exchanges in full, the surplus within the band
-        pair = f.astype(np.int64) * k + t
-        pair_u, pair_i = unique_inverse(pair)
-        flow = np.bincount(pair_i, weights=w)
-        rev_pos = np.searchsorted(pair_u, t.astype(np.int64) * k + f)
-        rev_pos = np.minimum(rev_pos, len(pair_u) - 1)
-        rev = np.where(pair_u[rev_pos] == t.astype(np.int64) * k + f, flow[rev_pos], 0.0)
-        p_match = np.minimum(1.0, rev / np.maximum(flow[pair_i], 1e-12))
-        surplus = w * (1.0 - p_match)
-        out_room = np.maximum(size - lo_b, 0.0) / np.maximum(
-            np.bincount(f, weights=surplus, minlength=k), 1e-12
-        )
-        in_room = np.maximum(hi_b - size, 0.0) / np.maximum(
-            np.bincount(t, weights=surplus, minlength=k), 1e-12
-        )
-        p = p_match + (1.0 - p_match) * np.minimum(1.0, np.minimum(out_room[f], in_room[t]))
-        accept = rng.random(len(s)) < p
+        s, f, t, gain = s[one], f[one], t[one], gain[one]
+        if n <= _EXACT_LIMIT:
+            accept = _accept_exact(s, f, t, gain, cost, size, lo_b, hi_b, k)
+        else:
+            accept = _accept_thinned(s, f, t, cost, size, lo_b, hi_b, k, rng)
         if accept.sum() <= n // 2000:
             break
         labels[s[accept]] = t[accept]
     return labels
+
+
+_EXACT_LIMIT = 200_000  # stops; above it, refinement rounds avoid sorting
+
+
+def _accept_exact(
+    s: IntArray,
+    f: IntArray,
+    t: IntArray,
+    gain: FloatArray,
+    cost: FloatArray,
+    size: FloatArray,
+    lo_b: FloatArray,
+    hi_b: FloatArray,
+    k: int,
+) -> NDArray[np.bool_]:
+    """Moves in order of gain: matched pairwise exchanges, then singles within the band."""
+    o = np.argsort(-gain, kind="stable")
+    inv = np.empty_like(o)
+    inv[o] = np.arange(len(o))
+    s, f, t = s[o], f[o], t[o]
+    key = f.astype(np.int64) * k + t
+    rank = _group_rank(key)
+    uk, ki = unique_inverse(key)
+    cnt = np.bincount(ki)
+    rkey = t.astype(np.int64) * k + f
+    pos = np.minimum(np.searchsorted(uk, rkey), len(uk) - 1)
+    rev = np.where(uk[pos] == rkey, cnt[pos], 0)
+    matched = rank < rev
+    um = ~matched
+    w = np.where(um, cost[s], 0.0)
+    out_cum = _group_cumsum(np.where(um, f, -1), w)
+    in_cum = _group_cumsum(np.where(um, t, -1), w)
+    single = um & (out_cum <= size[f] - lo_b[f] + 1e-9) & (in_cum <= hi_b[t] - size[t] + 1e-9)
+    accept: NDArray[np.bool_] = (matched | single)[inv]
+    return accept
+
+
+def _accept_thinned(
+    s: IntArray,
+    f: IntArray,
+    t: IntArray,
+    cost: FloatArray,
+    size: FloatArray,
+    lo_b: FloatArray,
+    hi_b: FloatArray,
+    k: int,
+    rng: np.random.Generator,
+) -> NDArray[np.bool_]:
+    """Without sorting: exchanges accepted in proportion, the surplus thinned to the band."""
+    w = cost[s]
+    pair = f.astype(np.int64) * k + t
+    pair_u, pair_i = unique_inverse(pair)
+    flow = np.bincount(pair_i, weights=w)
+    rkey = t.astype(np.int64) * k + f
+    rev_pos = np.minimum(np.searchsorted(pair_u, rkey), len(pair_u) - 1)
+    rev = np.where(pair_u[rev_pos] == rkey, flow[rev_pos], 0.0)
+    p_match = np.minimum(1.0, rev / np.maximum(flow[pair_i], 1e-12))
+    surplus = w * (1.0 - p_match)
+    out_room = np.maximum(size - lo_b, 0.0) / np.maximum(
+        np.bincount(f, weights=surplus, minlength=k), 1e-12
+    )
+    in_room = np.maximum(hi_b - size, 0.0) / np.maximum(
+        np.bincount(t, weights=surplus, minlength=k), 1e-12
+    )
+    p = p_match + (1.0 - p_match) * 0.5 * np.minimum(1.0, np.minimum(out_room[f], in_room[t]))
+    accept: NDArray[np.bool_] = rng.random(len(s)) < p
+    return accept
+
+
+def _group_rank(keys: IntArray) -> IntArray:
+    """Rank of each element within its key group, keeping the given order."""
+    o = np.argsort(keys, kind="stable")
+    sk = keys[o]
+    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
+    run = np.repeat(start, np.diff(np.r_[start, len(sk)]))
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[o] = np.arange(len(sk)) - run
+    return rank
+
+
+def _group_cumsum(keys: IntArray, values: FloatArray) -> FloatArray:
+    """Inclusive cumulative sum of ``values`` within each key group, in the given order."""
+    o = np.argsort(keys, kind="stable")
+    sk = keys[o]
+    cs = np.cumsum(values[o])
+    start = np.r_[0, np.flatnonzero(sk[1:] != sk[:-1]) + 1]
+    base = np.repeat(np.r_[0.0, cs][start], np.diff(np.r_[start, len(sk)]))
+    out = np.empty(len(keys))
+    out[o] = cs - base
+    return out
 
 
 def make_contiguous(cost: FloatArray, edges: IntArray, labels: IntArray) -> IntArray:
