@@ -13,6 +13,7 @@ from backend.schemas.auth import (
     UserSchema,
 )
 from backend.services import auth as auth_service
+from backend.services.turfs import qr_svg
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login, tokens and invites")
 
@@ -65,11 +66,13 @@ class Invites(MethodView):
         code, invite = auth_service.create_invite(
             db.session, actor(), ttl_hours=hours, max_uses=data["max_uses"]
         )
+        url = f"{request.host_url}join?code={code}"
         return {
             "code": code,
-            "url": f"{request.host_url}join?code={code}",
+            "url": url,
             "expires_at": invite.expires_at,
             "max_uses": invite.max_uses,
+            "qr_svg": qr_svg(url),
         }
 
 

@@ -42,6 +42,7 @@ class InviteSchema(Schema):
     url = fields.String()
     expires_at = fields.DateTime()
     max_uses = fields.Integer()
+    qr_svg = fields.String(metadata={"description": "SVG image of a QR code holding the url"})
 
 
 class JoinSchema(Schema):

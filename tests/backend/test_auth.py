@@ -99,6 +99,16 @@ def test_invite_lets_a_volunteer_join_as_canvasser_from_a_phone(client, factory,
     assert again.status_code == 401 and "used up" in again.get_json()["message"]
 
 
+def test_invite_carries_a_qr_code_of_its_link(factory, login):
+    """A volunteer can scan the invite off the organizer's screen: the QR holds the link."""
+    from backend.services.turfs import qr_svg
+
+    body = login(factory.user("organizer")).post("/api/auth/invites", json={}).get_json()
+    assert body["qr_svg"].startswith("<?xml") and "<svg" in body["qr_svg"]
+    assert body["qr_svg"] == qr_svg(body["url"])
+    assert body["qr_svg"] != qr_svg(body["url"] + "x")
+
+
 def test_canvassers_cannot_invite_or_create_users(factory, login):
     api = login(factory.user("canvasser"))
     assert api.post("/api/auth/invites", json={}).status_code == 403
