@@ -251,6 +251,7 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     this_year = dt.date.today().year
     normaliser = AddressNormaliser()
     seen_doors: dict[str, bool] = {}  # address_key -> has coordinates
+    seen_ids: dict[str, int] = {}  # state id -> its first line
     building_coords: dict[str, tuple[float, float]] = {}
     c_state_id = col["state_id"]
     c_addr = col["address_line"]
@@ -297,6 +298,10 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
             problem(line, c_state_id, "the voter's state id is blank")
         elif len(state_id) > LIMITS["state_id"]:
             problem(line, c_state_id, f"the state id is longer than {LIMITS['state_id']} characters")
+        else:
+            first_line = seen_ids.setdefault(state_id, line)
+            if first_line != line:
+                problem(line, c_state_id, f"state id {state_id} is already on line {first_line}")
         if (len(first) > 100 or len(middle) > 100 or len(last) > 100 or len(suffix) > 20
                 or len(gender) > 10 or len(party) > 10 or len(precinct) > 64
                 or len(precinct_name) > 200):  # fmt: skip

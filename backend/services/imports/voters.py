@@ -9,6 +9,8 @@ gone from the file inactive, and never deletes a voter, a door or anything recor
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,7 @@ from backend.models import Election, User
 from backend.services.access import require_organizer
 from backend.services.imports.formats import Profile, mapping_profile
 from backend.services.imports.precincts import assign_precincts_by_polygon
-from backend.services.imports.reader import BATCH_ROWS, FileReport, Problem, open_profile, read_voter_file
+from backend.services.imports.reader import BATCH_ROWS, Batch, FileReport, Problem, open_profile, read_voter_file
 from backend.services.imports.store import Stage
 
 __all__ = ["ImportSummary", "import_voters", "SHOWN_PROBLEMS"]
@@ -119,37 +121,29 @@ def import_voters(
     report = FileReport(str(path), profile)
     summary = ImportSummary(str(path), profile.name)
     stage = Stage(session)
-    had_doors = session.execute(text("SELECT 1 FROM doors LIMIT 1")).first() is not None
-    had_voters = session.execute(text("SELECT 1 FROM voters LIMIT 1")).first() is not None
-    precincts: dict[str, str] = {}
-    duplicates: list[tuple[str, int, int]] = []
     late: list[tuple] = []
     election_ids: dict[int, int] = {}
+    # Reading (Python) and merging (the database, which releases the GIL) overlap: a writer
+    # thread merges batch N while this thread reads batch N+1. The session is used by one
+    # thread at a time: only the writer until it has finished.
+    writer = _Writer(stage, merge=lambda: skip_invalid or not report.problems)
     try:
-        for batch in read_voter_file(path, profile, report, rejects, batch_rows=batch_rows):
+        batches = read_voter_file(path, profile, report, rejects, batch_rows=batch_rows)
+        for batch in batches:
+            writer.check()
             if not election_ids and report.elections:
+                writer.wait()
                 election_ids = _ensure_elections(session, report)
-            stage.load("import_stage_voters", batch.voters)
-            stage.load("import_stage_doors", batch.doors)
-            stage.load("import_stage_votes",
-                       [(line, election_ids[i], b) for line, i, b in batch.votes])
-            stage.load("import_stage_kept", [(s,) for s in batch.rejected_ids])
             late.extend(batch.late_coordinates)
-            precincts.update(batch.precincts)
-            summary.doors_in_file += len(batch.doors)
+            writer.put(batch, [(line, election_ids[i], b) for line, i, b in batch.votes])
             if progress is not None:
                 progress(batch.bytes_read, report.total_bytes)
-        stage.index()
-        duplicates = stage.duplicate_lines()
-        for state_id, line, first in duplicates:
-            rejects(Problem(str(path), line, profile.columns["state_id"],
-                            f"state id {state_id} is already on line {first}"))
-        if duplicates:
-            stage.drop_lines(line for _, line, _ in duplicates)
+        writer.finish()
     finally:
+        writer.stop()
         rejects.close()
     summary.rows_read = report.rows
-    summary.rejected = report.problems + len(duplicates)
+    summary.rejected = report.problems
     summary.skipped = rejects.skipped
     if rejects.rejected or rejects.skipped:
         summary.rejects_path = str(rejects.path)
@@ -157,31 +151,75 @@ def import_voters(
     if rejects.rejected and not skip_invalid:
         error = ImportFileError(
             f"{path}: {rejects.rejected} problem(s) in {summary.rejected} row(s); nothing was "
-            "imported. "
-            f"All are listed in {rejects.path}; fix them, or pass --skip-invalid to import "
-            "the valid rows only.",
+            f"imported. All are listed in {rejects.path}; fix them, or pass --skip-invalid to "
+            "import the valid rows only.",
             errors=summary.problems,
         )
         error.total = rejects.rejected  # type: ignore[attr-defined]  # more than listed
         raise error
+    summary.voters_inactivated = stage.finish(late)
     summary.elections = len(election_ids)
-    summary.precincts_created = stage.merge_precincts(precincts)
-    summary.doors_created = stage.merge_doors(had_doors)
-    stage.late_coordinates(late)
-    summary.voters_created, summary.voters_updated = stage.merge_voters(had_voters)
-    summary.voters_inactivated = stage.inactivate_missing() if had_voters else 0
-    had_votes = bool(election_ids) and session.execute(
-        text("SELECT 1 FROM vote_history LIMIT 1")).first() is not None
-    summary.votes = stage.merge_votes(list(election_ids.values()), had_votes)
-    counts = session.execute(text(
-        "SELECT COUNT(*), COUNT(d.lat) FROM doors d WHERE d.address_key IN "
-        "(SELECT address_key FROM import_stage_doors)")).one()  # fmt: skip
-    summary.doors_with_coordinates = counts[1]
-    summary.doors_to_geocode = counts[0] - counts[1]
+    summary.precincts_created = stage.precincts_created
+    summary.doors_created = stage.doors_created
+    summary.voters_created, summary.voters_updated = stage.voters_created, stage.voters_updated
+    summary.votes = stage.votes
+    summary.doors_in_file, summary.doors_with_coordinates = stage.door_counts()
+    summary.doors_to_geocode = summary.doors_in_file - summary.doors_with_coordinates
     summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
     stage.drop()
     session.flush()
     return summary
+
+
+class _Writer:
+    """Merges batches on a thread of its own; errors come back to the reading thread."""
+
+    def __init__(self, stage: Stage, merge: Callable[[], bool]) -> None:
+        self.stage = stage
+        self.merge = merge
+        self.queue: queue.Queue[tuple[Batch, list[tuple]] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is not None and self.error is None and self.merge():
+                    batch, votes = item
+                    self.stage.merge_batch(
+                        voters=batch.voters, doors=batch.doors, votes=votes,
+                        precincts=batch.precincts,
+                        seen=[(v[1],) for v in batch.voters] + [(s,) for s in batch.rejected_ids])
+            except BaseException as exc:  # noqa: BLE001 (handed to the reading thread)
+                self.error = exc
+            finally:
+                self.queue.task_done()
+            if item is None:
+                return
+
+    def put(self, batch: Batch, votes: list[tuple]) -> None:
+        self.queue.put((batch, votes))
+
+    def wait(self) -> None:
+        """Until every batch handed over is merged; then the session is free."""
+        self.queue.join()
+        self.check()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.check()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
 
 def _ensure_elections(session: Session, report: FileReport) -> dict[int, int]:
