@@ -177,25 +177,27 @@ def _refine(
     labels = labels.copy()
     lo_b = np.maximum(target * (1 - balance.tol), balance.lo)
     hi_b = np.minimum(target * (1 + balance.tol), balance.hi)
-    src = np.concatenate([edges[:, 0], edges[:, 1]])
-    dst = np.concatenate([edges[:, 1], edges[:, 0]])
+    ea, eb = edges[:, 0], edges[:, 1]
     bias = np.zeros(k)  # power-diagram offsets: push points out of heavy turfs
     c = _centroids(xy, cost, labels, k)
     spread = np.bincount(labels, weights=((xy - c[labels]) ** 2).sum(axis=1) * cost, minlength=k)
     size = np.bincount(labels, weights=cost, minlength=k)
     unit = spread / np.maximum(size, 1e-9)  # mean squared distance to the centroid, per turf
     n = len(labels)
+    if n > _EXACT_LIMIT:
+        rounds = min(rounds, 40)
     rng = np.random.default_rng(20_240_604)  # fixed: thinning only, results stay deterministic
     for _ in range(rounds):
         size = np.bincount(labels, weights=cost, minlength=k)
         c = _centroids(xy, cost, labels, k)
         bias += _BIAS_RATE * unit * (size - target) / np.maximum(target, 1e-9)
-        f_all = labels[src]
-        t_all = labels[dst]
-        m = f_all != t_all
-        if not m.any():
+        la, lb = labels[ea], labels[eb]
+        m = np.flatnonzero(la != lb)
+        if len(m) == 0:
             break
-        s, f, t = src[m], f_all[m], t_all[m]
+        s = np.concatenate([ea[m], eb[m]])
+        f = np.concatenate([la[m], lb[m]])
+        t = np.concatenate([lb[m], la[m]])
         gain = (
             ((xy[s] - c[f]) ** 2).sum(axis=1)
             + bias[f]
