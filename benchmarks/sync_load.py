@@ -208,7 +208,8 @@ class Gunicorn:
 
 def ceiling_app():  # gunicorn 'sync_load:ceiling_app()' with --pythonpath benchmarks
     """Only parse the JSON and answer in the same shape: the stack's ceiling."""
-    from flask import Flask, jsonify, request as flask_request
+    from flask import Flask, jsonify
+    from flask import request as flask_request
 
     app = Flask("ceiling")
 

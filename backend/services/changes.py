@@ -70,7 +70,7 @@ def record_changes(session: Session, changes: list[dict[str, Any]]) -> None:
             raise ValueError(f"unknown change kind {change['kind']!r}")
     session.flush()
     lock_change_feed(session)
-    session.execute(insert(SyncChange), [
+    session.execute(insert(SyncChange.__table__), [
         {"turf_id": c.get("turf_id"), "user_id": c.get("user_id"), "kind": c["kind"],
          "payload": c.get("payload") or {}} for c in changes
     ])

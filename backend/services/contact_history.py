@@ -59,10 +59,10 @@ from backend.models import (
 )
 
 __all__ = [
+    "REVIEW_WINDOW",
     "Derived",
     "Outcome",
     "ReportFact",
-    "REVIEW_WINDOW",
     "derive",
     "derive_all",
     "door_ids_excluded_from_cuts",
@@ -234,41 +234,50 @@ def result_code_ranks(session: Session) -> dict[str, int]:
 
 def _load_facts(session: Session, door_ids: set[int], voter_ids: set[int]) -> list[ReportFact]:
     """Every report at these doors, plus any report naming these voters elsewhere (a voter
-    the voter file has since moved)."""
-    condition = CanvassReport.door_id.in_(sorted(door_ids))
+    the voter file has since moved), with their voter items, in one query."""
+    # A UNION of two index lookups, not an OR: an OR with a subquery scans the whole table.
+    wanted: Any = select(CanvassReport.id).where(CanvassReport.door_id.in_(sorted(door_ids)))
     if voter_ids:
-        condition = or_(condition, CanvassReport.id.in_(
-            select(CanvassReportItem.canvass_report_id)
-            .where(CanvassReportItem.voter_id.in_(sorted(voter_ids)))))
+        wanted = wanted.union(select(CanvassReportItem.canvass_report_id).where(
+            CanvassReportItem.voter_id.in_(sorted(voter_ids))))
     rows = session.execute(
         select(CanvassReport.id, CanvassReport.uuid, CanvassReport.canvasser_id,
                CanvassReport.door_id, CanvassReport.effective_at, CanvassReport.result_code,
-               CanvassReport.kind, CanvassReport.supersedes_uuid).where(condition)
+               CanvassReport.kind, CanvassReport.supersedes_uuid, CanvassReportItem.voter_id,
+               CanvassReportItem.result_code.label("item_code"),
+               CanvassReportItem.survey_question_id)
+        .outerjoin(CanvassReportItem, CanvassReportItem.canvass_report_id == CanvassReport.id)
+        .where(CanvassReport.id.in_(wanted))
     ).all()
-    if not rows:
-        return []
+    reports: dict[int, Any] = {}
     items: dict[int, dict[int, list[Any]]] = defaultdict(dict)
-    for report_id, voter_id, code, question_id in session.execute(
-        select(CanvassReportItem.canvass_report_id, CanvassReportItem.voter_id,
-               CanvassReportItem.result_code, CanvassReportItem.survey_question_id)
-        .where(CanvassReportItem.canvass_report_id.in_([r.id for r in rows]),
-               CanvassReportItem.voter_id.is_not(None))
-    ):
-        entry = items[report_id].setdefault(voter_id, [None, False])
-        entry[0] = entry[0] or code
-        entry[1] = entry[1] or question_id is not None
-    facts = []
     for r in rows:
+        reports.setdefault(r.id, r)
+        if r.voter_id is not None:
+            entry = items[r.id].setdefault(r.voter_id, [None, False])
+            entry[0] = entry[0] or r.item_code
+            entry[1] = entry[1] or r.survey_question_id is not None
+    facts = []
+    for report_id, r in reports.items():
         code = r.result_code or ("lit_drop" if r.kind == "lit_drop" else None)
         facts.append(ReportFact(
             r.uuid, r.canvasser_id, r.door_id, r.effective_at, code,
-            tuple((v, c, a) for v, (c, a) in sorted(items.get(r.id, {}).items())),
+            tuple((v, c, a) for v, (c, a) in sorted(items.get(report_id, {}).items())),
             r.supersedes_uuid))
     return facts
 
 
+_COMPARED = ("door_id", "voter_id", "status", "rank", "effective_at", "report_uuid",
+             "attempts", "not_home_count", "last_attempt_at", "needs_review")
+
+
 def refresh(
-    session: Session, door_ids: Iterable[int], voter_ids: Iterable[int] = (), *, seq: int = 0
+    session: Session,
+    door_ids: Iterable[int],
+    voter_ids: Iterable[int] = (),
+    *,
+    ranks: Mapping[str, int] | None = None,
+    seq: int = 0,
 ) -> dict[str, tuple[Derived, str | None]]:
     """Recompute and store the status of these doors, their voters and ``voter_ids``.
 
@@ -291,33 +300,52 @@ def refresh(
             voters_at_door[door_id].append(voter_id)
     facts = _load_facts(session, door_ids, voter_ids)
     report_door = {f.uuid: f.door_id for f in facts}
-    derived = derive_all(facts, voters_at_door, result_code_ranks(session))
-    existing = {row.subject: row for row in session.scalars(
-        select(ContactHistory).where(ContactHistory.subject.in_(sorted(derived))))}
+    derived = derive_all(facts, voters_at_door,
+                         ranks if ranks is not None else result_code_ranks(session))
+    existing = {row.subject: row for row in session.execute(
+        select(ContactHistory.subject, *(getattr(ContactHistory, c) for c in _COMPARED))
+        .where(ContactHistory.subject.in_(sorted(derived))))}
     changed: dict[str, tuple[Derived, str | None]] = {}
-    for subject, d in derived.items():
+    rows = []
+    for subject, d in sorted(derived.items()):
         row = existing.get(subject)
         if subject.startswith("d"):
             door_id, voter_id = int(subject[1:]), None
         else:
             voter_id = int(subject[1:])
-            door_id = home.get(voter_id) or report_door.get(d.report_uuid or "") or next(
-                iter(door_ids))
+            door_id = home.get(voter_id) or report_door.get(d.report_uuid or "") or min(
+                door_ids)
         values = dict(door_id=door_id, voter_id=voter_id, status=d.status, rank=d.rank,
                       effective_at=d.effective_at, report_uuid=d.report_uuid,
                       attempts=d.attempts, not_home_count=d.not_home_count,
                       last_attempt_at=d.last_attempt_at, needs_review=d.needs_review)
-        if row is None:
-            session.add(ContactHistory(subject=subject, updated_seq=seq, **values))
-            changed[subject] = (d, None)
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            previous = row.status
-            for k, v in values.items():
-                setattr(row, k, v)
-            row.updated_seq = seq
-            changed[subject] = (d, previous)
-    session.flush()
+        if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+            continue
+        changed[subject] = (d, row.status if row is not None else None)
+        rows.append({"subject": subject, "updated_seq": seq, **values})
+    _upsert(session, rows)
     return changed
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """INSERT .. ON CONFLICT (subject) DO UPDATE, on both databases."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.flush()
+    table = ContactHistory.__table__
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["subject"], set_={c: stmt.excluded[c] for c in (*_COMPARED, "updated_seq")})
+    # executemany of one cached statement (a pipeline on psycopg): no per-batch compiling.
+    session.execute(stmt, rows)
+    # Rows loaded earlier in this session must not shadow what was just written.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, ContactHistory):
+            session.expire(obj)
 
 
 def status_of(session: Session, *, voter_id: int | None = None,

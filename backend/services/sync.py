@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError as SchemaError
-from sqlalchemy import and_, insert, or_, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,6 @@ from backend.models import (
     CanvassReportItem,
     Door,
     FieldCorrection,
-    ResultCode,
     SurveyQuestion,
     SurveyResponse,
     SyncChange,
@@ -177,11 +176,12 @@ def ingest_reports(
                 results[p.index] = _known(p, stored[p.uuid])
             else:
                 fresh.append(p)
-        accepted = _check_rules(session, canvasser, fresh, received_at, results)
+        context = _Context()
+        accepted = _check_rules(session, canvasser, fresh, received_at, results, context)
         stored_now = _store(session, canvasser, accepted, received_at,
                             device_id=device_id, results=results)
         if stored_now:
-            _after_store(session, canvasser, stored_now)
+            _after_store(session, canvasser, stored_now, context)
 
     for p in repeats:
         first = first_of_uuid[p.uuid]
@@ -220,12 +220,21 @@ def _lock_doors(session: Session, door_ids: set[int], canvasser_id: int) -> None
         {"cls": _DOOR_LOCK_CLASS, "ids": sorted(door_ids)})
 
 
+@dataclass
+class _Context:
+    """What the rules looked up, reused after the insert."""
+
+    ranks: dict[str, int] = field(default_factory=dict)
+    turfs_of: dict[int, list[int]] = field(default_factory=dict)
+
+
 def _check_rules(
     session: Session,
     canvasser: User,
     pending: list[_Pending],
     received_at: dt.datetime,
     results: list[dict[str, Any] | None],
+    context: _Context,
 ) -> list[_Pending]:
     """Apply the rules of docs/sync-protocol.md; reject what breaks them, return the rest."""
     if not pending:
@@ -239,8 +248,8 @@ def _check_rules(
                     for a in v["responses"] if a.get("survey_response_id") is not None}
     superseded = {str(p.data["supersedes"]) for p in pending if p.data.get("supersedes")}
 
-    doors = set(session.scalars(select(Door.id).where(Door.id.in_(door_ids))))
-    codes = set(session.scalars(select(ResultCode.code)))
+    ranks = contact_history.result_code_ranks(session)
+    codes = set(ranks)
     voters = dict(session.execute(
         select(Voter.id, Voter.door_id).where(Voter.id.in_(voter_ids))).all()
     ) if voter_ids else {}
@@ -262,13 +271,24 @@ def _check_rules(
     ):
         ends = [e for e in (end, deleted) if e is not None]
         assignments[turf_id].append((start, min(ends) if ends else None))
+    # Every membership of these doors: the rules need those of the named turfs, the change
+    # feed the current ones (co-canvassers of every turf holding the door).
     memberships: dict[tuple[int, int], list[tuple[dt.datetime, dt.datetime | None]]] = \
         defaultdict(list)
-    for turf_id, door_id, start, end in session.execute(
-        select(TurfDoor.turf_id, TurfDoor.door_id, TurfDoor.added_at, TurfDoor.removed_at)
-        .where(TurfDoor.turf_id.in_(turf_ids), TurfDoor.door_id.in_(door_ids))
+    context.turfs_of = defaultdict(list)
+    for turf_id, door_id, start, end, deleted in session.execute(
+        select(TurfDoor.turf_id, TurfDoor.door_id, TurfDoor.added_at, TurfDoor.removed_at,
+               Turf.deleted_at)
+        .join(Turf, Turf.id == TurfDoor.turf_id).where(TurfDoor.door_id.in_(door_ids))
     ):
         memberships[(turf_id, door_id)].append((start, end))
+        if end is None and deleted is None:
+            context.turfs_of[door_id].append(turf_id)
+    context.ranks = ranks
+    no_membership = {p.data["door_id"] for p in pending
+                     if (p.data["turf_id"], p.data["door_id"]) not in memberships}
+    doors = door_ids - no_membership | set(session.scalars(
+        select(Door.id).where(Door.id.in_(no_membership)))) if no_membership else door_ids
 
     accepted = []
     for p in pending:
@@ -393,8 +413,11 @@ def _rows(p: _Pending, canvasser: User, received_at: dt.datetime, device_id: str
 def _insert(session: Session, batch: list[_Pending], canvasser: User,
             received_at: dt.datetime, device_id: str) -> dict[str, int]:
     ids = {uuid: report_id for report_id, uuid in session.execute(
-        insert(CanvassReport).returning(CanvassReport.id, CanvassReport.uuid,
-                                        sort_by_parameter_order=True),
+        # Core inserts (not ORM bulk): a batch is plain rows, and the ORM's per-row
+        # bookkeeping cost more than the database work.
+        insert(CanvassReport.__table__).returning(
+            CanvassReport.__table__.c.id, CanvassReport.__table__.c.uuid,
+            sort_by_parameter_order=True),
         [_rows(p, canvasser, received_at, device_id) for p in batch])}
     items, corrections = [], []
     for p in batch:
@@ -421,9 +444,9 @@ def _insert(session: Session, batch: list[_Pending], canvasser: User,
                 "kind": correction["kind"], "details": correction["details"],
                 "status": "pending", "created_at": received_at})
     if items:
-        session.execute(insert(CanvassReportItem), items)
+        session.execute(insert(CanvassReportItem.__table__), items)
     if corrections:
-        session.execute(insert(FieldCorrection), corrections)
+        session.execute(insert(FieldCorrection.__table__), corrections)
     return ids
 
 
@@ -461,22 +484,25 @@ def _store(
     return stored
 
 
-def _after_store(session: Session, canvasser: User, stored: list[_Pending]) -> None:
+def _after_store(session: Session, canvasser: User, stored: list[_Pending],
+                 context: _Context) -> None:
     """Contact history, access notes and the change feed, for the reports just stored."""
     door_ids = {p.data["door_id"] for p in stored}
     voter_ids = {v["voter_id"] for p in stored for v in p.data["voters"]}
-    changed = contact_history.refresh(session, door_ids, voter_ids)
+    changed = contact_history.refresh(session, door_ids, voter_ids, ranks=context.ranks)
     notes = _update_access_notes(session, [p for p in stored
                                            if p.data.get("access_note") is not None])
-
-    turfs_of: dict[int, list[int]] = defaultdict(list)
-    for turf_id, door_id in session.execute(
-        select(TurfDoor.turf_id, TurfDoor.door_id)
-        .join(Turf, Turf.id == TurfDoor.turf_id)
-        .where(TurfDoor.door_id.in_(door_ids | {d.door_id for d in _voter_doors(
-            session, changed)}), TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None))
-    ):
-        turfs_of[door_id].append(turf_id)
+    newly_closed = _voter_doors(session, changed)
+    turfs_of = context.turfs_of
+    elsewhere = {v.door_id for v in newly_closed} - set(turfs_of)
+    if elsewhere:  # a voter the voter file moved to a door outside this batch
+        for turf_id, door_id in session.execute(
+            select(TurfDoor.turf_id, TurfDoor.door_id)
+            .join(Turf, Turf.id == TurfDoor.turf_id)
+            .where(TurfDoor.door_id.in_(elsewhere), TurfDoor.removed_at.is_(None),
+                   Turf.deleted_at.is_(None))
+        ):
+            turfs_of.setdefault(door_id, []).append(turf_id)
     latest: dict[int, _Pending] = {}
     for p in stored:
         door_id = p.data["door_id"]
@@ -500,8 +526,8 @@ def _after_store(session: Session, canvasser: User, stored: list[_Pending]) -> N
             payload["access_note"] = notes[door_id]
         feed.extend({"kind": "door_status", "turf_id": t, "payload": payload}
                     for t in turfs_of.get(door_id, []))
-    for row in _voter_doors(session, changed):
-        derived, previous = changed[f"v{row.voter_id}"]
+    for row in newly_closed:
+        derived, _ = changed[f"v{row.voter_id}"]
         feed.extend({"kind": "do_not_contact", "turf_id": t,
                      "payload": {"voter_id": row.voter_id, "door_id": row.door_id,
                                  "status": derived.status}}
@@ -607,15 +633,21 @@ def changes_for(session: Session, actor: User, *, cursor: int = 0,
     changes (no turf, no user). The cursor is the last ``seq`` returned; it never skips a
     change because change ids become visible in id order (``changes.lock_change_feed``).
     """
-    rows = session.scalars(
-        select(SyncChange)
-        .where(SyncChange.id > cursor, or_(
-            SyncChange.user_id == actor.id,
-            and_(SyncChange.user_id.is_(None), or_(
-                SyncChange.turf_id.in_(assigned_turf_ids(actor.id)),
-                SyncChange.turf_id.is_(None)))))
-        .order_by(SyncChange.id).limit(limit + 1)
-    ).all()
+    # Three index-driven lookups merged by sequence, rather than one OR that would walk the
+    # whole feed from the cursor on: changes addressed to me (user_id index), to my turfs
+    # now and global ones ((turf_id, id) index).
+    parts = [
+        select(SyncChange).where(SyncChange.user_id == actor.id, SyncChange.id > cursor),
+        select(SyncChange).where(SyncChange.turf_id.in_(assigned_turf_ids(actor.id)),
+                                 SyncChange.user_id.is_(None), SyncChange.id > cursor),
+        select(SyncChange).where(SyncChange.turf_id.is_(None), SyncChange.user_id.is_(None),
+                                 SyncChange.id > cursor),
+    ]
+    found: dict[int, SyncChange] = {}
+    for part in parts:
+        for change in session.scalars(part.order_by(SyncChange.id).limit(limit + 1)):
+            found[change.id] = change
+    rows = [found[i] for i in sorted(found)][:limit + 1]
     has_more = len(rows) > limit
     rows = rows[:limit]
     return {

@@ -117,7 +117,7 @@ def test_universe_queries(field, login, session):
                 {"survey_question_id": field.question.id, "survey_response_id": field.no.id}]},
             {"voter_id": v[d2.id][1].id, "result_code": "moved"}]),
     ])
-    ids = lambda q: set(session.scalars(q))  # noqa: E731
+    ids = lambda q: set(session.scalars(q))
     assert ids(ch.voter_ids_not_home(2)) == {x.id for x in v[d0.id]}
     assert ids(ch.voter_ids_not_home(3)) == set()
     assert ids(ch.voter_ids_do_not_contact()) == {x.id for x in v[d1.id]} | {v[d2.id][1].id}

@@ -142,11 +142,10 @@ def test_uuid_race_between_two_transactions(field, app, session):
     answers: dict[str, dict] = {}
 
     def second_transaction():
-        with app.app_context():
-            with Session(db.engine) as s2:
-                user = s2.get(User, alice_id)
-                answers["b"] = sync_service.ingest_reports(s2, user, [clash, other])
-                s2.commit()
+        with app.app_context(), Session(db.engine) as s2:
+            user = s2.get(User, alice_id)
+            answers["b"] = sync_service.ingest_reports(s2, user, [clash, other])
+            s2.commit()
 
     with Session(db.engine) as s1:
         answers["a"] = sync_service.ingest_reports(s1, s1.get(User, alice_id), [shared, first])
