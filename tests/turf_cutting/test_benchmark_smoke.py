@@ -24,27 +24,15 @@ def _load():  # type: ignore[no-untyped-def]
 
 
 def test_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
+    # the scikit-learn baselines are left out here: importing scikit-learn alone takes seconds
     bench = _load()
-    assert (
-        bench.main(
-            [
-                "--uniform",
-                "300",
-                "--datasets",
-                "uniform",
-                "--methods",
-                "ours,ours-time,grid,bisection,kmeans,kmc",
-            ]
-        )
-        == 0
-    )
+    methods = "ours,ours-time,grid,bisection"
+    assert bench.main(["--uniform", "300", "--datasets", "uniform", "--methods", methods]) == 0
     out = capsys.readouterr().out
     assert "walk/MSF" in out and "uniform 300" in out
-    for method in ("ours", "ours-time", "grid", "bisection"):
-        assert any(line.split()[2:3] == [method] for line in out.splitlines()), method
-    for optional, module in (("kmeans", "sklearn"), ("kmc", "k_means_constrained")):
-        installed = importlib.util.find_spec(module) is not None
-        assert installed or "not installed" in out, optional
+    rows = [line.split() for line in out.splitlines() if line.startswith("uniform 300")]
+    assert sorted(row[2] for row in rows) == sorted(methods.split(","))
+    assert all(row[-1] for row in rows)  # the miss column is filled in
 
 
 def test_benchmark_reports_missing_extras(
