@@ -240,6 +240,14 @@ def test_county_scale_console_renders_fast(page: Page, live_server, artifacts_di
     # Zoomed in, turfs carry text labels (status in words, not colour alone).
     labels = int(page.locator("#map").get_attribute("data-labels-drawn"))
     assert 0 < labels <= 150, labels
+    # ...and no two labels overlap on screen.
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.turf-label')].map((el) => {
+      const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    assert len(boxes) == labels
+    clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    assert not clashes, clashes[:3]
+    page.screenshot(path=str(artifacts_dir / "console-county-zoomed.png"))
     print(f"\ncounty console: load {load_s:.2f} s, slowest pan {pan_ms:.0f} ms, zoom {zoom_ms:.0f} ms")
     assert load_s < 30, f"the county took {load_s:.1f} s to load"
     assert pan_ms < 1500 and zoom_ms < 1500, (pan_ms, zoom_ms)

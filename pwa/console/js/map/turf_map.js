@@ -14,6 +14,14 @@ const L = window.L;
 export const DOOR_ZOOM = 15;
 /** Labels are drawn only when at most this many turfs are in view: more would be noise. */
 const MAX_LABELS = 150;
+/** From this zoom a label may spill past a small turf's edges (it still never overlaps another). */
+const LABEL_ZOOM = 15;
+/** The label font (as .turf-label in console.css), for measuring label boxes before drawing. */
+const LABEL_FONT =
+  "11.5px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+const LABEL_PAD_X = 8;
+const LABEL_HEIGHT = 17;
+const LABEL_GAP = 4;
 const MAX_DOORS = 20000;
 
 // Status is told by colour AND line pattern AND text label, never colour alone.
@@ -69,12 +77,33 @@ export function turfProgress(turf) {
   return turf.status === "done" ? 1 : 0;
 }
 
+/**
+ * How much of an outline's full weight to draw at a zoom: a whole county of full-weight
+ * borders is a thicket, while the fills still tell the statuses apart.
+ * @param {number} zoom
+ * @returns {number}
+ */
+export function outlineScale(zoom) {
+  if (zoom >= 15) return 1;
+  if (zoom >= 14) return 0.75;
+  if (zoom >= 13) return 0.55;
+  return 0.4;
+}
+
 function styleFor(turf) {
   const base = STYLES[turf.status] || STYLES.not_started;
-  const style = { ...base };
+  const scale = outlineScale(map ? map.getZoom() : DOOR_ZOOM);
+  const style = { ...base, weight: Math.max(0.75, base.weight * scale) };
+  // Short dashes at low zoom, or a dashed border reads as a solid one.
+  if (base.dashArray && scale < 1) style.dashArray = "3 3";
   if (turf.status === "in_progress")
     style.fillOpacity = 0.12 + 0.4 * turfProgress(turf);
-  return state.selected.has(turf.id) ? { ...style, ...SELECTED } : style;
+  if (!state.selected.has(turf.id)) return style;
+  return {
+    ...style,
+    ...SELECTED,
+    weight: Math.max(2.5, SELECTED.weight * scale),
+  };
 }
 
 function ringsToLatLngs(rings) {
@@ -114,13 +143,14 @@ export function createMap(config) {
   doorLayer = L.layerGroup().addTo(map);
   labelLayer = L.layerGroup().addTo(map);
   map.setView([39.96, -83.0], 12);
+  map.on("zoomend", () => restyle({ labels: false }));
   map.on("moveend", () => {
     updateLabels();
     updateDoors();
   });
   events.addEventListener("turfs", drawTurfs);
-  events.addEventListener("selection", restyle);
-  events.addEventListener("figures", restyle);
+  events.addEventListener("selection", () => restyle());
+  events.addEventListener("figures", () => restyle());
   events.addEventListener("universe", () => {
     doorLayer.clearLayers();
     updateDoors();
@@ -183,6 +213,11 @@ function renderLegend() {
       h("li", {}, doorSwatch("#1d2330"), "Door in a turf (from zoom 15)"),
       h("li", {}, doorSwatch("#ffffff"), "Door not cut yet"),
     ),
+    h(
+      "p",
+      { class: "hint" },
+      "Names show when turfs are big enough on screen.",
+    ),
   );
 }
 
@@ -217,10 +252,10 @@ function drawTurfs() {
   updateLabels();
 }
 
-function restyle() {
+function restyle({ labels = true } = {}) {
   const byId = new Map(state.turfs.map((t) => [t.id, t]));
   for (const [id, layer] of turfLayers) layer.setStyle(styleFor(byId.get(id)));
-  updateLabels();
+  if (labels) updateLabels();
 }
 
 /**
@@ -255,6 +290,74 @@ function escapeHtml(text) {
   );
 }
 
+let measureContext = null;
+
+function textWidth(text) {
+  if (!measureContext) {
+    measureContext = document.createElement("canvas").getContext("2d");
+    measureContext.font = LABEL_FONT;
+  }
+  return measureContext.measureText(text).width + LABEL_PAD_X;
+}
+
+function overlaps(a, b) {
+  return (
+    a.x0 < b.x1 + LABEL_GAP &&
+    b.x0 < a.x1 + LABEL_GAP &&
+    a.y0 < b.y1 + LABEL_GAP &&
+    b.y0 < a.y1 + LABEL_GAP
+  );
+}
+
+/**
+ * Chooses which turfs get a label and which text: only when few turfs are in view, never
+ * two labels overlapping, the full label (name, status, progress) when it fits inside the
+ * turf, else the name alone; below LABEL_ZOOM only inside turfs big enough to hold it.
+ * Selected turfs, then the largest on screen, are labelled first.
+ * @param {{id: number, text: string, name: string, x: number, y: number, width: number, height: number, selected: boolean}[]} candidates
+ *   label anchors in screen pixels with the turf's on-screen size
+ * @param {number} zoom
+ * @param {(text: string) => number} measure label width in pixels
+ * @param {{x: number, y: number}} size the map's size in pixels: labels cut by its edge are left out
+ * @returns {{id: number, text: string}[]}
+ */
+export function placeLabels(candidates, zoom, measure, size) {
+  if (candidates.length > MAX_LABELS) return [];
+  const order = [...candidates].sort(
+    (a, b) =>
+      Number(b.selected) - Number(a.selected) ||
+      b.width * b.height - a.width * a.height,
+  );
+  const placed = [];
+  const boxes = [];
+  for (const c of order) {
+    // The full label inside the turf, else the name inside it; from LABEL_ZOOM the name
+    // may spill past a small turf's edges.
+    const tries = [
+      [c.text, false],
+      [c.name, false],
+      [c.name, zoom >= LABEL_ZOOM],
+    ];
+    for (const [text, spill] of tries) {
+      const width = measure(text);
+      if (!spill && (width > c.width || LABEL_HEIGHT > c.height)) continue;
+      const box = {
+        x0: c.x - width / 2,
+        x1: c.x + width / 2,
+        y0: c.y - LABEL_HEIGHT / 2,
+        y1: c.y + LABEL_HEIGHT / 2,
+      };
+      if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y)
+        continue;
+      if (boxes.some((other) => overlaps(box, other))) continue;
+      boxes.push(box);
+      placed.push({ id: c.id, text });
+      break;
+    }
+  }
+  return placed;
+}
+
 function updateLabels() {
   if (!map) return;
   labelLayer.clearLayers();
@@ -265,16 +368,39 @@ function updateLabels() {
     if (layer && view.intersects(layer.getBounds())) inView.push([turf, layer]);
     if (inView.length > MAX_LABELS) break;
   }
-  const shown = inView.length <= MAX_LABELS ? inView : [];
-  for (const [turf, layer] of shown) {
+  const zoom = map.getZoom();
+  const anchors = new Map();
+  const candidates =
+    inView.length > MAX_LABELS
+      ? []
+      : inView.map(([turf, layer]) => {
+          const bounds = layer.getBounds();
+          const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+          const se = map.latLngToContainerPoint(bounds.getSouthEast());
+          const center = layer.getCenter();
+          const at = map.latLngToContainerPoint(center);
+          anchors.set(turf.id, center);
+          return {
+            id: turf.id,
+            text: turfLabel(turf),
+            name: turf.name,
+            x: at.x,
+            y: at.y,
+            width: se.x - nw.x,
+            height: se.y - nw.y,
+            selected: state.selected.has(turf.id),
+          };
+        });
+  const shown = placeLabels(candidates, zoom, textWidth, map.getSize());
+  for (const { id, text } of shown) {
     L.tooltip({
       permanent: true,
       direction: "center",
       className: "turf-label",
       interactive: false,
     })
-      .setLatLng(layer.getCenter())
-      .setContent(escapeHtml(turfLabel(turf)))
+      .setLatLng(anchors.get(id))
+      .setContent(escapeHtml(text))
       .addTo(labelLayer);
   }
   document.getElementById("map").dataset.labelsDrawn = String(shown.length);

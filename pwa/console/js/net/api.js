@@ -307,3 +307,79 @@ export async function downloadUrl(path) {
   }
   return URL.createObjectURL(await response.blob());
 }
+
+// ---- turf editing ----------------------------------------------------------------------------
+
+/**
+ * Renames a turf.
+ * @param {number} turfId
+ * @param {string} name
+ * @returns {Promise<object>} the turf
+ */
+export const renameTurf = (turfId, name) =>
+  request("PATCH", `/api/turfs/${turfId}`, { name });
+
+/**
+ * Deletes a turf: its assignments end and its doors are free to cut again; its reports stay.
+ * @param {number} turfId
+ */
+export const deleteTurf = (turfId) => request("DELETE", `/api/turfs/${turfId}`);
+
+/**
+ * Splits a turf into `parts`; the first part keeps the turf's id, assignees and list code.
+ * @param {number} turfId
+ * @param {number} parts 2..20
+ * @returns {Promise<{turfs: object[], deleted_turf_ids: number[]}>}
+ */
+export const splitTurf = (turfId, parts) =>
+  request("POST", `/api/turfs/${turfId}/split`, { parts });
+
+/**
+ * Merges touching turfs into the first one (409 when they do not touch).
+ * @param {number[]} turfIds at least two
+ * @param {string} [name] a new name for the merged turf
+ * @returns {Promise<{turfs: object[], deleted_turf_ids: number[]}>}
+ */
+export const mergeTurfs = (turfIds, name) =>
+  request("POST", "/api/turfs/merge", {
+    turf_ids: turfIds,
+    name: name || null,
+  });
+
+/**
+ * Re-cuts what is left undone: doors of these turfs not knocked yet are cut into new turfs.
+ * @param {number[]} turfIds
+ * @param {object} params cut parameters, e.g. {target_doors, min_doors, max_doors}
+ * @returns {Promise<{turfs: object[], deleted_turf_ids: number[]}>}
+ */
+export const recutTurfs = (turfIds, params) =>
+  request("POST", "/api/turfs/recut", { ...params, turf_ids: turfIds });
+
+// ---- universe editing ------------------------------------------------------------------------
+
+/**
+ * Changes a saved universe's name and/or filters.
+ * @param {number} universeId
+ * @param {{name?: string, filters?: object}} changes
+ * @returns {Promise<object>} the universe with its counts
+ */
+export const updateUniverse = (universeId, changes) =>
+  request("PATCH", `/api/universes/${universeId}`, changes);
+
+/**
+ * Deletes a universe (409 while it still has live turfs).
+ * @param {number} universeId
+ */
+export const deleteUniverse = (universeId) =>
+  request("DELETE", `/api/universes/${universeId}`);
+
+// ---- a volunteer's export file ---------------------------------------------------------------
+
+/**
+ * Submits a phone's "export my unsent reports" file on a volunteer's behalf; the server
+ * checks the reports against the assignments of the file's `canvasser_id`.
+ * @param {object} file the parsed JSON file
+ * @returns {Promise<{results: {uuid: string, status: string, code?: string, message?: string}[]}>}
+ */
+export const uploadExportFile = (file) =>
+  request("POST", "/api/sync/export_file", file);

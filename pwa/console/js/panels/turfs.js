@@ -1,5 +1,6 @@
-// The turf list: select turfs (here or on the map), assign them to a canvasser, take them
-// back, and hand out list codes.
+// The turf list: select turfs (here or on the map), edit them (split, merge, rename, delete,
+// re-cut what is left undone), assign them to a canvasser, take them back, and hand out
+// list codes. The map's selection bar offers the same edits where the turfs were picked.
 
 import { turfProgress, zoomToTurf } from "../map/turf_map.js";
 import * as api from "../net/api.js";
@@ -10,6 +11,7 @@ import {
   state,
   toggleSelected,
 } from "../state.js";
+import { turfEditing } from "../turf_edit.js";
 import { STATUS_LABELS, attempt, fmt, h, pct, setStatus } from "../ui.js";
 
 const MAX_ROWS = 400;
@@ -267,6 +269,12 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
     }),
   );
 
+  const editing = turfEditing({ reloadTurfs });
+  const editor = renderEditor(editing);
+  renderSelectionBar(document.getElementById("selection-bar"), editing, () =>
+    editor.recutTarget(),
+  );
+
   panel.replaceChildren(
     h("h2", {}, "Turfs"),
     h(
@@ -291,6 +299,7 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
       h("button", { type: "button", onclick: clearSelection }, "Select none"),
     ),
     list,
+    editor.element,
     h("h3", {}, "Assign"),
     h("div", { class: "row" }, canvasser, assignButton, unassignButton),
     h("h3", {}, "List codes"),
@@ -298,4 +307,168 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
     codeBox,
   );
   drawList();
+}
+
+/**
+ * The panel's edit controls, each acting on the selected turfs and enabled only when the
+ * selection fits (one turf to split or rename, two or more to merge).
+ * @param {ReturnType<typeof turfEditing>} editing
+ * @returns {{element: HTMLElement, recutTarget: () => number}}
+ */
+function renderEditor(editing) {
+  const renameInput = h("input", {
+    id: "rename-name",
+    "aria-label": "New name for the selected turf",
+    placeholder: "New name",
+  });
+  const partsInput = h("input", {
+    id: "split-parts",
+    type: "number",
+    min: 2,
+    max: 20,
+    value: 2,
+    "aria-label": "Parts to split into",
+  });
+  const mergeName = h("input", {
+    id: "merge-name",
+    "aria-label": "Name of the merged turf",
+    placeholder: "Name (optional)",
+  });
+  const recutTarget = h("input", {
+    id: "recut-target",
+    type: "number",
+    min: 1,
+    max: 500,
+    value: 50,
+    "aria-label": "Doors per new turf",
+  });
+  const button = (id, label, action, extra = {}) =>
+    h(
+      "button",
+      { type: "button", id, ...extra, onclick: () => attempt(action) },
+      label,
+    );
+  const rename = button("turf-rename", "Rename", () =>
+    editing.rename(renameInput.value),
+  );
+  const split = button("turf-split", "Split", () =>
+    editing.split(Number(partsInput.value)),
+  );
+  const merge = button("turf-merge", "Merge selected", async () => {
+    await editing.merge(mergeName.value);
+    mergeName.value = "";
+  });
+  const recut = button("turf-recut", "Re-cut what is left undone", () =>
+    editing.recut(Number(recutTarget.value)),
+  );
+  const remove = button(
+    "turf-delete",
+    "Delete selected…",
+    () => editing.remove(),
+    {
+      class: "danger",
+    },
+  );
+
+  let prefilled = "";
+  const update = () => {
+    const n = state.selected.size;
+    rename.disabled = split.disabled = n !== 1;
+    merge.disabled = n < 2;
+    recut.disabled = remove.disabled = n === 0;
+    // Offer the selected turf's name to edit, without overwriting what is being typed.
+    const one =
+      n === 1 ? state.turfs.find((t) => state.selected.has(t.id)) : null;
+    if (one && (renameInput.value === prefilled || !renameInput.value)) {
+      renameInput.value = prefilled = one.name;
+    } else if (!one && renameInput.value === prefilled) {
+      renameInput.value = prefilled = "";
+    }
+  };
+  events.addEventListener("selection", update);
+  events.addEventListener("turfs", update);
+  update();
+
+  const element = h(
+    "div",
+    { id: "turf-editor" },
+    h("h3", {}, "Edit selected turfs"),
+    h("div", { class: "row" }, renameInput, rename),
+    h(
+      "div",
+      { class: "row" },
+      h(
+        "label",
+        { class: "inline", for: "split-parts" },
+        "Split into",
+        partsInput,
+        "parts",
+      ),
+      split,
+    ),
+    h("div", { class: "row" }, mergeName, merge),
+    h(
+      "p",
+      { class: "hint" },
+      "Merging keeps the first turf you selected; the turfs must touch, and their canvassers move to the merged turf.",
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("label", { class: "inline" }, recutTarget, "doors per new turf"),
+      recut,
+    ),
+    h(
+      "p",
+      { class: "hint" },
+      "Re-cutting takes the doors nobody has knocked yet out of the selected turfs and cuts them into new turfs; knocked doors stay where they are.",
+    ),
+    remove,
+  );
+  return { element, recutTarget: () => Number(recutTarget.value) };
+}
+
+/**
+ * The bar over the map that appears while turfs are selected: the same edits, asking for
+ * a number or a name in a prompt.
+ * @param {HTMLElement} bar
+ * @param {ReturnType<typeof turfEditing>} editing
+ * @param {() => number} recutTarget doors per new turf, from the panel
+ */
+function renderSelectionBar(bar, editing, recutTarget) {
+  const count = h("span", { id: "selection-count" });
+  const b = (label, action, extra = {}) =>
+    h(
+      "button",
+      { type: "button", ...extra, onclick: () => attempt(action) },
+      label,
+    );
+  const one = () => state.turfs.find((t) => state.selected.has(t.id));
+  const split = b("Split…", async () => {
+    const answer = window.prompt(
+      `Split “${one().name}” into how many parts? (2 to 20)`,
+      "2",
+    );
+    if (answer !== null) await editing.split(Number(answer));
+  });
+  const merge = b("Merge", () => editing.merge(""));
+  const rename = b("Rename…", async () => {
+    const answer = window.prompt("New name for the turf:", one().name);
+    if (answer !== null) await editing.rename(answer);
+  });
+  const recut = b("Re-cut undone", () => editing.recut(recutTarget()), {
+    title: "Cut the doors nobody has knocked yet into new turfs",
+  });
+  const remove = b("Delete…", () => editing.remove(), { class: "danger" });
+  const none = b("Clear", async () => clearSelection());
+  bar.replaceChildren(count, split, merge, rename, recut, remove, none);
+  const update = () => {
+    const n = state.selected.size;
+    bar.hidden = n === 0;
+    count.textContent = `${fmt(n)} turf${n === 1 ? "" : "s"} selected`;
+    split.disabled = rename.disabled = n !== 1;
+    merge.disabled = n < 2;
+  };
+  events.addEventListener("selection", update);
+  update();
 }

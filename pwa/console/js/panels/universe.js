@@ -1,4 +1,6 @@
-// Build and save a universe: filters on the left, live voter and door counts before saving.
+// Build, save, edit and delete universes: filters (including re-attempts of doors left not
+// home, by how often and the time of day they were last knocked), with live voter and door
+// counts before saving.
 
 import * as api from "../net/api.js";
 import { setUniverses, state } from "../state.js";
@@ -18,6 +20,13 @@ const CONTACT_STATUSES = [
   ["contacted", "Talked to"],
   ["refused", "Refused"],
 ];
+const TIMES_OF_DAY = [
+  ["", "any time"],
+  ["morning", "morning (5 am to noon)"],
+  ["afternoon", "afternoon (noon to 5 pm)"],
+  ["evening", "evening (5 pm to midnight)"],
+];
+const HERE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function checkboxes(name, options) {
   return h(
@@ -60,9 +69,100 @@ export function readFilters(form) {
     not_voted_in: selected("not_voted_in"),
     age_bands: checked("age_bands"),
     contact_status: checked("contact_status"),
+    survey_response_ids: checked("survey_response_ids").map(Number),
   };
-  return Object.fromEntries(
+  const out = Object.fromEntries(
     Object.entries(filters).filter(([, v]) => v.length),
+  );
+  const el = form.elements;
+  const notHome = Number(el.not_home_min.value);
+  if (el.not_home_min.value !== "" && notHome >= 1) out.not_home_min = notHome;
+  if (el.last_attempt_time_of_day.value) {
+    out.last_attempt_time_of_day = el.last_attempt_time_of_day.value;
+    out.timezone = el.timezone.value.trim() || HERE;
+  }
+  if (el.note.value.trim()) out.note = el.note.value.trim();
+  return out;
+}
+
+/**
+ * Puts a saved universe's filters back into the form (the reverse of readFilters).
+ * @param {HTMLFormElement} form
+ * @param {object} filters
+ */
+function fillFilters(form, filters) {
+  const lists = {
+    precincts: (filters.precincts || []).map(String),
+    parties: (filters.parties || []).map(String),
+    age_bands: (filters.age_bands || []).map(String),
+    contact_status: (filters.contact_status || []).map(String),
+    survey_response_ids: (filters.survey_response_ids || []).map(String),
+  };
+  for (const [name, values] of Object.entries(lists)) {
+    for (const box of form.querySelectorAll(`input[name="${name}"]`))
+      box.checked = values.includes(box.value);
+  }
+  for (const name of ["voted_in", "not_voted_in"]) {
+    const ids = (filters[name] || []).map(String);
+    for (const option of form.querySelectorAll(`select[name="${name}"] option`))
+      option.selected = ids.includes(option.value);
+  }
+  const el = form.elements;
+  el.not_home_min.value = filters.not_home_min ?? "";
+  el.last_attempt_time_of_day.value = filters.last_attempt_time_of_day || "";
+  el.timezone.value = filters.timezone || HERE;
+  el.note.value = filters.note || "";
+}
+
+function reattemptFieldset() {
+  return h(
+    "fieldset",
+    { id: "reattempt-fields" },
+    h("legend", {}, "Re-attempts"),
+    h(
+      "label",
+      {},
+      "Left not home at least this many times",
+      h("input", {
+        name: "not_home_min",
+        type: "number",
+        min: 1,
+        max: 50,
+        placeholder: "any number",
+      }),
+    ),
+    h(
+      "label",
+      {},
+      "Last knocked in the",
+      h(
+        "select",
+        { name: "last_attempt_time_of_day" },
+        TIMES_OF_DAY.map(([value, label]) => h("option", { value }, label)),
+      ),
+    ),
+    h(
+      "label",
+      {},
+      "Time zone of those times",
+      h("input", { name: "timezone", value: HERE, placeholder: HERE }),
+    ),
+    h(
+      "label",
+      {},
+      "Note",
+      h("input", { name: "note", placeholder: "e.g. evening re-attempt" }),
+    ),
+    h(
+      "p",
+      { class: "hint" },
+      "To try doors again at another time of day: choose “Not home last time” and when they were last knocked (say, morning), save, then cut the universe for an evening shift.",
+    ),
+    h(
+      "button",
+      { type: "button", id: "reattempt-preset" },
+      "Evening re-attempt of morning not-homes",
+    ),
   );
 }
 
@@ -76,6 +176,12 @@ export function renderUniversePanel(panel, { precincts, elections }) {
     "p",
     { class: "counts", id: "universe-counts", "aria-live": "polite" },
     "Counting…",
+  );
+  const answers = h("fieldset", { id: "answer-fields", hidden: true });
+  const submit = h(
+    "button",
+    { type: "submit", class: "primary", id: "universe-save" },
+    "Save universe",
   );
   const form = h(
     "form",
@@ -137,22 +243,88 @@ export function renderUniversePanel(panel, { precincts, elections }) {
       h("legend", {}, "Contact status"),
       checkboxes("contact_status", CONTACT_STATUSES),
     ),
+    answers,
+    reattemptFieldset(),
     h(
       "p",
       { class: "hint" },
       "Moved, deceased and do-not-contact voters are always left out.",
     ),
     counts,
-    h("button", { type: "submit", class: "primary" }, "Save universe"),
+    h(
+      "div",
+      { class: "row" },
+      submit,
+      h(
+        "button",
+        { type: "button", id: "universe-cancel-edit", hidden: true },
+        "Cancel editing",
+      ),
+    ),
+  );
+  const title = h("h2", {}, "Build a universe");
+  const editHint = h(
+    "p",
+    { class: "hint", hidden: true },
+    "Changing the filters does not change turfs already cut from this universe; cut it again to add the doors it now selects.",
   );
 
   const saved = h("div", { id: "universe-list" });
   panel.replaceChildren(
-    h("h2", {}, "Build a universe"),
+    title,
+    editHint,
     form,
     h("h3", {}, "Saved universes"),
     saved,
   );
+
+  // Survey answers (supporters, undecided...) to re-contact, once the survey is known.
+  api
+    .listQuestions()
+    .then((questions) => {
+      const options = questions.flatMap((q) =>
+        (q.responses || []).map((r) => [r.id, `${q.name}: ${r.name}`]),
+      );
+      if (!options.length) return;
+      answers.replaceChildren(
+        h("legend", {}, "Answered"),
+        checkboxes("survey_response_ids", options),
+      );
+      answers.hidden = false;
+    })
+    .catch(() => {});
+
+  let editingId = null;
+  const setEditing = (universe) => {
+    editingId = universe ? universe.id : null;
+    title.textContent = universe
+      ? `Edit universe “${universe.name}”`
+      : "Build a universe";
+    submit.textContent = universe ? "Save changes" : "Save universe";
+    editHint.hidden = !universe;
+    form.querySelector("#universe-cancel-edit").hidden = !universe;
+    if (universe) {
+      form.elements.name.value = universe.name;
+      fillFilters(form, universe.filters || {});
+      form.elements.name.focus();
+    } else {
+      form.reset();
+      form.elements.timezone.value = HERE;
+    }
+    recount();
+  };
+  form
+    .querySelector("#universe-cancel-edit")
+    .addEventListener("click", () => setEditing(null));
+  form.querySelector("#reattempt-preset").addEventListener("click", () => {
+    for (const box of form.querySelectorAll('input[name="contact_status"]'))
+      box.checked = box.value === "not_home";
+    form.elements.last_attempt_time_of_day.value = "morning";
+    form.elements.note.value = "Evening re-attempt of morning not-homes";
+    if (!form.elements.name.value.trim())
+      form.elements.name.value = "Evening re-attempt";
+    recount();
+  });
 
   let timer = null;
   let ticket = 0;
@@ -182,6 +354,10 @@ export function renderUniversePanel(panel, { precincts, elections }) {
     }, 250);
   };
   form.addEventListener("change", recount);
+  // Typed numbers count as they are typed, not only when the field loses focus.
+  form.addEventListener("input", (e) => {
+    if (e.target.type === "number") recount();
+  });
   recount();
 
   form.addEventListener("submit", (e) => {
@@ -193,13 +369,33 @@ export function renderUniversePanel(panel, { precincts, elections }) {
       return;
     }
     attempt(async () => {
-      const universe = await api.createUniverse(name, readFilters(form));
+      const filters = readFilters(form);
+      const universe = editingId
+        ? await api.updateUniverse(editingId, { name, filters })
+        : await api.createUniverse(name, filters);
+      const changed = Boolean(editingId);
       await reloadUniverses(universe.id);
+      if (changed) setEditing(null);
       setStatus(
-        `Saved universe “${universe.name}”: ${fmt(universe.voter_count)} voters at ${fmt(universe.door_count)} doors.`,
+        `${changed ? "Saved changes to" : "Saved"} universe “${universe.name}”: ${fmt(universe.voter_count)} voters at ${fmt(universe.door_count)} doors.`,
       );
     });
   });
+
+  const remove = (universe) =>
+    attempt(async () => {
+      const ok = window.confirm(
+        `Delete universe “${universe.name}”?\n\nOnly the saved filter goes; voters, doors and reports stay. ` +
+          "A universe that still has turfs cannot be deleted: delete or re-cut its turfs first.",
+      );
+      if (!ok) return;
+      await api.deleteUniverse(universe.id);
+      if (editingId === universe.id) setEditing(null);
+      await reloadUniverses(
+        state.universeId === universe.id ? null : undefined,
+      );
+      setStatus(`Deleted universe “${universe.name}”.`);
+    });
 
   const drawList = () => {
     saved.replaceChildren(
@@ -210,16 +406,41 @@ export function renderUniversePanel(panel, { precincts, elections }) {
             state.universes.map((u) =>
               h(
                 "li",
-                {},
-                `${u.name}`,
+                { class: "universe-item", dataset: { universeId: u.id } },
+                h("span", {}, u.name),
                 u.turf_count ? ` · ${fmt(u.turf_count)} turfs` : "",
+                u.filters && u.filters.note
+                  ? h("span", { class: "hint" }, ` · ${u.filters.note}`)
+                  : "",
+                " ",
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "link",
+                    "aria-label": `Edit ${u.name}`,
+                    onclick: () => setEditing(u),
+                  },
+                  "Edit",
+                ),
+                " ",
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "link danger",
+                    "aria-label": `Delete ${u.name}`,
+                    onclick: () => remove(u),
+                  },
+                  "Delete",
+                ),
               ),
             ),
           )
         : h("p", { class: "hint" }, "None yet."),
     );
   };
-  return { drawList };
+  return { drawList, setEditing };
 }
 
 /**
