@@ -522,43 +522,60 @@ def _cut_stops(ctx: _Context, stops: IntArray) -> IntArray:
     if ctx.params.keep_precincts_whole:
         sp = np.full(ctx.n_stops, -1, dtype=np.int64)
         sp[ctx.stop_of] = ctx.precinct
-        labels = _merge_whole_precincts(cost, local(ctx.edges_all), labels, sp[stops], ctx.balance)
+        labels = _merge_small_turfs(cost, local(ctx.edges_all), labels, sp[stops], ctx.balance)
     out = np.full(ctx.n_stops, -1, dtype=np.int64)
     out[stops] = labels
     return out
 
 
-def _merge_whole_precincts(
+def _merge_small_turfs(
     cost: FloatArray, edges: IntArray, labels: IntArray, precinct: IntArray, balance: Balance
 ) -> IntArray:
-    """Merge undersized turfs that are whole precincts with adjacent whole-precinct turfs."""
+    """Merge turfs below ``lo`` into an adjacent turf (across precinct lines) within ``hi``.
+
+    Merging never splits a precinct further, so precinct mode can use it for small whole
+    precincts and for the small pieces of precincts that barriers cut apart. A neighbour
+    sharing a precinct is preferred, then the smallest.
+    """
     labels = labels.copy()
-    for _ in range(100):
+    for _ in range(20):
         k = int(labels.max()) + 1
         size = np.bincount(labels, weights=cost, minlength=k)
-        turf_p = np.full(k, -1, dtype=np.int64)
-        turf_p[labels] = precinct
-        p_total = np.bincount(precinct + 1, weights=cost)
-        whole = np.isclose(size, p_total[turf_p + 1]) & (turf_p >= 0)
-        # a turf holding several whole precincts is whole too
-        mixed = np.zeros(k, dtype=bool)
-        np.logical_or.at(mixed, labels, precinct != turf_p[labels])
-        whole |= mixed
-        small = np.flatnonzero(whole & (size < balance.lo - 1e-9))
-        if len(small) == 0:
+        small = np.flatnonzero((size > 0) & (size < balance.lo - 1e-9))
+        if len(small) == 0 or len(edges) == 0:
             break
         la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
-        done = False
+        cross = la != lb
+        pairs, _ = unique_inverse(
+            np.concatenate([la[cross] * k + lb[cross], lb[cross] * k + la[cross]])
+        )
+        pair_a, pair_b = pairs // k, pairs % k
+        starts = np.searchsorted(pair_a, np.arange(k + 1))
+        turf_precincts: dict[int, set[int]] = {}
+        tp, _ = unique_inverse(labels * (int(precinct.max()) + 2) + precinct + 1)
+        for t_, p_ in zip(
+            (tp // (int(precinct.max()) + 2)).tolist(), (tp % (int(precinct.max()) + 2)).tolist()
+        ):
+            turf_precincts.setdefault(t_, set()).add(p_)
+        touched: set[int] = set()
+        target_of = np.arange(k)
         for a in small[np.argsort(size[small], kind="stable")].tolist():
-            nb = np.unique(np.concatenate([lb[la == a], la[lb == a]]))
-            nb = nb[(nb != a) & whole[nb] & (size[nb] + size[a] <= balance.hi + 1e-9)]
-            if len(nb):
-                b = int(nb[np.argmin(size[nb])])
-                labels[labels == b] = a
-                done = True
-                break
-        if not done:
+            if a in touched:
+                continue
+            nb = [
+                b
+                for b in pair_b[starts[a] : starts[a + 1]].tolist()
+                if b not in touched and size[a] + size[b] <= balance.hi + 1e-9
+            ]
+            if not nb:
+                continue
+            mine = turf_precincts.get(a, set())
+            b = min(nb, key=lambda c: (not (turf_precincts.get(c, set()) & mine), size[c], c))
+            target_of[b] = a
+            touched |= {a, b}
+        if not touched:
             break
+        labels = target_of[labels]
     return relabel(labels)
 
 
