@@ -181,14 +181,14 @@ def _refine(
     bias = np.zeros(k)  # power-diagram offsets: push points out of heavy turfs
     c = _centroids(xy, cost, labels, k)
     spread = np.bincount(labels, weights=((xy - c[labels]) ** 2).sum(axis=1) * cost, minlength=k)
-    size = np.bincount(labels, weights=cost, minlength=k)
+    size = np.bincount(labels, weights=cost, minlength=k).astype(np.float64)
     unit = spread / np.maximum(size, 1e-9)  # mean squared distance to the centroid, per turf
     n = len(labels)
     if n > _EXACT_LIMIT:
         rounds = min(rounds, 40)
     rng = np.random.default_rng(20_240_604)  # fixed: thinning only, results stay deterministic
     for _ in range(rounds):
-        size = np.bincount(labels, weights=cost, minlength=k)
+        size = np.bincount(labels, weights=cost, minlength=k).astype(np.float64)
         c = _centroids(xy, cost, labels, k)
         bias += _BIAS_RATE * unit * (size - target) / np.maximum(target, 1e-9)
         la, lb = labels[ea], labels[eb]
