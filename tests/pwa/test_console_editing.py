@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -23,6 +24,7 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import Assignment, CanvassReport, Turf, TurfDoor, Universe, User
 from backend.services.demo import DEMO_CANVASSER, DEMO_ORGANIZER, load_demo, prepare_demo_turfs
+from backend.services.turfs import qr_svg
 from backend.services.universes import counts
 from tests.pwa.test_console import log_in
 
@@ -82,7 +84,8 @@ def knock(page: Page, base: str, turf_id: int, door_ids: list[int], code: str = 
         pushed.text()
 
 
-def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, live_server):
+def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, live_server,
+                                                                 artifacts_dir):
     """Each edit in the console lands in the database as the panel says, the map redraws,
     and a deleted turf keeps its reports."""
     base = live_server.url
@@ -110,6 +113,9 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     assert sum(p.door_count for p in parts) == len(doors)
     expect(mapped).to_have_attribute("data-turfs-drawn", str(len(before) + 2))
     expect(page.locator("#turf-summary")).to_contain_text("3 selected")  # the parts
+    # The universe's turf count follows (it decides whether the universe can be deleted).
+    expect(page.locator("#universe-list li", has_text="Whole county")).to_contain_text(
+        f"{len(before) + 2} turfs")
 
     # 2. Merge the two new parts under a new name; the second is deleted.
     second_part, third_part = parts[1].id, parts[2].id
@@ -123,7 +129,11 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     assert members(second_part) == doors - members(first_id)
     expect(mapped).to_have_attribute("data-turfs-drawn", str(len(before) + 1))
 
-    # 3. Rename the first turf; the name box offers the current name to edit.
+    # 3. Rename the first turf; the name box offers the current name of whichever turf
+    #    is selected.
+    pick(page, second_id)
+    expect(page.locator("#rename-name")).to_have_value(db.session.get(Turf, second_id).name)
+    db.session.rollback()
     pick(page, first_id)
     expect(page.locator("#rename-name")).to_have_value(name)
     page.locator("#rename-name").fill("Maple walk")
@@ -172,6 +182,7 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     bar = page.locator("#selection-bar")
     expect(bar).to_be_visible()
     expect(page.locator("#selection-count")).to_have_text("1 turf selected")
+    page.screenshot(path=str(artifacts_dir / "console-editing.png"))
     messages = []
     page.once("dialog", lambda d: (messages.append(d.message), d.accept()))
     bar.get_by_role("button", name="Delete…").click()
@@ -301,3 +312,19 @@ def test_organizer_uploads_a_volunteers_export_file(page: Page, live_server, tmp
     page.locator("#export-file").set_input_files(str(junk))
     expect(page.locator("#status")).to_contain_text("“notes.json” is not a JSON file")
     expect(page.get_by_role("button", name="Upload reports")).to_be_disabled()
+
+
+def test_invite_shows_a_qr_code_of_its_link(page: Page, live_server):
+    """The Team panel shows the invite link, its code and a QR code a phone can scan."""
+    organizer = live_server.factory().user("organizer")
+    log_in(page, live_server.url, organizer.email, "correct horse battery")
+    page.get_by_role("tab", name="Team").click()
+    page.get_by_role("button", name="Create invite").click()
+    link = page.locator("#invite-link")
+    expect(link).to_contain_text("/join?code=")
+    qr = page.get_by_role("img", name="QR code of the invite link")
+    expect(qr).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
+    src = qr.get_attribute("src")
+    assert src.startswith("data:image/svg+xml")
+    assert unquote(src.split(",", 1)[1]) == qr_svg(link.get_attribute("href"))

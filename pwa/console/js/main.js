@@ -17,9 +17,13 @@ import { attempt, h, setStatus } from "./ui.js";
 const $ = (id) => document.getElementById(id);
 let started = false;
 
-/** Loads every turf with its outline and puts it on the map. */
+/**
+ * Loads every turf with its outline and puts it on the map; the saved universes come
+ * along, since their turf counts change with every cut and edit.
+ */
 async function reloadTurfs() {
-  setTurfs(await api.listTurfs());
+  const [turfs] = await Promise.all([api.listTurfs(), reloadUniverses()]);
+  setTurfs(turfs);
 }
 
 /** Refreshes turf status and progress without downloading the outlines again. */
@@ -93,7 +97,7 @@ async function showApp(user) {
   }
 
   await attempt(async () => {
-    await Promise.all([reloadUniverses(), reloadTurfs(), team.refresh()]);
+    await Promise.all([reloadTurfs(), team.refresh()]);
     fitToData(precincts);
     setStatus(`${state.turfs.length.toLocaleString("en-US")} turfs loaded.`);
   });

@@ -370,19 +370,20 @@ function renderEditor(editing) {
     },
   );
 
-  let prefilled = "";
+  let offeredFor = null;
   const update = () => {
     const n = state.selected.size;
     rename.disabled = split.disabled = n !== 1;
     merge.disabled = n < 2;
     recut.disabled = remove.disabled = n === 0;
-    // Offer the selected turf's name to edit, without overwriting what is being typed.
+    // Offer the selected turf's name to edit when the selection moves to another turf,
+    // never while the organizer is typing in the box.
     const one =
       n === 1 ? state.turfs.find((t) => state.selected.has(t.id)) : null;
-    if (one && (renameInput.value === prefilled || !renameInput.value)) {
-      renameInput.value = prefilled = one.name;
-    } else if (!one && renameInput.value === prefilled) {
-      renameInput.value = prefilled = "";
+    if (document.activeElement === renameInput) return;
+    if ((one ? one.id : null) !== offeredFor) {
+      offeredFor = one ? one.id : null;
+      renameInput.value = one ? one.name : "";
     }
   };
   events.addEventListener("selection", update);
