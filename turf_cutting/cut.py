@@ -254,8 +254,8 @@ def remove_doors(plan: TurfPlan, ids: Iterable[Hashable], *, seed: int | None = 
     doors = tuple(d for d in plan.doors if d.id not in drop)
     if not doors:
         return TurfPlan((), (), plan.params, plan.seed)
-    ctx = _Context.build(doors, plan.params)
     old_turf = np.array([where[d.id] for d in doors], dtype=np.int64)
+    ctx = _Context.build(doors, plan.params, extra_key=old_turf)
     # stops may now merge doors of different turfs only if they did before; keep per-stop turf
     stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
     stop_turf[ctx.stop_of] = old_turf
@@ -264,7 +264,8 @@ def remove_doors(plan: TurfPlan, ids: Iterable[Hashable], *, seed: int | None = 
     survivors = sorted(set(door_turf.tolist()))
     remap = np.full(len(plan.turfs), -1, dtype=np.int64)
     remap[survivors] = np.arange(len(survivors))
-    changed = set(np.unique(door_turf[fixed[ctx.stop_of] != stop_turf[ctx.stop_of]]).tolist())
+    moved = fixed[ctx.stop_of] != stop_turf[ctx.stop_of]
+    changed = set(door_turf[moved].tolist()) | set(old_turf[moved].tolist())
     labels = [plan.turfs[i].label for i in survivors]
     keep = {
         int(remap[t.index]): tuple(d for d in t.door_ids if d not in drop)

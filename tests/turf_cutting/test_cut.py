@@ -72,7 +72,7 @@ def test_every_plan_keeps_the_guarantees(scene: tuple[list[Door], CutParams]) ->
     assert plan == cut_turfs(doors, params, seed=3), "deterministic"
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(st.integers(0, 10_000), st.integers(150, 400))
 def test_uniform_doors_are_balanced(seed: int, n: int) -> None:
     params = CutParams(target_doors=30, min_doors=20, max_doors=40)

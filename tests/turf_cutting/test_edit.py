@@ -83,7 +83,7 @@ def test_recut_by_turfs_and_door_ids(plan) -> None:  # type: ignore[no-untyped-d
         recut(plan, [])
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.sets(st.integers(0, 239), max_size=120))
 def test_remove_doors_keeps_guarantees(drop: set[int]) -> None:
     plan = cut_turfs(uniform(240, seed=11), PARAMS, seed=1)
@@ -106,3 +106,20 @@ def test_bad_edit_arguments(plan) -> None:  # type: ignore[no-untyped-def]
         split_turf(plan, 99)
     with pytest.raises(TurfParamsError, match="parts"):
         split_turf(plan, 0, parts=1)
+
+
+def test_remove_doors_from_a_tower_and_a_bridge() -> None:
+    import numpy as np
+
+    from ._doors import doors_at
+
+    rng = np.random.default_rng(12)
+    left = rng.random((70, 2)) * 200
+    right = rng.random((70, 2)) * 200 + [400, 0]
+    bridge = np.column_stack([np.linspace(210, 390, 10), np.full(10, 100.0)])
+    tower = np.zeros((130, 2)) + [100, 500]
+    doors = doors_at(np.vstack([left, right, bridge, tower]))
+    plan = cut_turfs(doors, CutParams(), seed=2)
+    assert_guarantees(plan)
+    out = remove_doors(plan, [f"d{i}" for i in range(140, 150)] + ["d150", "d151"])
+    assert_guarantees(out)
