@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from backend.errors import ValidationError
 from backend.models import CanvassReport, CanvassReportItem, Door, Precinct, Turf, User
@@ -47,13 +47,17 @@ def _contact_expr() -> Any:
 
 
 def knocks(*columns: Any) -> Select[Any]:
-    """Knocks (not corrections, not superseded) with a ``contact`` 0/1 column."""
-    superseded = select(CanvassReport.supersedes_uuid).where(
-        CanvassReport.supersedes_uuid.is_not(None)).scalar_subquery()
+    """Knocks (not corrections, not superseded) with a ``contact`` 0/1 column.
+
+    A report supersedes an earlier one of the same door, so the check looks only at that
+    door's reports (an index lookup, not a scan of every report)."""
+    later = aliased(CanvassReport)
+    superseded = exists().where(later.door_id == CanvassReport.door_id,
+                                later.supersedes_uuid == CanvassReport.uuid)
     return (
         select(*columns, _contact_expr().label("contact"))
         .where(CanvassReport.kind != "correction")
-        .where(CanvassReport.uuid.not_in(superseded))
+        .where(~superseded)
     )
 
 

@@ -12,7 +12,9 @@ Every change a phone must see goes to the change feed (``services.changes.record
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import json
 import multiprocessing
 import os
 import secrets
@@ -26,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 import turf_cutting as tc
@@ -231,20 +233,35 @@ def my_turfs(session: Session, actor: User) -> list[dict[str, Any]]:
     return turf_views(session, turfs)
 
 
-def _target_voters(session: Session, turf: Turf, door_ids: list[int]) -> list[Voter]:
+def _target_voters(session: Session, turf: Turf, door_ids: list[int]) -> list[Any]:
     """The voters a canvasser talks to at these doors: those the turf's universe selects
-    (all active, not suppressed voters for a turf without a universe)."""
+    (all active, not suppressed voters for a turf without a universe). Plain rows with the
+    attributes ``voter_view`` reads, not ORM objects: a phone's door list is a hot path."""
     filters: dict[str, Any] = {}
     if turf.universe_id is not None:
         universe = session.get(Universe, turf.universe_id)
         filters = dict(universe.filters or {}) if universe else {}
     # Time of day chooses doors for a re-attempt cut; at the door everyone selected counts.
     filters.pop("last_attempt_time_of_day", None)
-    sub = voter_query(filters).where(Voter.door_id.in_(door_ids)).subquery()
-    return list(session.scalars(
-        select(Voter).join(sub, sub.c.voter_id == Voter.id)
+    return list(session.execute(_door_voters_query(json.dumps(filters, sort_keys=True),
+                                                   dt.date.today()), {"door_ids": door_ids}))
+
+
+@functools.lru_cache(maxsize=256)
+def _door_voters_query(filters_json: str, today: dt.date) -> Any:
+    """Building the filter query costs more than running it for one turf, so it is built
+    once per filters (and day: age bands move with the date) and reused."""
+    return (
+        voter_query(json.loads(filters_json), today=today)
+        .where(Voter.door_id.in_(bindparam("door_ids", expanding=True)))
+        .with_only_columns(Voter.id, Voter.door_id, Voter.first_name, Voter.middle_name,
+                           Voter.last_name, Voter.suffix, Voter.birth_year)
         .order_by(Voter.door_id, Voter.last_name, Voter.first_name, Voter.id)
-    ))
+    )
+
+
+DOOR_LIST_COLUMNS = (Door.id, Door.address_line, Door.unit, Door.city, Door.state, Door.zip,
+                     Door.lon, Door.lat, Door.building_key, Door.access_note)
 
 
 def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
@@ -253,22 +270,23 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
     assigned turfs (404 otherwise, so turf ids cannot be probed)."""
     turf = ensure_can_read_turf(session, actor, turf_id)
     doors = list(session.execute(
-        select(TurfDoor.position, Door)
+        select(TurfDoor.position, *DOOR_LIST_COLUMNS)
         .join(Door, Door.id == TurfDoor.door_id)
         .where(TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))
         .order_by(TurfDoor.position)
     ))
     by_door: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if doors:
-        for voter in _target_voters(session, turf, [d.id for _, d in doors]):
-            by_door[voter.door_id].append(voter_view(voter, full=False))  # type: ignore[index]
+        for voter in _target_voters(session, turf, [d.id for d in doors]):
+            by_door[voter.door_id].append(voter_view(voter, full=False))
     questions = session.scalars(
         select(SurveyQuestion).where(SurveyQuestion.is_active.is_(True))
         .options(selectinload(SurveyQuestion.responses))
         .order_by(SurveyQuestion.position, SurveyQuestion.id)
     )
-    codes = session.scalars(
-        select(ResultCode).where(ResultCode.is_active.is_(True))
+    codes = session.execute(
+        select(ResultCode.code, ResultCode.name, ResultCode.scope, ResultCode.rank,
+               ResultCode.position).where(ResultCode.is_active.is_(True))
         .order_by(ResultCode.position, ResultCode.id)
     )
     attempted, _ = progress_service.turf_progress(session, [turf.id]).get(turf.id, (0, 0))
@@ -281,11 +299,11 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
             "updated_at": turf.updated_at,
         },
         "doors": [
-            {"id": d.id, "position": position, "address_line": d.address_line, "unit": d.unit,
+            {"id": d.id, "position": d.position, "address_line": d.address_line, "unit": d.unit,
              "city": d.city, "state": d.state, "zip": d.zip, "lon": d.lon, "lat": d.lat,
              "building_key": d.building_key, "access_note": d.access_note,
              "voters": by_door.get(d.id, [])}
-            for position, d in doors
+            for d in doors
         ],
         "survey_questions": [
             {"id": q.id, "name": q.name, "script_text": q.script_text, "kind": q.kind,
@@ -294,10 +312,7 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
                             "position": r.position} for r in q.responses]}
             for q in questions
         ],
-        "result_codes": [
-            {"code": c.code, "name": c.name, "scope": c.scope, "rank": c.rank,
-             "position": c.position} for c in codes
-        ],
+        "result_codes": [dict(c._mapping) for c in codes],
         "change_seq": session.scalar(select(func.max(SyncChange.id))) or 0,
         "generated_at": utcnow(),
     }

@@ -119,7 +119,9 @@ def voter_query(filters: dict[str, Any], *, today: dt.date | None = None) -> Sel
         select(Voter.id.label("voter_id"), Voter.door_id.label("door_id"))
         .outerjoin(vch, and_(vch.door_id == Voter.door_id, vch.voter_id == Voter.id))
         .outerjoin(dch, and_(dch.door_id == Voter.door_id, dch.voter_id.is_(None)))
-        .where(Voter.is_active.is_(True), Voter.door_id.is_not(None))
+        # "is not false" rather than "is true": SQLite would otherwise walk the barely
+        # selective is_active index instead of voters.door_id when a door list asks.
+        .where(Voter.is_active.is_not(False), Voter.door_id.is_not(None))
         .where(func.lower(Voter.voter_status).not_in(INACTIVE_VOTER_STATUSES))
         .where(func.coalesce(vch.status, "").not_in(SUPPRESSED_VOTER_STATUSES))
         .where(func.coalesce(dch.status, "").not_in(SUPPRESSED_DOOR_STATUSES))

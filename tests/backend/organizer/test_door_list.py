@@ -66,3 +66,17 @@ def test_canvassers_get_only_their_own_turfs_door_lists(org, alice, login, count
     assert alice.get("/api/turfs/99999/door_list").status_code == 404
     assert alice.get(f"/api/turfs/{mine['id']}").status_code == 200
     assert alice.get(f"/api/turfs/{other['id']}").status_code == 404
+
+
+def test_fast_json_answers_match_their_documented_schemas(org, alice, county, universe):
+    """The turf list, my turfs and the door list skip marshmallow for speed; their bodies
+    must still be exactly what the OpenAPI schemas say."""
+    from backend.schemas.turfs import DoorListSchema, TurfSchema
+
+    turf = cut(org, universe["id"], target_doors=40)[0]
+    org.post("/api/assignments", json={"turf_ids": [turf["id"]], "user_ids": [county.alice.id]})
+    org.post(f"/api/turfs/{turf['id']}/list_code")
+    door_list = alice.get(f"/api/turfs/{turf['id']}/door_list").get_json()
+    assert DoorListSchema().dump(DoorListSchema().load(door_list)) == door_list
+    for body in (org.get("/api/turfs").get_json(), alice.get("/api/my/turfs").get_json()):
+        assert TurfSchema(many=True).dump(TurfSchema(many=True).load(body)) == body

@@ -1,0 +1,307 @@
+"""Organizer API at county scale: auto-cut, the turf list, and door lists under gunicorn.
+
+What it does, per database (SQLite file and PostgreSQL):
+1. seeds a fresh, migrated database with a synthetic county (``backend.demo.county``) of
+   ``--doors`` doors (voters in proportion), an organizer and a canvasser;
+2. auto-cuts the whole county through the API, end to end: ``POST /api/universes``,
+   ``POST /api/universes/{id}/cut`` (a background job), polling ``GET /api/jobs/{id}`` until
+   the turfs are stored (load doors, cut, store);
+3. lists every turf with outlines (``GET /api/turfs``; also ``?simplify_m=`` and
+   ``?outline=false``), median of ``--repeat`` calls, in process;
+4. starts gunicorn on a loopback port and downloads the door list of the turf closest to 80
+   doors ``--requests`` times on one keep-alive connection as its canvasser: p50/p95/p99.
+
+Targets (issue 5): cut of 100,000 doors < 30 s; 2,000 turfs listed < 300 ms; 80-door door
+list p95 < 50 ms under gunicorn.
+
+    .venv/bin/python benchmarks/organizer_api.py                     # 100,000 doors, both dbs
+    .venv/bin/python benchmarks/organizer_api.py --doors 2000 --databases sqlite --requests 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+DEFAULT_PG_ADMIN = os.environ.get(
+    "CANVASS_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+#: voters per door in the synthetic county (measured: 76,397 doors for 160,000 voters).
+VOTERS_PER_DOOR = 2.1
+
+
+# ---- databases ---------------------------------------------------------------------------
+
+def _pg_admin(url: str):
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(plain, autocommit=True)
+
+
+def make_database(kind: str, workdir: Path, pg_admin: str) -> tuple[str, Any]:
+    """A fresh database URL and a function that drops it."""
+    if kind == "sqlite":
+        path = workdir / f"organizer_{secrets.token_hex(3)}.sqlite"
+        return f"sqlite:///{path}", lambda: [p.unlink(missing_ok=True) for p in
+                                            workdir.glob(path.name + "*")]
+    from sqlalchemy.engine import make_url
+
+    name = f"canvass_bench_org_{os.getpid()}_{secrets.token_hex(3)}"
+    with _pg_admin(pg_admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with _pg_admin(pg_admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return make_url(pg_admin).set(database=name).render_as_string(hide_password=False), drop
+
+
+def seed(app: Any, doors: int, seed_value: int) -> dict[str, Any]:
+    """Migrate and bulk-load a county of about ``doors`` doors; return users and tokens."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from backend.demo.county import generate_county
+    from backend.extensions import db
+    from backend.models import Door, Precinct, Voter
+    from backend.services.auth import create_user, issue_token
+
+    county = generate_county(int(doors * VOTERS_PER_DOOR) + 50, seed=seed_value)
+    with app.app_context():
+        upgrade()
+        session = db.session
+        precinct_ids = []
+        for shape in county.precincts:
+            minx, miny, maxx, maxy = shape.polygon.bounds
+            row = Precinct(code=shape.code, name=shape.name, polygon=None, min_lon=minx,
+                           min_lat=miny, max_lon=maxx, max_lat=maxy)
+            session.add(row)
+            precinct_ids.append(row)
+        session.flush()
+        precinct_ids = [p.id for p in precinct_ids]
+        d = county.doors
+        n = min(doors, len(d))
+        rows = []
+        for i in range(n):
+            line = f"{d.house_number[i]} {d.street[i]}"
+            unit, zip5 = str(d.unit[i]), str(d.zip[i])
+            rows.append({"id": i + 1, "address_key": f"{line}|{unit}|{zip5}",
+                         "building_key": f"{line}|{zip5}", "address_line": line, "unit": unit,
+                         "city": str(d.city[i]), "state": "OH", "zip": zip5,
+                         "lon": float(d.lon[i]), "lat": float(d.lat[i]),
+                         "precinct_id": precinct_ids[int(d.precinct[i])],
+                         "geocode_status": "vendor", "access_note": ""})
+        for start in range(0, len(rows), 20_000):
+            session.execute(insert(Door), rows[start:start + 20_000])
+        v = county.voters
+        voters = []
+        for i in range(len(v)):
+            door = int(v.door[i])
+            if door >= n:
+                continue
+            voters.append({"state_id": str(v.state_id[i]), "first_name": str(v.first_name[i]),
+                           "last_name": str(v.last_name[i]), "middle_name": str(v.middle_name[i]),
+                           "birth_year": int(str(v.birth_date[i])[:4]), "party": str(v.party[i]),
+                           "door_id": door + 1, "is_active": True, "voter_status": "active"})
+        for start in range(0, len(voters), 20_000):
+            session.execute(insert(Voter), voters[start:start + 20_000])
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(db.text("SELECT setval('doors_id_seq', (SELECT max(id) FROM doors))"))
+            session.execute(db.text("ANALYZE"))
+        organizer = create_user(session, "organizer@example.org", "bench-password",
+                                role="organizer", name="Olga")
+        canvasser = create_user(session, "canvasser@example.org", "bench-password",
+                                role="canvasser", name="Carl")
+        out = {"doors": n, "voters": len(voters),
+               "organizer_token": issue_token(session, organizer, ttl_hours=24),
+               "canvasser_token": issue_token(session, canvasser, ttl_hours=24),
+               "canvasser_id": canvasser.id}
+        session.commit()
+    return out
+
+
+# ---- measurements ------------------------------------------------------------------------
+
+def _call(client: Any, method: str, url: str, token: str, **kw: Any) -> Any:
+    response = getattr(client, method)(url, headers={"Authorization": f"Bearer {token}"}, **kw)
+    if response.status_code >= 400:
+        raise SystemExit(f"{method.upper()} {url} -> {response.status_code}: {response.get_data(as_text=True)[:500]}")
+    return response
+
+
+def measure_cut(app: Any, token: str, target: int) -> dict[str, Any]:
+    client = app.test_client()
+    t0 = time.perf_counter()
+    universe = _call(client, "post", "/api/universes", token,
+                     json={"name": "County", "filters": {}}).get_json()
+    t_universe = time.perf_counter() - t0
+    job = _call(client, "post", f"/api/universes/{universe['id']}/cut", token,
+                json={"target_doors": target}).get_json()
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.2)
+        job = _call(client, "get", f"/api/jobs/{job['id']}", token).get_json()
+    total = time.perf_counter() - t0
+    if job["status"] != "done":
+        raise SystemExit(f"cut failed: {job}")
+    return {"seconds": total, "universe_s": t_universe, "turfs": job["result"]["turf_count"],
+            "doors": job["result"]["door_count"], **{k: job["result"][k] for k in
+                                                     ("load_s", "cut_s", "store_s")}}
+
+
+def measure_list(app: Any, token: str, repeat: int) -> dict[str, Any]:
+    client = app.test_client()
+    out: dict[str, Any] = {}
+    for label, url in (("full", "/api/turfs"), ("simplified", "/api/turfs?simplify_m=15"),
+                       ("no_outline", "/api/turfs?outline=false")):
+        times, size, count = [], 0, 0
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            response = _call(client, "get", url, token)
+            times.append(time.perf_counter() - t0)
+            size, count = len(response.get_data()), len(response.get_json())
+        out[label] = {"median_ms": statistics.median(times) * 1000, "kb": size / 1024, "turfs": count}
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_door_list(app: Any, url: str, tokens: dict[str, Any], requests: int,
+                      workers: int) -> dict[str, Any]:
+    """Assign the turf closest to 80 doors to the canvasser; time its door list via gunicorn."""
+    client = app.test_client()
+    turfs = _call(client, "get", "/api/turfs?outline=false", tokens["organizer_token"]).get_json()
+    turf = min(turfs, key=lambda t: (abs(t["door_count"] - 80), t["id"]))
+    _call(client, "post", "/api/assignments", tokens["organizer_token"],
+          json={"turf_ids": [turf["id"]], "user_ids": [tokens["canvasser_id"]]})
+    port = _free_port()
+    env = {**os.environ, "CANVASS_DATABASE_URL": url, "CANVASS_SECRET_KEY": "bench-secret",
+           "CANVASS_ENV": "production"}
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", "backend:create_app()"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Bearer {tokens['canvasser_token']}"}
+        path = f"/api/turfs/{turf['id']}/door_list"
+        times = []
+        size = 0
+        for i in range(requests + 20):  # bounded: 20 warm-up calls, then the measured ones
+            t0 = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = time.perf_counter() - t0
+            if response.status != 200:
+                raise SystemExit(f"door list -> {response.status}: {body[:300]!r}")
+            if i >= 20:
+                times.append(elapsed)
+            size = len(body)
+        conn.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    times.sort()
+    doc = json.loads(body)
+    return {"turf_doors": turf["door_count"], "voters": sum(len(d["voters"]) for d in doc["doors"]),
+            "kb": size / 1024, "p50_ms": times[len(times) // 2] * 1000,
+            "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000,
+            "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
+            "requests": len(times)}
+
+
+def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from backend import create_app
+
+    url, drop = make_database(kind, workdir, args.pg_admin_url)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
+                          "CANVASS_CUT_INLINE_MAX_DOORS": 0})
+        t0 = time.perf_counter()
+        tokens = seed(app, args.doors, args.seed)
+        seeded = time.perf_counter() - t0
+        print(f"[{kind}] seeded {tokens['doors']} doors, {tokens['voters']} voters in {seeded:.1f} s",
+              flush=True)
+        cut = measure_cut(app, tokens["organizer_token"], args.target)
+        print(f"[{kind}] cut {cut['doors']} doors into {cut['turfs']} turfs in {cut['seconds']:.1f} s "
+              f"(load {cut['load_s']} s, cut {cut['cut_s']} s, store {cut['store_s']} s)", flush=True)
+        listing = measure_list(app, tokens["organizer_token"], args.repeat)
+        door_list = None
+        if args.requests:
+            door_list = measure_door_list(app, url, tokens, args.requests, args.workers)
+        from backend.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()
+        return {"kind": kind, "cut": cut, "list": listing, "door_list": door_list}
+    finally:
+        drop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--doors", type=int, default=100_000)
+    parser.add_argument("--target", type=int, default=50, help="target doors per turf (50: ~2,000 turfs)")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=5, help="calls per turf-list variant")
+    parser.add_argument("--requests", type=int, default=300, help="door-list calls (0: skip gunicorn)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="canvass-bench-"))
+    results = [run(kind.strip(), args, workdir) for kind in args.databases.split(",") if kind.strip()]
+    print()
+    print(f"{'database':10} {'doors':>7} {'turfs':>6} {'cut_s':>7} {'target':>7}  "
+          f"{'list_ms':>8} {'simpl_ms':>8} {'light_ms':>8} {'list_kb':>8} {'target':>7}  "
+          f"{'dl_p50':>7} {'dl_p95':>7} {'dl_p99':>7} {'target':>7}")
+    for r in results:
+        cut, lst, dl = r["cut"], r["list"], r["door_list"]
+        dl_cells = (f"{dl['p50_ms']:7.1f} {dl['p95_ms']:7.1f} {dl['p99_ms']:7.1f} "
+                    f"{'ok' if dl['p95_ms'] < 50 else 'MISS':>7}") if dl else f"{'-':>7} " * 4
+        print(f"{r['kind']:10} {cut['doors']:7d} {cut['turfs']:6d} {cut['seconds']:7.1f} "
+              f"{'ok' if cut['seconds'] < 30 else 'MISS':>7}  "
+              f"{lst['full']['median_ms']:8.1f} {lst['simplified']['median_ms']:8.1f} "
+              f"{lst['no_outline']['median_ms']:8.1f} {lst['full']['kb']:8.0f} "
+              f"{'ok' if lst['full']['median_ms'] < 300 else 'MISS':>7}  {dl_cells}")
+    for r in results:
+        if r["door_list"]:
+            dl = r["door_list"]
+            print(f"[{r['kind']}] door list: turf of {dl['turf_doors']} doors, {dl['voters']} voters, "
+                  f"{dl['kb']:.0f} KB, {dl['requests']} requests")
+    print("\ncut_s is end to end through the API (universe, job, load, cut, store); list_ms is "
+          f"GET /api/turfs with outlines (median of {args.repeat}); dl_* is the door list under gunicorn.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
