@@ -199,7 +199,8 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     expect(mapped).to_have_attribute("data-turfs-drawn", str(len(live_turfs())))
 
 
-def test_organizer_edits_and_deletes_universes_with_reattempt_filters(page: Page, live_server):
+def test_organizer_edits_and_deletes_universes_with_reattempt_filters(page: Page, live_server,
+                                                                      artifacts_dir):
     """A re-attempt universe (doors left not home) shows the database's counts before it
     is saved; editing it changes name and filters; a universe with turfs cannot be deleted
     and says why, one without can."""
@@ -246,6 +247,8 @@ def test_organizer_edits_and_deletes_universes_with_reattempt_filters(page: Page
                                   "last_attempt_time_of_day": "morning", "timezone": zone})
     db.session.rollback()
     expect(page.locator("#universe-door-count")).to_have_text(str(morning["door_count"]))
+    page.locator("#reattempt-fields").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "console-universe.png"))
 
     # A universe with turfs stays, with the server's reason; one without goes.
     page.once("dialog", lambda d: d.accept())
