@@ -349,24 +349,10 @@ class _Context:
         proj = Projection.around(lon, lat)
         xy = proj.forward(lon, lat)
         n = len(doors)
-        pcodes: dict[Hashable, int] = {}
-        precinct = np.array(
-            [
-                -1 if d.precinct is None else pcodes.setdefault(d.precinct, len(pcodes))
-                for d in doors
-            ],
-            dtype=np.int64,
-        )
+        precinct = _codes(doors, "precinct")
         _, key = unique_rows(np.column_stack([lon, lat]))
-        bcodes: dict[Hashable, int] = {}
-        building = np.array(
-            [
-                -1 if d.building is None else bcodes.setdefault(d.building, len(bcodes))
-                for d in doors
-            ],
-            dtype=np.int64,
-        )
-        if bcodes:
+        building = _codes(doors, "building")
+        if (building >= 0).any():
             key = np.where(building >= 0, key.max() + 1 + building, key)
         cols = [key]
         if params.keep_precincts_whole:
@@ -447,6 +433,17 @@ class _Context:
             barriers=barriers,
             balance=balance,
         )
+
+
+def _codes(doors: tuple[Door, ...], name: str) -> IntArray:
+    """Integer codes of a door attribute in order of first appearance; -1 for None."""
+    codes: dict[Hashable, int] = {}
+    try:
+        values = [getattr(d, name) for d in doors]
+        out = [-1 if v is None else codes.setdefault(v, len(codes)) for v in values]
+    except TypeError as exc:
+        raise DoorDataError(f"doors {name} values must be hashable: {exc}") from exc
+    return np.array(out, dtype=np.int64)
 
 
 def _walk_share(stop_xy: FloatArray, speed: float) -> FloatArray:

@@ -52,6 +52,8 @@ def test_valid_params_normalise_barriers_and_starts() -> None:
         ([Door("a", 1.0, 95.0)], ["doors[0]", "95.0"]),
         ([Door("a", 1.0, 1.0, weight=-2)], ["weight", "-2"]),
         ([Door(["a"], 1.0, 1.0)], ["hashable"]),
+        ([Door("a", 1.0, 1.0, precinct=["p"])], ["precinct", "hashable"]),
+        ([Door("a", "east", 1.0)], ["lon"]),
     ],
 )
 def test_invalid_doors_raise_door_data_error(doors: list[Door], words: list[str]) -> None:
