@@ -15,20 +15,23 @@ import datetime as dt
 import functools
 import io
 import json
-import multiprocessing
 import os
+import pickle
 import secrets
+import subprocess
+import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
+import orjson
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 import turf_cutting as tc
@@ -155,22 +158,29 @@ def _simplified(outline: dict[str, Any] | None, simplify_m: float) -> dict[str, 
     return geojson(geometry)
 
 
-def turf_views(session: Session, turfs: Sequence[Turf], *, outline: bool = True,
-               simplify_m: float = 0.0, all_live: bool = False) -> list[dict[str, Any]]:
-    """Turfs as the console shows them, with progress and assignees in two grouped queries.
+def turf_views(session: Session, turfs: Sequence[Any], *, outline: bool = True,
+               simplify_m: float = 0.0, all_live: bool = False,
+               outlines: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """Turfs (models, or rows with the same attribute names) as the console shows them,
+    with progress and assignees in two grouped queries.
 
-    ``all_live`` says ``turfs`` are all the live turfs, so no id list is sent to the database.
+    ``all_live`` says ``turfs`` are all the live turfs, so no id list is sent to the
+    database; ``outlines``, when given, are the outlines already decoded, in turf order.
     """
     ids = None if all_live else [t.id for t in turfs]
     done = progress_service.turf_progress(session, ids)
     people = _assignees(session, ids)
     views = []
-    for turf in turfs:
+    for i, turf in enumerate(turfs):
         attempted, contacts = done.get(turf.id, (0, 0))
+        if outlines is not None:
+            shown = outlines[i]
+        else:
+            shown = _simplified(turf.outline, simplify_m) if outline else None
         views.append({
             "id": turf.id, "name": turf.name, "universe_id": turf.universe_id,
             "status": progress_service.turf_status(attempted, turf.door_count),
-            "outline": _simplified(turf.outline, simplify_m) if outline else None,
+            "outline": shown,
             "bbox": None if turf.min_lon is None else
             [turf.min_lon, turf.min_lat, turf.max_lon, turf.max_lat],
             "door_count": turf.door_count, "voter_count": turf.voter_count,
@@ -188,11 +198,51 @@ def turf_views(session: Session, turfs: Sequence[Turf], *, outline: bool = True,
     return views
 
 
+LIST_COLUMNS = (Turf.id, Turf.name, Turf.universe_id, Turf.min_lon, Turf.min_lat, Turf.max_lon,
+                Turf.max_lat, Turf.door_count, Turf.voter_count, Turf.walk_m, Turf.minutes,
+                Turf.list_code, Turf.list_code_expires_at, Turf.created_at, Turf.updated_at)
+
+
+#: Simplified outlines by (turf id, updated_at, tolerance): the console asks again at each
+#: zoom, and simplifying 2,000 outlines costs a few hundred ms. Bounded; per process.
+_SIMPLIFIED: dict[tuple[int, str, float], str] = {}
+_SIMPLIFIED_MAX = 50_000
+
+
+def _outline_fragments(rows: Sequence[Any], simplify_m: float) -> list[Any]:
+    """Stored GeoJSON text as ``orjson.Fragment`` values: embedded in the answer as they are,
+    never parsed into Python floats and encoded again (at 2,000 turfs that round trip alone
+    costs more than the 300 ms budget). Simplification, when asked, is one vectorised
+    shapely pass from text to text, cached."""
+    raw = [r.outline_json for r in rows]
+    if simplify_m > 0:
+        keys = [(r.id, r.updated_at.isoformat(), simplify_m) for r in rows]
+        todo = [i for i, text in enumerate(raw) if text is not None and keys[i] not in _SIMPLIFIED]
+        if todo:
+            geometries = shapely.from_geojson(np.array([raw[i] for i in todo], dtype=object))
+            simplified = shapely.simplify(geometries, simplify_m / M_PER_DEG,
+                                          preserve_topology=True)
+            if len(_SIMPLIFIED) + len(todo) > _SIMPLIFIED_MAX:
+                _SIMPLIFIED.clear()
+            for i, text in zip(todo, shapely.to_geojson(simplified).tolist()):
+                _SIMPLIFIED[keys[i]] = text
+        raw = [None if text is None else _SIMPLIFIED.get(keys[i], text)
+               for i, text in enumerate(raw)]
+    return [None if text is None else orjson.Fragment(text) for text in raw]
+
+
 def list_turfs(session: Session, actor: User, *, universe_id: int | None = None,
                status: str | None = None, assignee_id: int | None = None, outline: bool = True,
                simplify_m: float = 0.0, bbox: str | None = None) -> list[dict[str, Any]]:
+    """Live turfs for the map and the tables: rows, not models, so 2,000 turfs list fast.
+
+    The outlines are ``orjson.Fragment`` values (GeoJSON text as stored), so the answer must
+    be encoded with orjson, as the API does."""
     require_organizer(actor, "list all turfs")
-    query = select(Turf).where(Turf.deleted_at.is_(None)).order_by(Turf.id)
+    columns: tuple[Any, ...] = LIST_COLUMNS
+    if outline:
+        columns += (cast(Turf.outline, Text).label("outline_json"),)
+    query = select(*columns).where(Turf.deleted_at.is_(None)).order_by(Turf.id)
     filtered = False
     if universe_id is not None:
         query, filtered = query.where(Turf.universe_id == universe_id), True
@@ -209,9 +259,9 @@ def list_turfs(session: Session, actor: User, *, universe_id: int | None = None,
         query = query.where(Turf.max_lon >= min_lon, Turf.min_lon <= max_lon,
                             Turf.max_lat >= min_lat, Turf.min_lat <= max_lat)
         filtered = True
-    turfs = list(session.scalars(query))
-    views = turf_views(session, turfs, outline=outline, simplify_m=simplify_m,
-                       all_live=not filtered)
+    rows = list(session.execute(query))
+    outlines = _outline_fragments(rows, simplify_m) if outline else [None] * len(rows)
+    views = turf_views(session, rows, all_live=not filtered, outlines=outlines)
     if status:
         views = [v for v in views if v["status"] == status]
     return views
@@ -444,7 +494,13 @@ def _chunks(doors: list[tc.Door], size: int) -> list[list[tc.Door]]:
 def cut_doors(doors: list[tc.Door], params: tc.CutParams, *, seed: int = 0,
               workers: int | None = None) -> list[tc.Turf]:
     """Cut doors into turfs; above :data:`CHUNK_DOORS` doors, in chunks of whole precincts
-    cut in parallel processes (turfs then never cross those chunk borders)."""
+    cut in parallel child processes (turfs then never cross those chunk borders).
+
+    >>> doors = [tc.Door(i, -83 + 0.0004 * (i % 10), 40 + 0.0004 * (i // 10), precinct=i % 2)
+    ...          for i in range(200)]
+    >>> sorted(len(t) for t in cut_doors(doors, cut_params({"target_doors": 50})))
+    [50, 50, 50, 50]
+    """
     if len(doors) <= CHUNK_DOORS:
         return _cut_chunk(doors, params, seed)
     chunks = _chunks(doors, CHUNK_DOORS)
@@ -453,10 +509,44 @@ def cut_doors(doors: list[tc.Door], params: tc.CutParams, *, seed: int = 0,
     workers = workers or min(len(chunks), os.cpu_count() or 1)
     if workers <= 1:
         return [t for chunk in chunks for t in _cut_chunk(chunk, params, seed)]
-    # spawn, not fork: the caller may be a thread in a gunicorn worker holding DB connections.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = pool.map(_cut_chunk, chunks, [params] * len(chunks), [seed] * len(chunks))
-        return [t for turfs in results for t in turfs]
+    return _cut_in_subprocesses(chunks, params, seed, workers)
+
+
+def _cut_in_subprocesses(chunks: list[list[tc.Door]], params: tc.CutParams, seed: int,
+                         workers: int) -> list[tc.Turf]:
+    """Cut chunks in ``workers`` child processes (``backend.services.cut_worker``), the
+    largest chunks spread first so the processes finish together."""
+    groups: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for index in sorted(range(len(chunks)), key=lambda i: -len(chunks[i])):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += len(chunks[index])
+    groups = [g for g in groups if g]
+    outputs: list[Any] = [None] * len(groups)
+
+    def run(g: int) -> None:
+        payload = pickle.dumps((params, seed, [chunks[i] for i in groups[g]]),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        proc = subprocess.run([sys.executable, "-m", "backend.services.cut_worker"],
+                              input=payload, capture_output=True, check=False)
+        if proc.returncode != 0:
+            outputs[g] = RuntimeError("a turf-cutting process failed: "
+                                      + proc.stderr.decode(errors="replace")[-2000:])
+        else:
+            outputs[g] = pickle.loads(proc.stdout)
+
+    threads = [threading.Thread(target=run, args=(g,)) for g in range(len(groups))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    by_chunk: dict[int, list[tc.Turf]] = {}
+    for g, output in enumerate(outputs):
+        if isinstance(output, Exception):
+            raise output
+        by_chunk.update(zip(groups[g], output))
+    return [t for i in range(len(chunks)) for t in by_chunk[i]]
 
 
 def _cut_candidates(session: Session, universe: Universe) -> tuple[list[tc.Door], Counter[int]]:
