@@ -71,7 +71,7 @@ def child_import(url: str, path: str) -> dict:
         seconds = time.perf_counter() - started
         db.engine.dispose()
     return {"seconds": seconds, "voters": summary.voters_created, "doors": summary.doors_created,
-            "votes": summary.votes}
+            "votes": summary.votes, "timings": summary.timings}
 
 
 def child_floor(url: str, path: str) -> dict:
@@ -165,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
         mode, url, path = args.child
         result = (child_import if mode == "import" else child_floor)(url, path)
-        result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        result["maxrss_kb"] = usage.ru_maxrss
+        result["cpu"] = usage.ru_utime + usage.ru_stime
         print(json.dumps(result))
         return 0
 
@@ -191,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 cleanup()
             rows.append((kind, imported, floor))
-            print(f"{kind}: import {imported['seconds']:.1f} s, floor {floor['seconds']:.1f} s",
-                  flush=True)
+            phases = ", ".join(f"{k} {v:.1f}" for k, v in imported["timings"].items())
+            print(f"{kind}: import {imported['seconds']:.1f} s ({phases}; this process's CPU "
+                  f"{imported['cpu']:.1f} s), floor {floor['seconds']:.1f} s (CPU "
+                  f"{floor['cpu']:.1f} s)", flush=True)
     print()
     print(f"{'database':<11} {'rows':>10} {'import s':>9} {'floor s':>8} {'ratio':>6} "
           f"{'peak MB':>8} {'voters/s':>9}  verdict")

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,14 @@ def retry_failed_doors(session: Session) -> int:
 # -- US Census batch geocoder ----------------------------------------------------------------
 
 
+def _census_problem(summary: CensusSummary, on_problem: Callable[[dict[str, Any]], None] | None,
+                    name: str, line: int, fieldname: str, message: str) -> None:
+    problem = {"file": name, "line": line, "field": fieldname, "message": message}
+    summary.problems.append(problem)
+    if on_problem:
+        on_problem(problem)
+
+
 def export_census_batch(session: Session, path: str | Path, *, rows_per_file: int = 10_000) -> list[Path]:
     """Write the doors still without coordinates as Census batch input files.
 
@@ -247,11 +256,7 @@ def import_census_results(
                 continue
             summary.rows += 1
 
-            def bad(fieldname: str, message: str) -> None:
-                problem = {"file": name, "line": line, "field": fieldname, "message": message}
-                summary.problems.append(problem)
-                if on_problem:
-                    on_problem(problem)
+            bad = partial(_census_problem, summary, on_problem, name, line)
 
             if len(row) < 3:
                 bad("", f"has {len(row)} fields; a Census result row has at least 3 "

@@ -111,7 +111,7 @@ OHIO = Profile(
         "unit": "RESIDENTIAL_SECONDARY_ADDR", "city": "RESIDENTIAL_CITY",
         "state": "RESIDENTIAL_STATE", "zip": "RESIDENTIAL_ZIP", "precinct_code": "PRECINCT_CODE",
         "precinct_name": "PRECINCT_NAME",
-    },  # fmt: skip
+    },
     default_state="OH",
     history=True,
 )
@@ -127,7 +127,7 @@ NC = Profile(
         "voter_status": "voter_status_desc", "address_line": "res_street_address",
         "city": "res_city_desc", "state": "state_cd", "zip": "zip_code",
         "precinct_code": "precinct_abbrv", "precinct_name": "precinct_desc",
-    },  # fmt: skip
+    },
     date_formats=("%m/%d/%Y", "%Y-%m-%d"),
     default_state="NC",
     skip_if=("confidential_ind", frozenset({"Y"})),
@@ -148,7 +148,7 @@ FLORIDA = Profile(
         "voter_status": "Voter Status", "address_line": "Residence Address Line 1",
         "unit": "Residence Address Line 2", "city": "Residence City (USPS)",
         "state": "Residence State", "zip": "Residence Zipcode", "precinct_code": "Precinct",
-    },  # fmt: skip
+    },
     date_formats=("%m/%d/%Y",),
     default_state="FL",
     skip_if=("Requested public records exemption", frozenset({"Y"})),

@@ -27,7 +27,7 @@ from backend.services.imports.formats import (
     profile_named,
 )
 
-__all__ = ["Batch", "ElectionColumn", "FileReport", "Problem", "read_voter_file", "open_profile"]
+__all__ = ["Batch", "ElectionColumn", "FileReport", "Problem", "open_profile", "read_voter_file"]
 
 BATCH_ROWS = 20_000
 # Ohio history values: X, or the letter of the party ballot taken in a primary.
@@ -67,7 +67,7 @@ class ElectionColumn:
 @dataclass(slots=True)
 class Batch:
     # (line, state_id, first, middle, last, suffix, birth_year, gender, party, registered_on,
-    #  voter_status, address_key)
+    #  voter_status, address_key, door number in the file)
     voters: list[tuple] = field(default_factory=list)
     # (address_key, building_key, address_line, unit, city, state, zip, lat, lon, precinct_code)
     doors: list[tuple] = field(default_factory=list)
@@ -250,7 +250,7 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     width = len(header)
     this_year = dt.date.today().year
     normaliser = AddressNormaliser()
-    seen_doors: dict[str, bool] = {}  # address_key -> has coordinates
+    seen_doors: dict[str, int] = {}  # address_key -> door number (see below)
     seen_ids: dict[str, int] = {}  # state id -> its first line
     building_coords: dict[str, tuple[float, float]] = {}
     c_state_id = col["state_id"]
@@ -377,22 +377,27 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
         if precinct and precinct not in batch.precincts:
             batch.precincts[precinct] = precinct_name or precinct
         key = address.address_key
-        had = seen_doors.get(key)
-        if had is None:
+        # The door's number in the file (0, 1, ...), negative (-1 - number) while it has no
+        # coordinates: a first import gives doors their ids from it.
+        door_no = seen_doors.get(key)
+        if door_no is None:
+            door_no = len(seen_doors)
             if lat is not None:
                 # One building is one stop: its doors share the first coordinates given.
                 lat, lon = building_coords.setdefault(address.building_key, (lat, lon))
             else:
                 lat, lon = building_coords.get(address.building_key, (None, None))
-            seen_doors[key] = lat is not None
+            seen_doors[key] = door_no if lat is not None else -1 - door_no
             batch.doors.append((key, address.building_key, address.address_line, address.unit,
                                 address.city, address.state, address.zip, lat, lon, precinct))
-        elif not had and lat is not None:
-            lat, lon = building_coords.setdefault(address.building_key, (lat, lon))
-            seen_doors[key] = True
-            batch.late_coordinates.append((lat, lon, key))
+        elif door_no < 0:
+            door_no = -1 - door_no
+            if lat is not None:
+                lat, lon = building_coords.setdefault(address.building_key, (lat, lon))
+                seen_doors[key] = door_no
+                batch.late_coordinates.append((lat, lon, key))
         batch.voters.append((line, state_id, first, middle, last, suffix, birth_year, gender,
-                             party.upper(), registered_on, status, key))
+                             party.upper(), registered_on, status, key, door_no))
         if ballots:
             batch.votes.extend(ballots)
         if len(batch.voters) >= batch_rows:
@@ -450,6 +455,6 @@ def _coordinates(lat_s: str, lon_s: str) -> tuple[float | None, float | None, st
     if lat == 0.0 or lon == 0.0:
         # Vendors write 0 (or 0/0) for "not geocoded"; nobody canvasses on the equator.
         return None, None, ""
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or lat != lat or lon != lon:
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         return None, None, f"latitude/longitude {lat_s}, {lon_s} are out of range"
     return lat, lon, ""

@@ -45,6 +45,12 @@ _COLUMNS = {
     "import_seen_voters": ("state_id",),
     "import_seen_doors": ("address_key",),
 }  # fmt: skip
+_DOOR_COLUMNS = ("id", "address_key", "building_key", "address_line", "unit", "city", "state",
+                 "zip", "lat", "lon", "precinct_id", "geocode_status", "access_note",
+                 "created_at", "updated_at")
+_VOTER_COLUMNS = ("id", "state_id", "first_name", "middle_name", "last_name", "suffix",
+                  "birth_year", "gender", "party", "registered_on", "voter_status", "is_active",
+                  "door_id", "created_at", "updated_at")  # fmt: skip
 # Voter columns an import owns; everything else about a voter (their history) is never touched.
 _VOTER_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "birth_year", "gender",
                  "party", "registered_on", "voter_status", "door_id")  # fmt: skip
@@ -64,20 +70,34 @@ class Stage:
         self.pg = self.conn.dialect.name == "postgresql"
         self.now = dt.datetime.now(dt.UTC)
         self._dbapi = self.conn.connection.driver_connection
-        self.had_doors = self._exists("doors")
-        self.had_voters = self._exists("voters")
-        self.had_votes = self._exists("vote_history")
         self.precincts_created = self.doors_created = 0
         self.voters_created = self.voters_updated = self.votes = 0
         self._known_precincts: set[str] = set()
         self._analysed = False
         if not self.pg:
             # Index pages of a million-row table do not fit SQLite's default 2 MB cache.
-            self._exec("PRAGMA cache_size = -262144")
+            self._exec("PRAGMA cache_size = -196608")
             self._exec("PRAGMA temp_store = MEMORY")
+            # Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE; the DDL
+            # below must be inside it too, or a rollback would not undo it.
+            if not self._dbapi.in_transaction:
+                self._dbapi.execute("BEGIN")
+        self.had_doors = self._exists("doors")
+        self.had_voters = self._exists("voters")
+        self.had_votes = self._exists("vote_history")
         self._relaxed: list[Any] = []
-        if self.pg:
-            self._relax_empty_tables()
+        self._relax_empty_tables()
+        # A first import (no doors, no voters yet) writes straight into the real tables with
+        # ids it numbers itself: no staging, no joins to find ids. Re-imports match by state
+        # id and address through the staging tables.
+        self.fast = not self.had_doors and not self.had_voters
+        if self.fast:
+            self._door_next = self._first_id("doors")
+            self._voter_next = self._first_id("voters")
+            self._precinct_ids: dict[str, int] = {}
+            stamp = self.now if self.pg else self.now.replace(tzinfo=None).strftime(
+                "%Y-%m-%d %H:%M:%S.%f")
+            self._stamp = stamp
         for name, columns in _STAGE_TABLES.items():
             ddl = columns.format(date="DATE" if self.pg else "TEXT",
                                  float="DOUBLE PRECISION" if self.pg else "REAL")
@@ -92,12 +112,12 @@ class Stage:
         ``restore`` adds them back from the models' own definitions; adding a foreign key
         checks every row, so nothing escapes the constraints, and the DDL is part of the
         transaction, so a rollback puts everything back as it was. Tables that already hold
-        rows keep their constraints, and so does SQLite.
+        rows keep them; SQLite keeps its foreign keys (they are part of the table).
         """
         from sqlalchemy import ForeignKeyConstraint
         from sqlalchemy.schema import DropConstraint, DropIndex
 
-        from backend.models import Door, Voter, VoteHistory
+        from backend.models import Door, VoteHistory, Voter
 
         for model, had in ((VoteHistory, self.had_votes), (Voter, self.had_voters),
                            (Door, self.had_doors)):  # fmt: skip
@@ -105,14 +125,15 @@ class Stage:
                 continue
             table = model.__table__
             for fk in table.constraints:
-                if isinstance(fk, ForeignKeyConstraint):
+                # SQLite keeps foreign keys in the table's definition: they stay.
+                if self.pg and isinstance(fk, ForeignKeyConstraint):
                     self.conn.execute(DropConstraint(fk))
                     self._relaxed.append(fk)
             for index in table.indexes:
                 if not index.unique:
                     self.conn.execute(DropIndex(index))
                     self._relaxed.append(index)
-        if self._relaxed:
+        if self._relaxed and self.pg:
             self._exec("SET LOCAL maintenance_work_mem = '256MB'")
 
     def restore(self) -> None:
@@ -130,6 +151,18 @@ class Stage:
                 self._exec(f"ANALYZE {table}")
         self._relaxed = []
 
+    def _first_id(self, table: str) -> int:
+        """The first id this import may give in ``table``, holding off other writers.
+
+        SQLite: the import's write transaction already excludes every other writer.
+        PostgreSQL: the table is locked against writes until commit, and the sequence is
+        moved past the ids used in ``finish``.
+        """
+        if not self.pg:
+            return int(self.scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"))
+        self._exec(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        return int(self.scalar(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"))
+
     def _exists(self, table: str) -> bool:
         return self.conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
 
@@ -142,15 +175,16 @@ class Stage:
     def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         return self._exec(sql, params).scalar()
 
-    def load(self, table: str, rows: Sequence[tuple]) -> None:
+    def load(self, table: str, rows: Sequence[tuple[Any, ...]],
+             columns: Sequence[str] | None = None) -> None:
         if not rows:
             return
-        columns = _COLUMNS[table]
+        columns = columns or _COLUMNS[table]
         if self.pg:
-            with self._dbapi.cursor() as cur:
-                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with self._dbapi.cursor() as cur, cur.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" * len(columns))
             self._dbapi.executemany(
@@ -170,7 +204,15 @@ class Stage:
                      "ON CONFLICT (code) DO NOTHING"),
                 [{"code": c, "name": n} for c, n in new.items()])  # fmt: skip
             self.precincts_created += self.scalar("SELECT COUNT(*) FROM precincts") - before
-        self.load("import_batch_voters", voters)
+            if self.fast:
+                rows = self.conn.execute(
+                    text("SELECT code, id FROM precincts WHERE code IN :codes").bindparams(
+                        bindparam("codes", expanding=True)), {"codes": list(new)})
+                self._precinct_ids.update({code: pid for code, pid in rows})
+        if self.fast:
+            self._first_import_batch(voters, doors, votes)
+            return
+        self.load("import_batch_voters", [v[:12] for v in voters])
         self.load("import_batch_doors", doors)
         self.load("import_batch_votes", votes)
         self.load("import_seen_voters", seen)
@@ -186,6 +228,32 @@ class Stage:
             self._merge_votes()
         for table in ("import_batch_voters", "import_batch_doors", "import_batch_votes"):
             self._exec(f"DELETE FROM {table}")
+
+    def _first_import_batch(self, voters: list[tuple[Any, ...]], doors: list[tuple[Any, ...]],
+                            votes: list[tuple[Any, ...]]) -> None:
+        stamp, precinct_ids = self._stamp, self._precinct_ids
+        door_base = self._door_next
+        door_rows = [
+            (door_base + self.doors_created + i, key, building, line, unit, city, state, zip5,
+             lat, lon, precinct_ids.get(precinct) if precinct else None,
+             "pending" if lat is None else "vendor", "", stamp, stamp)
+            for i, (key, building, line, unit, city, state, zip5, lat, lon, precinct)
+            in enumerate(doors)
+        ]  # fmt: skip
+        self.load("doors", door_rows, _DOOR_COLUMNS)
+        self.doors_created += len(door_rows)
+        first = self._voter_next + self.voters_created
+        ids = {}
+        voter_rows = []
+        for i, v in enumerate(voters):
+            ids[v[0]] = first + i
+            voter_rows.append((first + i, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                               v[10], True, self._door_next + v[12], stamp, stamp))
+        self.load("voters", voter_rows, _VOTER_COLUMNS)
+        self.voters_created += len(voter_rows)
+        self.load("vote_history", [(ids[line], e, b) for line, e, b in votes],
+                  ("voter_id", "election_id", "ballot"))
+        self.votes += len(votes)
 
     def _merge_doors(self) -> None:
         self.doors_created += self._exec(
@@ -266,6 +334,11 @@ class Stage:
     def finish(self, late_coordinates: list[tuple]) -> int:
         """Coordinates found late, shared building locations, and the voters gone from the
         file marked inactive (returned)."""
+        if self.fast and self.pg:
+            for table, used in (("doors", self.doors_created), ("voters", self.voters_created)):
+                if used:
+                    self._exec(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"(SELECT MAX(id) FROM {table}))")
         self.restore()
         if late_coordinates:
             self.conn.execute(
@@ -299,6 +372,9 @@ class Stage:
 
     def door_counts(self) -> tuple[int, int]:
         """(doors in the file, of which placed on the map)."""
+        if self.fast:  # every door there came from this file
+            row = self._exec("SELECT COUNT(*), COUNT(lat) FROM doors").one()
+            return row[0], row[1]
         row = self._exec(
             "SELECT COUNT(*), COUNT(d.lat) FROM doors d WHERE d.address_key IN "
             "(SELECT address_key FROM import_seen_doors)").one()  # fmt: skip

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import ImportFileError
@@ -24,10 +25,17 @@ from backend.models import Election, User
 from backend.services.access import require_organizer
 from backend.services.imports.formats import Profile, mapping_profile
 from backend.services.imports.precincts import assign_precincts_by_polygon
-from backend.services.imports.reader import BATCH_ROWS, Batch, FileReport, Problem, open_profile, read_voter_file
+from backend.services.imports.reader import (
+    BATCH_ROWS,
+    Batch,
+    FileReport,
+    Problem,
+    open_profile,
+    read_voter_file,
+)
 from backend.services.imports.store import Stage
 
-__all__ = ["ImportSummary", "import_voters", "SHOWN_PROBLEMS"]
+__all__ = ["SHOWN_PROBLEMS", "ImportSummary", "import_voters"]
 
 #: Problems listed on screen (and in the error); the rejects file has them all.
 SHOWN_PROBLEMS = 100
@@ -53,9 +61,12 @@ class ImportSummary:
     skipped: int = 0
     rejects_path: str | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # Where the time went, in seconds: reading (this thread), merging (writer thread, in
+    # parallel), waiting for the writer, and the final steps.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "problems"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("problems", "timings")}
 
 
 class _Rejects:
@@ -128,6 +139,7 @@ def import_voters(
     # thread at a time: only the writer until it has finished.
     writer = _Writer(stage, merge=lambda: skip_invalid or not report.problems)
     try:
+        started = time.perf_counter()
         batches = read_voter_file(path, profile, report, rejects, batch_rows=batch_rows)
         for batch in batches:
             writer.check()
@@ -138,7 +150,11 @@ def import_voters(
             writer.put(batch, [(line, election_ids[i], b) for line, i, b in batch.votes])
             if progress is not None:
                 progress(batch.bytes_read, report.total_bytes)
+        read_done = time.perf_counter()
         writer.finish()
+        summary.timings.update(read=read_done - started - writer.blocked,
+                               blocked_on_writer=writer.blocked, merge=writer.busy,
+                               drain=time.perf_counter() - read_done)
     finally:
         writer.stop()
         rejects.close()
@@ -157,6 +173,7 @@ def import_voters(
         )
         error.total = rejects.rejected  # type: ignore[attr-defined]  # more than listed
         raise error
+    final = time.perf_counter()
     summary.voters_inactivated = stage.finish(late)
     summary.elections = len(election_ids)
     summary.precincts_created = stage.precincts_created
@@ -168,6 +185,7 @@ def import_voters(
     summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
     stage.drop()
     session.flush()
+    summary.timings["finish"] = time.perf_counter() - final
     return summary
 
 
@@ -179,12 +197,14 @@ class _Writer:
         self.merge = merge
         self.queue: queue.Queue[tuple[Batch, list[tuple]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
+        self.busy = self.blocked = 0.0
         self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         while True:
             item = self.queue.get()
+            started = time.perf_counter()
             try:
                 if item is not None and self.error is None and self.merge():
                     batch, votes = item
@@ -195,12 +215,15 @@ class _Writer:
             except BaseException as exc:  # noqa: BLE001 (handed to the reading thread)
                 self.error = exc
             finally:
+                self.busy += time.perf_counter() - started
                 self.queue.task_done()
             if item is None:
                 return
 
     def put(self, batch: Batch, votes: list[tuple]) -> None:
+        started = time.perf_counter()
         self.queue.put((batch, votes))
+        self.blocked += time.perf_counter() - started
 
     def wait(self) -> None:
         """Until every batch handed over is merged; then the session is free."""

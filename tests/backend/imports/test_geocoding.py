@@ -23,7 +23,7 @@ class FakeProvider(BaseHTTPRequestHandler):
 
     requests: list[tuple[str, str, str]]  # (path, query, user agent), set per server
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         url = urlparse(self.path)
         params = parse_qs(url.query)
         q = params.get("q", [""])[0]

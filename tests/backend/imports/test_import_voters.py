@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from backend.demo.county import generate_county, write_ohio_csv
 from backend.models import (
@@ -17,8 +17,8 @@ from backend.models import (
     Door,
     Election,
     Precinct,
-    Voter,
     VoteHistory,
+    Voter,
 )
 from tests.backend.imports.files import (
     florida_voter,
@@ -216,6 +216,10 @@ def test_broken_file_stores_nothing_and_reports_each_problem(runner, session, tm
     assert result.exit_code == 1
     assert count(session, Voter) == 0 and count(session, Door) == 0
     assert count(session, Election) == 0 and count(session, Precinct) == 0
+    # The import drops secondary indexes while loading a first file; a failed one leaves
+    # the schema whole.
+    indexes = {i["name"] for i in inspect(session.get_bind()).get_indexes("vote_history")}
+    assert "ix_vote_history_election_voter" in indexes
     out = result.output
     assert f"{path}:3 [SOS_VOTERID]: the voter's state id is blank" in out
     assert f"{path}:4 [DATE_OF_BIRTH]: '1980-13-45' is not a date (expected YYYY-MM-DD)" in out
@@ -263,13 +267,19 @@ def test_reimport_moves_voters_inactivates_the_gone_and_keeps_canvass_history(ru
     history_before = [(h.id, h.voter_id, h.door_id, h.status, h.attempts)
                       for h in session.scalars(select(ContactHistory))]
 
+    # A door made by hand after the first import gets a fresh id: the import's own
+    # numbering left the id sequence past the ids it used.
+    extra = factory.door(address_line="1 EXTRA ST")
+    assert extra.id > max(session.scalars(select(Voter.door_id)))
+    assert count(session, VoteHistory) == 12
     second = [ohio_voter(1, RESIDENTIAL_ADDRESS1="77 Oak Avenue", RESIDENTIAL_SECONDARY_ADDR="Apt 3"),
-              ohio_voter(2), ohio_voter(4, PARTY_AFFILIATION="D"), ohio_voter(5)]  # fmt: skip
+              ohio_voter(2, **{"GENERAL-11/05/2024": ""}), ohio_voter(4, PARTY_AFFILIATION="D"),
+              ohio_voter(5)]  # fmt: skip
     result = run(runner, write_ohio(tmp_path / "v2.csv", second))
     assert result.exit_code == 0, result.output
     session.expire_all()
     assert "voters created       1" in result.output
-    assert "voters updated       2" in result.output
+    assert "voters updated       2" in result.output, "1 moved, 4 changed party; 2 unchanged"
     assert "voters inactivated   1" in result.output
     mover = voter(session, "OH0000000001")
     new_door = session.get(Door, mover.door_id)
@@ -277,6 +287,10 @@ def test_reimport_moves_voters_inactivates_the_gone_and_keeps_canvass_history(ru
     assert mover.id == history.voter_id, "the voter keeps their id, so their history follows"
     assert voter(session, "OH0000000003").is_active is False
     assert voter(session, "OH0000000004").party == "D"
+    # History: the new voter's 3 votes added, the vote the newer file took back removed,
+    # the inactive voter's history kept.
+    assert count(session, VoteHistory) == 12 + 3 - 1
+    assert len(voter(session, "OH0000000003").votes) == 3
     assert session.get(Door, old_door) is not None
     assert [(r.id, r.door_id, r.body) for r in session.scalars(select(CanvassReport))] == before
     assert [(h.id, h.voter_id, h.door_id, h.status, h.attempts)
