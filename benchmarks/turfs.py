@@ -400,6 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: {note}")
     if args.walk_order:
         print()
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
         import walk_order  # type: ignore[import-not-found]
 
         walk_order.main(["--sizes", "60,100", "--instances", "3", "--ortools-seconds", "1"])
