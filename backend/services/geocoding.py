@@ -158,7 +158,7 @@ def geocode_pending_doors(
             error = error or f"{geocoder.provider}: no match for {query!r}"
             values = {"geocode_status": "failed", "geocode_error": error[:2000]}
             summary.failures.append({"address": query, "error": error})
-        count = session.execute(
+        count: int = session.execute(  # type: ignore[attr-defined]
             update(Door).where(Door.building_key == key, Door.lat.is_(None),
                                Door.geocode_status == "pending")
             .values(**values, updated_at=dt.datetime.now(dt.UTC)),
@@ -174,7 +174,7 @@ def geocode_pending_doors(
 
 def retry_failed_doors(session: Session) -> int:
     """Put doors whose geocoding failed back in the queue; returns how many."""
-    return session.execute(
+    return session.execute(  # type: ignore[attr-defined,no-any-return]
         update(Door).where(Door.geocode_status == "failed", Door.lat.is_(None))
         .values(geocode_status="pending"), execution_options={"synchronize_session": False},
     ).rowcount  # fmt: skip
@@ -241,6 +241,8 @@ def import_census_results(
     name = str(path)
     summary = CensusSummary()
     updates: list[tuple[int, float | None, float | None, str | None]] = []
+    lat: float | None
+    lon: float | None
     try:
         f = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
     except OSError as exc:
@@ -290,7 +292,7 @@ def import_census_results(
                 bad("match", f"{match!r} is not Match, No_Match or Tie")
                 continue
             ids.add(door_id)
-    known = set()
+    known: set[int] = set()
     id_list = sorted(ids)
     for start in range(0, len(id_list), 5000):
         known.update(session.execute(
@@ -310,7 +312,7 @@ def import_census_results(
         if door.geocode_status == "manual":
             continue
         if lat is not None:
-            summary.doors_geocoded += session.execute(
+            summary.doors_geocoded += session.execute(  # type: ignore[attr-defined]
                 update(Door).where((Door.id == door_id) | (
                     (Door.building_key == door.building_key) & Door.lat.is_(None)
                     & (Door.geocode_status != "manual")))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from backend.errors import ImportFileError
 from backend.services.imports.addresses import AddressError, AddressNormaliser
@@ -68,13 +68,13 @@ class ElectionColumn:
 class Batch:
     # (line, state_id, first, middle, last, suffix, birth_year, gender, party, registered_on,
     #  voter_status, address_key, door number in the file)
-    voters: list[tuple] = field(default_factory=list)
+    voters: list[tuple[Any, ...]] = field(default_factory=list)
     # (address_key, building_key, address_line, unit, city, state, zip, lat, lon, precinct_code)
-    doors: list[tuple] = field(default_factory=list)
+    doors: list[tuple[Any, ...]] = field(default_factory=list)
     # (line, election column index, ballot)
-    votes: list[tuple] = field(default_factory=list)
+    votes: list[tuple[Any, ...]] = field(default_factory=list)
     # doors first seen without coordinates that a later row gives: (lat, lon, address_key)
-    late_coordinates: list[tuple] = field(default_factory=list)
+    late_coordinates: list[tuple[Any, ...]] = field(default_factory=list)
     # state ids of rejected rows: still in the file, so never marked inactive
     rejected_ids: list[str] = field(default_factory=list)
     precincts: dict[str, str] = field(default_factory=dict)
@@ -98,8 +98,8 @@ class FileReport:
 class _CountingReader(io.RawIOBase):
     """Counts bytes as the text layer reads them, for an honest progress bar."""
 
-    def __init__(self, raw: BinaryIO) -> None:
-        self.raw = raw
+    def __init__(self, raw: io.BufferedReader | io.FileIO) -> None:
+        self.raw: Any = raw
         self.count = 0
 
     def readable(self) -> bool:
@@ -163,7 +163,7 @@ def read_voter_file(
     text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=profile.encoding,
                             errors="surrogateescape", newline="")
     try:
-        reader = csv.reader(text, delimiter=profile.delimiter)
+        reader: Any = csv.reader(text, delimiter=profile.delimiter)
         if profile.has_header:
             header = [_strip_header(c) for c in next(reader, [])]
             if not header:
@@ -209,7 +209,9 @@ def _file_error(path: str, line: int, fieldname: str, message: str) -> ImportFil
                            errors=[{"file": path, "line": line, "field": fieldname, "message": message}])
 
 
-def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) -> Iterator[Batch]:
+def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: FileReport,
+          on_problem: Callable[[Problem], None], raw: _CountingReader,
+          batch_rows: int) -> Iterator[Batch]:
     positions = {c: i for i, c in enumerate(header)}
     upper_positions = {c.upper(): i for i, c in enumerate(header)}
     missing = [c for c in profile.columns.values() if c not in positions]
@@ -252,7 +254,7 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     normaliser = AddressNormaliser()
     seen_doors: dict[str, int] = {}  # address_key -> door number (see below)
     seen_ids: dict[str, int] = {}  # state id -> its first line
-    building_coords: dict[str, tuple[float, float]] = {}
+    building_coords: dict[str, tuple[float | None, float | None]] = {}
     c_state_id = col["state_id"]
     c_addr = col["address_line"]
     optional = {f: col.get(f) for f in _OPTIONAL}
@@ -410,7 +412,8 @@ def _rows(name, reader, header, profile, report, on_problem, raw, batch_rows) ->
     yield batch
 
 
-def _flush_problems(problems: list[Problem], report: FileReport, on_problem, batch: Batch) -> None:
+def _flush_problems(problems: list[Problem], report: FileReport,
+                    on_problem: Callable[[Problem], None], batch: Batch) -> None:
     for p in problems:
         if p.kind == "skipped":
             report.skipped += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -69,7 +69,7 @@ class Stage:
         self.conn = session.connection()
         self.pg = self.conn.dialect.name == "postgresql"
         self.now = dt.datetime.now(dt.UTC)
-        self._dbapi = self.conn.connection.driver_connection
+        self._dbapi: Any = cast(Any, self.conn.connection.driver_connection)
         self.precincts_created = self.doors_created = 0
         self.voters_created = self.voters_updated = self.votes = 0
         self._known_precincts: set[str] = set()
@@ -192,8 +192,8 @@ class Stage:
             )
 
     # -- one batch ------------------------------------------------------------------------
-    def merge_batch(self, *, voters: list[tuple], doors: list[tuple], votes: list[tuple],
-                    precincts: dict[str, str], seen: list[tuple]) -> None:
+    def merge_batch(self, *, voters: list[tuple[Any, ...]], doors: list[tuple[Any, ...]], votes: list[tuple[Any, ...]],
+                    precincts: dict[str, str], seen: list[tuple[Any, ...]]) -> None:
         """Merge one batch: precincts, then doors, then voters, then their vote history."""
         new = {c: n for c, n in precincts.items() if c not in self._known_precincts}
         if new:
@@ -331,7 +331,7 @@ class Stage:
         ).rowcount
 
     # -- the end --------------------------------------------------------------------------
-    def finish(self, late_coordinates: list[tuple]) -> int:
+    def finish(self, late_coordinates: list[tuple[Any, ...]]) -> int:
         """Coordinates found late, shared building locations, and the voters gone from the
         file marked inactive (returned)."""
         if self.fast and self.pg:
@@ -356,10 +356,10 @@ class Stage:
                     "WHERE s.state_id = voters.state_id)")  # fmt: skip
         else:
             gone = "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
-        return self._exec(
+        return int(self._exec(
             f"UPDATE voters SET is_active = FALSE, updated_at = :now WHERE is_active AND {gone}",
             {"now": self.now},
-        ).rowcount  # fmt: skip
+        ).rowcount)  # fmt: skip
 
     def _share_building_locations(self) -> None:
         # A new unit in a building already on the map stands where the building stands.

@@ -77,7 +77,7 @@ class _Rejects:
         self.shown: list[Problem] = []
         self.rejected = 0
         self.skipped = 0
-        self._file = None
+        self._file: Any = None
         self._writer: Any = None
 
     def __call__(self, problem: Problem) -> None:
@@ -132,7 +132,7 @@ def import_voters(
     report = FileReport(str(path), profile)
     summary = ImportSummary(str(path), profile.name)
     stage = Stage(session)
-    late: list[tuple] = []
+    late: list[tuple[Any, ...]] = []
     election_ids: dict[int, int] = {}
     # Reading (Python) and merging (the database, which releases the GIL) overlap: a writer
     # thread merges batch N while this thread reads batch N+1. The session is used by one
@@ -195,7 +195,7 @@ class _Writer:
     def __init__(self, stage: Stage, merge: Callable[[], bool]) -> None:
         self.stage = stage
         self.merge = merge
-        self.queue: queue.Queue[tuple[Batch, list[tuple]] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[Batch, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.busy = self.blocked = 0.0
         self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
@@ -220,7 +220,7 @@ class _Writer:
             if item is None:
                 return
 
-    def put(self, batch: Batch, votes: list[tuple]) -> None:
+    def put(self, batch: Batch, votes: list[tuple[Any, ...]]) -> None:
         started = time.perf_counter()
         self.queue.put((batch, votes))
         self.blocked += time.perf_counter() - started
