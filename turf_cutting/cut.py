@@ -663,11 +663,31 @@ def _order_doors(
     if ctx.barriers and len(o) > 1:
         legs = crossing_mask(pts[o[:-1]], pts[o[1:]], ctx.barriers)
         if legs.any():
-            o = _order_avoiding(pts, o, ctx.barriers)
+            o = _order_avoiding_restarts(pts, o, ctx.barriers, seed)
     rank = np.empty(len(o), dtype=np.int64)
     rank[o] = np.arange(len(o))
     seq = np.lexsort((members, rank[inv]))
     return members[seq]
+
+
+def _order_avoiding_restarts(
+    pts: FloatArray, order: IntArray, barriers: tuple[BaseGeometry, ...], seed: int
+) -> IntArray:
+    """Barrier-avoiding local search from the given order, then from seeded random orders."""
+    rng = np.random.default_rng(seed)
+    best: tuple[int, float, IntArray] | None = None
+    start = order
+    for _ in range(12):
+        o = _order_avoiding(pts, start, barriers)
+        crossings = int(crossing_mask(pts[o[:-1]], pts[o[1:]], barriers).sum())
+        length = _path_m(pts[o])
+        if best is None or (crossings, length) < best[:2]:
+            best = (crossings, length, o)
+        if crossings == 0:
+            break
+        start = rng.permutation(len(pts)).astype(np.int64)
+    assert best is not None
+    return best[2]
 
 
 def _order_avoiding(
