@@ -77,7 +77,7 @@ def run_job(job_id: int) -> bool:
     has it already."""
     from backend.services.turfs import JOB_RUNNERS, claim_job
 
-    session = db.session
+    session = db.session()
     if not claim_job(session, job_id):
         session.rollback()
         return False

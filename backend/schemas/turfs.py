@@ -91,8 +91,9 @@ class DrawTurfSchema(Schema):
 
 class DrawResultSchema(Schema):
     turf = fields.Nested(TurfSchema)
-    overlaps = fields.List(fields.Dict(), metadata={
-        "description": "[{turf_id, name, door_count}]: doors inside left to existing turfs"})
+    skipped = fields.List(fields.Dict(), metadata={
+        "description": "[{turf_id, name, door_count}]: doors inside the polygon left in "
+                       "their existing turfs (skip_taken)"})
 
 
 class TurfUpdateSchema(Schema):

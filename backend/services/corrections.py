@@ -116,9 +116,10 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
                           payload={"turf_id": turf_id, "door_id": door.id, "voter_id": voter.id})
         return {"voter_id": voter.id}
     if c.kind == "moved":
-        voter = session.get(Voter, _need(c.voter_id, "voter_id", "who moved"))
-        if voter is None:
+        mover = session.get(Voter, _need(c.voter_id, "voter_id", "who moved"))
+        if mover is None:
             raise NotFound(f"Voter {c.voter_id} does not exist.")
+        voter = mover
         voter.is_active = False
         voter.voter_status = "moved"
         if voter.door_id is not None:

@@ -8,6 +8,7 @@ when somebody answered: a survey response, or a result code in :data:`CONTACT_CO
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -76,11 +77,11 @@ def turf_progress(session: Session, turf_ids: Sequence[int] | None) -> dict[int,
     ``None`` means every turf (no id list is sent, which matters for 2,000 turfs)."""
     if turf_ids is not None and not turf_ids:
         return {}
-    sub = knocks(CanvassReport.turf_id, CanvassReport.door_id).where(
+    query = knocks(CanvassReport.turf_id, CanvassReport.door_id).where(
         CanvassReport.turf_id.is_not(None))
     if turf_ids is not None:
-        sub = sub.where(CanvassReport.turf_id.in_(turf_ids))
-    sub = sub.subquery()
+        query = query.where(CanvassReport.turf_id.in_(turf_ids))
+    sub = query.subquery()
     per_door = (
         select(sub.c.turf_id, sub.c.door_id, func.max(sub.c.contact).label("contact"))
         .group_by(sub.c.turf_id, sub.c.door_id).subquery()
@@ -249,7 +250,7 @@ def quality(session: Session, actor: User, *, since: dt.datetime | None = None,
         contacts = sum(k.contact for k in knocks_)
         gaps = [
             (b.recorded_at - a.recorded_at).total_seconds()
-            for a, b in zip(knocks_, knocks_[1:])
+            for a, b in itertools.pairwise(knocks_)
             if 0 <= (b.recorded_at - a.recorded_at).total_seconds() <= t["break_seconds"]
         ]
         distances = [

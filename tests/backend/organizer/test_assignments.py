@@ -75,3 +75,14 @@ def test_canvassers_cannot_assign(alice, org, county, universe):
     assert alice.delete(f"/api/assignments/{made[0]['id']}").status_code == 403
     assert alice.put(f"/api/turfs/{turf['id']}/assignees",
                      json={"user_ids": [county.alice.id]}).status_code == 403
+
+
+def test_co_canvassers_see_each_others_names_but_not_emails(org, alice, county, universe):
+    turf = cut(org, universe["id"], target_doors=40)[0]
+    org.post("/api/assignments", json={"turf_ids": [turf["id"]],
+                                       "user_ids": [county.alice.id, county.bob.id]})
+    mine = alice.get("/api/my/turfs").get_json()[0]
+    assert {a["name"] for a in mine["assignees"]} == {"Alice", "Bob"}
+    assert all("email" not in a for a in mine["assignees"])
+    assert all("email" not in a for a in alice.get(f"/api/turfs/{turf['id']}").get_json()["assignees"])
+    assert all(a["email"] for a in org.get(f"/api/turfs/{turf['id']}").get_json()["assignees"])

@@ -132,7 +132,7 @@ def test_draw_a_turf_from_the_universe_doors_inside_a_polygon(org, county, unive
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     turf = body["turf"]
-    assert turf["name"] == "Hand drawn" and turf["door_count"] == 6 and body["overlaps"] == []
+    assert turf["name"] == "Hand drawn" and turf["door_count"] == 6 and body["skipped"] == []
     expected = {county.grid[(c, r)].id for c in (1, 2) for r in (1, 2, 3)}
     assert set(live_members(session, turf["id"])) == expected
     assert shape(turf["outline"]).equals(shape(polygon))
@@ -156,7 +156,7 @@ def test_drawing_over_another_turf_is_refused_with_an_explanation(org, county, u
     assert second["turf"]["door_count"] == 2
     assert set(live_members(session, second["turf"]["id"])) == {
         county.grid[(2, 0)].id, county.grid[(2, 1)].id}
-    assert second["overlaps"][0]["turf_id"] == first["id"]
+    assert second["skipped"] == [{"turf_id": first["id"], "name": "First", "door_count": 2}]
     assert shape(second["turf"]["outline"]).intersection(shape(first["outline"])).area < 1e-12
 
 
