@@ -2,6 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.guard import actor
+from backend.api.turfs import _fast_json
 from backend.extensions import db
 from backend.schemas.universes import (
     ElectionSchema,
@@ -64,7 +65,7 @@ class UniverseDoors(MethodView):
     @blp.response(200, UniverseDoorSchema(many=True))
     def get(self, universe_id):
         """The universe's doors for the map, with the live turf each is in (if any)."""
-        return universe_service.universe_doors(db.session, universe_id, actor())
+        return _fast_json(universe_service.universe_doors(db.session, universe_id, actor()))
 
 
 @blp.route("/elections")

@@ -382,10 +382,10 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
 def _weights(session: Session, universe: Universe | None,
              door_ids: list[int] | None = None) -> Counter[int]:
     """Voters the universe selects per door (all active voters without a universe)."""
-    from backend.services.universes import matching_voters
+    from backend.services.universes import door_weights
 
     filters = dict(universe.filters or {}) if universe is not None else {}
-    return Counter(door for _, door in matching_voters(session, filters, door_ids=door_ids))
+    return Counter(door_weights(session, filters, door_ids=door_ids))
 
 
 def _next_names(session: Session, prefix: str, count: int) -> list[str]:

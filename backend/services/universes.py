@@ -192,6 +192,23 @@ def matching_voters(session: Session, filters: dict[str, Any],
     return [(r.voter_id, r.door_id) for r in rows]
 
 
+def door_weights(session: Session, filters: dict[str, Any],
+                 *, door_ids: list[int] | None = None) -> dict[int, int]:
+    """door id -> voters the filters select there (grouped in SQL: a county's 200,000
+    voters come back as 100,000 counts, not 200,000 rows to count in Python)."""
+    if filters.get("last_attempt_time_of_day"):
+        weights: dict[int, int] = {}
+        for _, door_id in matching_voters(session, filters, door_ids=door_ids):
+            weights[door_id] = weights.get(door_id, 0) + 1
+        return weights
+    query = voter_query(filters)
+    if door_ids is not None:
+        query = query.where(Voter.door_id.in_(door_ids))
+    sub = query.subquery()
+    rows = session.execute(select(sub.c.door_id, func.count()).group_by(sub.c.door_id))
+    return {door_id: int(n) for door_id, n in rows}
+
+
 def live_turf_door_ids() -> Select[Any]:
     """Doors currently in a turf that is not deleted."""
     return (
@@ -327,9 +344,7 @@ def universe_doors(session: Session, universe_id: int, actor: User) -> list[dict
     """The universe's doors for the map: location, target voters, and the live turf if any."""
     require_organizer(actor, "read universes")
     universe = get_universe_row(session, universe_id)
-    weights: dict[int, int] = {}
-    for _, door_id in matching_voters(session, universe.filters or {}):
-        weights[door_id] = weights.get(door_id, 0) + 1
+    weights = door_weights(session, universe.filters or {})
     if not weights:
         return []
     # Doors are fetched whole and filtered here: an IN list of 100,000 ids is slower than that.
@@ -338,8 +353,8 @@ def universe_doors(session: Session, universe_id: int, actor: User) -> list[dict
         .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None))
     ).all())
     rows = session.execute(select(Door.id, Door.lon, Door.lat).order_by(Door.id))
-    return [{"id": r.id, "lon": r.lon, "lat": r.lat, "voter_count": weights[r.id],
-             "turf_id": turf_of.get(r.id)} for r in rows if r.id in weights]
+    return [{"id": door_id, "lon": lon, "lat": lat, "voter_count": weights[door_id],
+             "turf_id": turf_of.get(door_id)} for door_id, lon, lat in rows if door_id in weights]
 
 
 def list_elections(session: Session, actor: User) -> list[Election]:
@@ -353,6 +368,7 @@ __all__ = [
     "counts",
     "create_universe",
     "delete_universe",
+    "door_weights",
     "get_universe",
     "list_elections",
     "list_universes",
