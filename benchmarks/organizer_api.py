@@ -3,13 +3,17 @@
 What it does, per database (SQLite file and PostgreSQL):
 1. seeds a fresh, migrated database with a synthetic county (``backend.demo.county``) of
    ``--doors`` doors (voters in proportion), an organizer and a canvasser;
-2. auto-cuts the whole county through the API, end to end: ``POST /api/universes``,
+2. starts gunicorn on a loopback port and auto-cuts the whole county through the API, end to
+   end: ``POST /api/universes``,
    ``POST /api/universes/{id}/cut`` (a background job), polling ``GET /api/jobs/{id}`` until
    the turfs are stored (load doors, cut, store);
 3. lists every turf with outlines (``GET /api/turfs``; also ``?simplify_m=`` and
-   ``?outline=false``), median of ``--repeat`` calls, in process;
-4. starts gunicorn on a loopback port and downloads the door list of the turf closest to 80
-   doors ``--requests`` times on one keep-alive connection as its canvasser: p50/p95/p99.
+   ``?outline=false``), median of ``--repeat`` calls;
+4. merges two touching turfs into one of about 80 doors, assigns it to the canvasser, and
+   downloads its door list ``--requests`` times on one keep-alive connection: p50/p95/p99.
+
+Everything after seeding goes over HTTP to gunicorn (``--workers`` sync workers), so the
+cut's background job runs as deployed: in a thread of the worker that took the request.
 
 Targets (issue 5): cut of 100,000 doors < 30 s; 2,000 turfs listed < 300 ms; 80-door door
 list p95 < 50 ms under gunicorn.
@@ -138,45 +142,27 @@ def seed(app: Any, doors: int, seed_value: int) -> dict[str, Any]:
 
 # ---- measurements ------------------------------------------------------------------------
 
-def _call(client: Any, method: str, url: str, token: str, **kw: Any) -> Any:
-    response = getattr(client, method)(url, headers={"Authorization": f"Bearer {token}"}, **kw)
-    if response.status_code >= 400:
-        raise SystemExit(f"{method.upper()} {url} -> {response.status_code}: {response.get_data(as_text=True)[:500]}")
-    return response
+class Http:
+    """A keep-alive JSON client for the gunicorn under test."""
 
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
-def measure_cut(app: Any, token: str, target: int) -> dict[str, Any]:
-    client = app.test_client()
-    t0 = time.perf_counter()
-    universe = _call(client, "post", "/api/universes", token,
-                     json={"name": "County", "filters": {}}).get_json()
-    t_universe = time.perf_counter() - t0
-    job = _call(client, "post", f"/api/universes/{universe['id']}/cut", token,
-                json={"target_doors": target}).get_json()
-    while job["status"] in ("queued", "running"):
-        time.sleep(0.2)
-        job = _call(client, "get", f"/api/jobs/{job['id']}", token).get_json()
-    total = time.perf_counter() - t0
-    if job["status"] != "done":
-        raise SystemExit(f"cut failed: {job}")
-    return {"seconds": total, "universe_s": t_universe, "turfs": job["result"]["turf_count"],
-            "doors": job["result"]["door_count"], **{k: job["result"][k] for k in
-                                                     ("load_s", "cut_s", "store_s")}}
+    def raw(self, method: str, path: str, token: str, body: Any = None) -> bytes:
+        headers = {"Authorization": f"Bearer {token}"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.conn.request(method, path, body=payload, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        if response.status >= 400:
+            raise SystemExit(f"{method} {path} -> {response.status}: {data[:500]!r}")
+        return data
 
-
-def measure_list(app: Any, token: str, repeat: int) -> dict[str, Any]:
-    client = app.test_client()
-    out: dict[str, Any] = {}
-    for label, url in (("full", "/api/turfs"), ("simplified", "/api/turfs?simplify_m=15"),
-                       ("no_outline", "/api/turfs?outline=false")):
-        times, size, count = [], 0, 0
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            response = _call(client, "get", url, token)
-            times.append(time.perf_counter() - t0)
-            size, count = len(response.get_data()), len(response.get_json())
-        out[label] = {"median_ms": statistics.median(times) * 1000, "kb": size / 1024, "turfs": count}
-    return out
+    def json(self, method: str, path: str, token: str, body: Any = None) -> Any:
+        return json.loads(self.raw(method, path, token, body))
 
 
 def _free_port() -> int:
@@ -185,15 +171,69 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def measure_door_list(app: Any, url: str, tokens: dict[str, Any], requests: int,
-                      workers: int) -> dict[str, Any]:
-    """Make an 80-door turf (merge two touching cut turfs whose sizes add up closest to 80),
-    assign it to the canvasser, and time its door list via gunicorn."""
+def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn on a loopback port, as deployed: sync workers, background jobs in a thread of
+    the worker that took the request, cuts above 0 doors always as a job."""
+    port = _free_port()
+    env = {**os.environ, "CANVASS_DATABASE_URL": url, "CANVASS_SECRET_KEY": "bench-secret",
+           "CANVASS_ENV": "production", "CANVASS_CUT_INLINE_MAX_DOORS": "0"}
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", "backend:create_app()"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            # The arbiter listens before the workers have imported the app: wait for an answer.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/health")
+            conn.getresponse().read()
+            conn.close()
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def measure_cut(http: Http, token: str, target: int) -> dict[str, Any]:
+    """The whole county cut through the API: the request returns a job at once; poll it."""
+    t0 = time.perf_counter()
+    universe = http.json("POST", "/api/universes", token, {"name": "County", "filters": {}})
+    t_universe = time.perf_counter() - t0
+    job = http.json("POST", f"/api/universes/{universe['id']}/cut", token, {"target_doors": target})
+    t_accepted = time.perf_counter() - t0 - t_universe
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.2)
+        job = http.json("GET", f"/api/jobs/{job['id']}", token)
+    total = time.perf_counter() - t0
+    if job["status"] != "done":
+        raise SystemExit(f"cut failed: {job}")
+    return {"seconds": total, "universe_s": t_universe, "accepted_s": t_accepted,
+            "turfs": job["result"]["turf_count"], "doors": job["result"]["door_count"],
+            **{k: job["result"][k] for k in ("load_s", "cut_s", "store_s")}}
+
+
+def measure_list(http: Http, token: str, repeat: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for label, path in (("full", "/api/turfs"), ("simplified", "/api/turfs?simplify_m=15"),
+                        ("no_outline", "/api/turfs?outline=false")):
+        times, body = [], b""
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            body = http.raw("GET", path, token)
+            times.append(time.perf_counter() - t0)
+        out[label] = {"median_ms": statistics.median(times) * 1000, "kb": len(body) / 1024,
+                      "turfs": len(json.loads(body))}
+    return out
+
+
+def eighty_door_turf(http: Http, tokens: dict[str, Any]) -> dict[str, Any]:
+    """Merge two touching cut turfs whose sizes add up closest to 80 doors (through the API)."""
     from shapely.geometry import shape
 
-    client = app.test_client()
     token = tokens["organizer_token"]
-    turfs = _call(client, "get", "/api/turfs", token).get_json()
+    turfs = http.json("GET", "/api/turfs", token)
     shapes = {t["id"]: shape(t["outline"]) for t in turfs}
     best = None
     for a in turfs:
@@ -210,53 +250,28 @@ def measure_door_list(app: Any, url: str, tokens: dict[str, Any], requests: int,
                     best = (gap, a["id"], b["id"])
         if best is not None and best[0] == 0:
             break
-    if best is not None:
-        turf = _call(client, "post", "/api/turfs/merge", token,
-                     json={"turf_ids": [best[1], best[2]]}).get_json()["turfs"][0]
-    else:  # no pair fits: the turf closest to 80 doors
-        turf = min(turfs, key=lambda t: (abs(t["door_count"] - 80), t["id"]))
-    _call(client, "post", "/api/assignments", token,
-          json={"turf_ids": [turf["id"]], "user_ids": [tokens["canvasser_id"]]})
-    port = _free_port()
-    env = {**os.environ, "CANVASS_DATABASE_URL": url, "CANVASS_SECRET_KEY": "bench-secret",
-           "CANVASS_ENV": "production"}
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
-         "warning", "backend:create_app()"], cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Bearer {tokens['canvasser_token']}"}
-        path = f"/api/turfs/{turf['id']}/door_list"
-        times = []
-        size = 0
-        for i in range(requests + 20):  # bounded: 20 warm-up calls, then the measured ones
-            t0 = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = time.perf_counter() - t0
-            if response.status != 200:
-                raise SystemExit(f"door list -> {response.status}: {body[:300]!r}")
-            if i >= 20:
-                times.append(elapsed)
-            size = len(body)
-        conn.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    if best is None:  # no pair fits: the turf closest to 80 doors
+        return min(turfs, key=lambda t: (abs(t["door_count"] - 80), t["id"]))
+    return http.json("POST", "/api/turfs/merge", token, {"turf_ids": [best[1], best[2]]})["turfs"][0]
+
+
+def measure_door_list(http: Http, tokens: dict[str, Any], requests: int) -> dict[str, Any]:
+    """The canvasser downloads the 80-door turf's door list ``requests`` times (after 20
+    warm-up calls) on one keep-alive connection."""
+    turf = eighty_door_turf(http, tokens)
+    http.json("POST", "/api/assignments", tokens["organizer_token"],
+              {"turf_ids": [turf["id"]], "user_ids": [tokens["canvasser_id"]]})
+    path = f"/api/turfs/{turf['id']}/door_list"
+    times, body = [], b""
+    for i in range(requests + 20):  # bounded: 20 warm-up calls, then the measured ones
+        t0 = time.perf_counter()
+        body = http.raw("GET", path, tokens["canvasser_token"])
+        if i >= 20:
+            times.append(time.perf_counter() - t0)
     times.sort()
     doc = json.loads(body)
-    return {"turf_doors": turf["door_count"], "voters": sum(len(d["voters"]) for d in doc["doors"]),
-            "kb": size / 1024, "p50_ms": times[len(times) // 2] * 1000,
+    return {"turf_doors": len(doc["doors"]), "voters": sum(len(d["voters"]) for d in doc["doors"]),
+            "kb": len(body) / 1024, "p50_ms": times[len(times) // 2] * 1000,
             "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000,
             "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
             "requests": len(times)}
@@ -264,29 +279,32 @@ def measure_door_list(app: Any, url: str, tokens: dict[str, Any], requests: int,
 
 def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     from backend import create_app
+    from backend.extensions import db
 
     url, drop = make_database(kind, workdir, args.pg_admin_url)
+    server = None
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
-                          "CANVASS_CUT_INLINE_MAX_DOORS": 0})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
         t0 = time.perf_counter()
         tokens = seed(app, args.doors, args.seed)
-        seeded = time.perf_counter() - t0
-        print(f"[{kind}] seeded {tokens['doors']} doors, {tokens['voters']} voters in {seeded:.1f} s",
-              flush=True)
-        cut = measure_cut(app, tokens["organizer_token"], args.target)
-        print(f"[{kind}] cut {cut['doors']} doors into {cut['turfs']} turfs in {cut['seconds']:.1f} s "
-              f"(load {cut['load_s']} s, cut {cut['cut_s']} s, store {cut['store_s']} s)", flush=True)
-        listing = measure_list(app, tokens["organizer_token"], args.repeat)
-        door_list = None
-        if args.requests:
-            door_list = measure_door_list(app, url, tokens, args.requests, args.workers)
-        from backend.extensions import db
-
         with app.app_context():
             db.engine.dispose()
+        print(f"[{kind}] seeded {tokens['doors']} doors, {tokens['voters']} voters in "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)
+        server, port = start_gunicorn(url, args.workers)
+        http = Http(port)
+        cut = measure_cut(http, tokens["organizer_token"], args.target)
+        print(f"[{kind}] cut {cut['doors']} doors into {cut['turfs']} turfs in {cut['seconds']:.1f} s "
+              f"(universe saved in {cut['universe_s']:.1f} s, job accepted in {cut['accepted_s'] * 1000:.0f} ms; load {cut['load_s']} s, "
+              f"cut {cut['cut_s']} s, store {cut['store_s']} s)", flush=True)
+        listing = measure_list(http, tokens["organizer_token"], args.repeat)
+        door_list = measure_door_list(http, tokens, args.requests) if args.requests else None
+        http.conn.close()
         return {"kind": kind, "cut": cut, "list": listing, "door_list": door_list}
     finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
         drop()
 
 
@@ -296,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=int, default=50, help="target doors per turf (50: ~2,000 turfs)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=5, help="calls per turf-list variant")
-    parser.add_argument("--requests", type=int, default=300, help="door-list calls (0: skip gunicorn)")
+    parser.add_argument("--requests", type=int, default=300, help="door-list calls (0: skip)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN)
@@ -323,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{r['kind']}] door list: turf of {dl['turf_doors']} doors, {dl['voters']} voters, "
                   f"{dl['kb']:.0f} KB, {dl['requests']} requests")
     print("\ncut_s is end to end through the API (universe, job, load, cut, store); list_ms is "
-          f"GET /api/turfs with outlines (median of {args.repeat}); dl_* is the door list under gunicorn.")
+          f"GET /api/turfs with outlines (median of {args.repeat}); dl_* the door list; all over HTTP to gunicorn.")
     return 0
 
 
