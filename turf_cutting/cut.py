@@ -55,6 +55,19 @@ IntArray = NDArray[np.int64]
 def cut_turfs(doors: Iterable[Door], params: CutParams, *, seed: int | None = None) -> TurfPlan:
     """Cut ``doors`` into balanced, compact, contiguous turfs, each in walking order.
 
+    Doors at identical coordinates, or sharing a ``building``, form one stop and stay in one
+    turf (a stop larger than ``max_doors`` is split into sub-stops a metre apart). Stops are
+    joined by the Delaunay triangulation minus edges crossing ``params.barriers`` (and, with
+    ``keep_precincts_whole``, minus edges between precincts). Each connected group is cut by
+    weighted recursive bisection into ``k`` parts (door counts, or estimated minutes in time
+    mode), refined by moving boundary stops towards nearer turf centroids within a +-12% band,
+    repaired for contiguity, and rebalanced by merge-and-split of adjacent pairs. Walks come
+    from :func:`turf_cutting.walk.order_xy`, re-ordered if a leg would cross a barrier; in time
+    mode a turf whose walk makes it more than 8% over the shift is split again. Outlines are
+    unions of Voronoi cells clipped to the buffered hull. A group of stops cut off by barriers
+    that is smaller than ``min_doors`` becomes one (small) turf. ``seed`` only varies the walk
+    search; ``None`` means 0.
+
     >>> doors = [Door(i, 2.35 + 0.0004 * (i % 12), 48.85 + 0.0004 * (i // 12))
     ...          for i in range(120)]
     >>> plan = cut_turfs(doors, CutParams(), seed=1)
