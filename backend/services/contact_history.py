@@ -46,7 +46,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, any_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.models import (
@@ -62,6 +62,7 @@ __all__ = [
     "REVIEW_WINDOW",
     "Derived",
     "Outcome",
+    "any_of",
     "ReportFact",
     "derive",
     "derive_all",
@@ -130,6 +131,18 @@ class Derived:
     last_attempt_at: dt.datetime | None = None
     needs_review: bool = False
     outcomes: list[Outcome] = field(default_factory=list, repr=False, compare=False)
+
+
+def any_of(session: Session, column: Any, values: Iterable[Any]) -> Any:
+    """``column IN values``; on PostgreSQL ``column = ANY(:array)``, one statement text
+    whatever the number of values, so psycopg prepares it once instead of parsing and
+    planning a new query for every batch size."""
+    values = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _best(codes: Iterable[str | None], ranks: Mapping[str, int]) -> str | None:
@@ -236,10 +249,11 @@ def _load_facts(session: Session, door_ids: set[int], voter_ids: set[int]) -> li
     """Every report at these doors, plus any report naming these voters elsewhere (a voter
     the voter file has since moved), with their voter items, in one query."""
     # A UNION of two index lookups, not an OR: an OR with a subquery scans the whole table.
-    wanted: Any = select(CanvassReport.id).where(CanvassReport.door_id.in_(sorted(door_ids)))
+    wanted: Any = select(CanvassReport.id).where(
+        any_of(session, CanvassReport.door_id, door_ids))
     if voter_ids:
         wanted = wanted.union(select(CanvassReportItem.canvass_report_id).where(
-            CanvassReportItem.voter_id.in_(sorted(voter_ids))))
+            any_of(session, CanvassReportItem.voter_id, voter_ids)))
     rows = session.execute(
         select(CanvassReport.id, CanvassReport.uuid, CanvassReport.canvasser_id,
                CanvassReport.door_id, CanvassReport.effective_at, CanvassReport.result_code,
@@ -290,7 +304,7 @@ def refresh(
         return {}
     living = session.execute(
         select(Voter.id, Voter.door_id).where(
-            or_(Voter.door_id.in_(sorted(door_ids)), Voter.id.in_(sorted(voter_ids))))
+            or_(any_of(session, Voter.door_id, door_ids), any_of(session, Voter.id, voter_ids)))
     ).all()
     voters_at_door: dict[int, list[int]] = defaultdict(list)
     home: dict[int, int | None] = {}
@@ -304,7 +318,7 @@ def refresh(
                          ranks if ranks is not None else result_code_ranks(session))
     existing = {row.subject: row for row in session.execute(
         select(ContactHistory.subject, *(getattr(ContactHistory, c) for c in _COMPARED))
-        .where(ContactHistory.subject.in_(sorted(derived))))}
+        .where(any_of(session, ContactHistory.subject, derived)))}
     changed: dict[str, tuple[Derived, str | None]] = {}
     rows = []
     for subject, d in sorted(derived.items()):

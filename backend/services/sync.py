@@ -50,6 +50,7 @@ from backend.models._types import utcnow
 from backend.schemas.sync import ExportFileSchema, SyncReportSchema
 from backend.services import changes, contact_history
 from backend.services.access import assigned_turf_ids, require_organizer
+from backend.services.contact_history import any_of
 
 __all__ = [
     "CLOCK_SKEW",
@@ -168,7 +169,7 @@ def ingest_reports(
         _lock_doors(session, {p.data["door_id"] for p in pending}, canvasser.id)
         stored = dict(session.execute(
             select(CanvassReport.uuid, CanvassReport.body_hash)
-            .where(CanvassReport.uuid.in_([p.uuid for p in pending]))
+            .where(any_of(session, CanvassReport.uuid, [p.uuid for p in pending]))
         ).all())
         fresh = []
         for p in pending:
@@ -251,7 +252,7 @@ def _check_rules(
     ranks = contact_history.result_code_ranks(session)
     codes = set(ranks)
     voters = dict(session.execute(
-        select(Voter.id, Voter.door_id).where(Voter.id.in_(voter_ids))).all()
+        select(Voter.id, Voter.door_id).where(any_of(session, Voter.id, voter_ids))).all()
     ) if voter_ids else {}
     questions = set(session.scalars(
         select(SurveyQuestion.id).where(SurveyQuestion.id.in_(question_ids)))
@@ -267,7 +268,7 @@ def _check_rules(
     for turf_id, start, end, deleted in session.execute(
         select(Assignment.turf_id, Assignment.assigned_at, Assignment.ended_at, Turf.deleted_at)
         .join(Turf, Turf.id == Assignment.turf_id)
-        .where(Assignment.user_id == canvasser.id, Assignment.turf_id.in_(turf_ids))
+        .where(Assignment.user_id == canvasser.id, any_of(session, Assignment.turf_id, turf_ids))
     ):
         ends = [e for e in (end, deleted) if e is not None]
         assignments[turf_id].append((start, min(ends) if ends else None))
@@ -279,7 +280,7 @@ def _check_rules(
     for turf_id, door_id, start, end, deleted in session.execute(
         select(TurfDoor.turf_id, TurfDoor.door_id, TurfDoor.added_at, TurfDoor.removed_at,
                Turf.deleted_at)
-        .join(Turf, Turf.id == TurfDoor.turf_id).where(TurfDoor.door_id.in_(door_ids))
+        .join(Turf, Turf.id == TurfDoor.turf_id).where(any_of(session, TurfDoor.door_id, door_ids))
     ):
         memberships[(turf_id, door_id)].append((start, end))
         if end is None and deleted is None:
@@ -412,13 +413,14 @@ def _rows(p: _Pending, canvasser: User, received_at: dt.datetime, device_id: str
 
 def _insert(session: Session, batch: list[_Pending], canvasser: User,
             received_at: dt.datetime, device_id: str) -> dict[str, int]:
-    ids = {uuid: report_id for report_id, uuid in session.execute(
-        # Core inserts (not ORM bulk): a batch is plain rows, and the ORM's per-row
-        # bookkeeping cost more than the database work.
-        insert(CanvassReport.__table__).returning(
-            CanvassReport.__table__.c.id, CanvassReport.__table__.c.uuid,
-            sort_by_parameter_order=True),
-        [_rows(p, canvasser, received_at, device_id) for p in batch])}
+    # Core executemany of one single-row INSERT (psycopg pipelines and prepares it) and
+    # the ids read back by uuid: a multi-row INSERT .. RETURNING is a new statement text
+    # for every batch size, parsed afresh each time, which cost more than the round trip.
+    session.execute(insert(CanvassReport.__table__),
+                    [_rows(p, canvasser, received_at, device_id) for p in batch])
+    ids = dict(session.execute(
+        select(CanvassReport.uuid, CanvassReport.id)
+        .where(any_of(session, CanvassReport.uuid, [p.uuid for p in batch]))).all())
     items, corrections = [], []
     for p in batch:
         report_id = ids[p.uuid]
