@@ -25,12 +25,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sync_load  # noqa: E402
+import sync_load
 
 PG_BIN = Path(os.environ.get("CANVASS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

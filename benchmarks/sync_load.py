@@ -328,7 +328,7 @@ def _client(base: str, canvassers: list[Canvasser], reports_per: int, batch: int
                 sends = 2 if rng.random() < dup_rate else 1
                 for _ in range(sends):
                     t0 = time.perf_counter()
-                    status, body = _with_retries(lambda: request(
+                    status, body = _with_retries(lambda c=c, chunk=chunk: request(
                         "POST", base, "/api/sync/reports", c.token,
                         {"device_id": "bench", "reports": chunk}), result, deadline)
                     elapsed = (time.perf_counter() - t0) * 1000
@@ -351,7 +351,7 @@ def _client(base: str, canvassers: list[Canvasser], reports_per: int, batch: int
                             else:
                                 result.rejected.append(r)
                 t0 = time.perf_counter()
-                status, body = _with_retries(lambda: request(
+                status, body = _with_retries(lambda c=c, cursor=cursor: request(
                     "GET", base, f"/api/sync/changes?cursor={cursor}&limit=500", c.token, None),
                     result, deadline)
                 with lock:

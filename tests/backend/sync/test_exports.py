@@ -51,7 +51,7 @@ def test_van_canvass_responses_shape(field, login, session):
 
 
 def test_van_bulk_csv_and_contact_history_csv(field, login, session):
-    talked, not_home, _, v0 = _pushed(field, login, session)
+    _, _, _, v0 = _pushed(field, login, session)
     api = login(field.organizer)
     response = api.get("/api/exports/van_canvass_results.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -333,3 +333,19 @@ def test_lit_drop_counts_as_an_attempt(field, login, session):
     row = session.scalar(select(ContactHistory).where(ContactHistory.subject == f"d{door.id}"))
     assert (row.status, row.attempts) == ("lit_drop", 1)
     assert session.scalar(select(CanvassReport.kind)) == "lit_drop"
+
+
+def test_openapi_documents_the_sync_wire_format(client):
+    """The PWA's contract: the OpenAPI document has the routes and the report schema."""
+    spec = client.get("/api/openapi.json").get_json()
+    for path in ("/api/sync/reports", "/api/sync/changes", "/api/sync/export_file",
+                 "/api/exports/contact_history.csv", "/api/exports/van_canvass_responses",
+                 "/api/exports/van_canvass_results.csv"):
+        assert path in spec["paths"], path
+    schemas = spec["components"]["schemas"]
+    report = schemas["SyncReport"]
+    assert set(report["required"]) == {"uuid", "door_id", "turf_id", "recorded_at"}
+    assert {"voters", "supersedes", "correction", "access_note", "location",
+            "lit_drop"} <= set(report["properties"])
+    batch = schemas["SyncBatch"]["properties"]["reports"]
+    assert batch["type"] == "array" and batch["items"]["$ref"].endswith("/SyncReport")
