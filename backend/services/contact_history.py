@@ -44,7 +44,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, any_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -105,9 +105,8 @@ class ReportFact:
     supersedes: str | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One report's outcome for one subject."""
+class Outcome(NamedTuple):
+    """One report's outcome for one subject (a tuple: thousands are made per batch)."""
 
     uuid: str
     canvasser_id: int
@@ -147,10 +146,14 @@ def any_of(session: Session, column: Any, values: Iterable[Any]) -> Any:
 
 def _best(codes: Iterable[str | None], ranks: Mapping[str, int]) -> str | None:
     # Within one report, ties between codes of equal rank break on the code, never on order.
-    present = [c for c in codes if c]
-    if not present:
-        return None
-    return max(present, key=lambda c: (ranks.get(c, _DEFAULT_RANK), c))
+    best: str | None = None
+    best_key: tuple[int, str] | None = None
+    for code in codes:
+        if code:
+            key = (ranks.get(code, _DEFAULT_RANK), code)
+            if best_key is None or key > best_key:
+                best, best_key = code, key
+    return best
 
 
 def _item_status(code: str | None, answered: bool, ranks: Mapping[str, int]) -> str | None:
@@ -214,23 +217,25 @@ def derive_all(
     superseded = {r.supersedes for r in reports if r.supersedes}
     outcomes: dict[str, list[Outcome]] = defaultdict(list)
     touched: set[str] = set()
+    living: dict[int, list[str]] = {}
     for report in reports:
-        touched.add(f"d{report.door_id}")
+        if report.door_id not in living:
+            living[report.door_id] = [f"v{v}" for v in voters_at_door.get(report.door_id, ())]
+            touched.add(f"d{report.door_id}")
+            touched.update(living[report.door_id])
         touched.update(f"v{v}" for v, _, _ in report.items)
-        touched.update(f"v{v}" for v in voters_at_door.get(report.door_id, ()))
         if report.uuid in superseded:
             continue
-        own = {v: _item_status(code, answered, ranks) for v, code, answered in report.items}
+        own = {f"v{v}": _item_status(code, answered, ranks) for v, code, answered in report.items}
         # One voter moved or asking not to be contacted says someone talked at the door;
         # only a door-level code puts the whole door out of bounds.
         door_status = _best([report.result_code, *(
             CONVERSATION if s and ranks.get(s, _DEFAULT_RANK) > _CONVERSATION_RANK else s
             for s in own.values())], ranks)
-        per_subject: dict[str, str | None] = {f"d{report.door_id}": door_status}
-        for voter_id in voters_at_door.get(report.door_id, ()):
-            per_subject[f"v{voter_id}"] = report.result_code
-        for voter_id, status in own.items():
-            per_subject[f"v{voter_id}"] = status
+        per_subject: dict[str, str | None] = dict.fromkeys(living[report.door_id],
+                                                           report.result_code)
+        per_subject.update(own)
+        per_subject[f"d{report.door_id}"] = door_status
         for subject, status in per_subject.items():
             if status:
                 rank = ranks.get(status, _CONVERSATION_RANK if status == CONVERSATION else _DEFAULT_RANK)
