@@ -31,6 +31,8 @@ _STAGE_TABLES = {
         "state TEXT, zip TEXT, lat {float}, lon {float}, precinct_code TEXT"
     ),
     "import_batch_votes": "line INTEGER NOT NULL, election_id INTEGER NOT NULL, ballot TEXT",
+    "import_batch_pairs": ("voter_id INTEGER NOT NULL, election_id INTEGER NOT NULL, ballot TEXT, "
+                           "PRIMARY KEY (voter_id, election_id)"),
     # the whole file, for what is decided at the end
     "import_seen_voters": "state_id VARCHAR(40) NOT NULL",
     "import_seen_doors": "address_key TEXT NOT NULL",
@@ -73,7 +75,9 @@ class Stage:
         self.precincts_created = self.doors_created = 0
         self.voters_created = self.voters_updated = self.votes = 0
         self._known_precincts: set[str] = set()
-        self._analysed = False
+        self._analysed = self._pairs_analysed = False
+        # The elections of the file's history columns; set before the first batch.
+        self.election_ids: list[int] = []
         if not self.pg:
             # Index pages of a million-row table do not fit SQLite's default 2 MB cache.
             self._exec("PRAGMA cache_size = -196608")
@@ -224,7 +228,7 @@ class Stage:
                 self._exec(f"ANALYZE {table}")
         self._merge_doors()
         self._merge_voters(len(voters))
-        if votes:
+        if self.election_ids:
             self._merge_votes()
         for table in ("import_batch_voters", "import_batch_doors", "import_batch_votes"):
             self._exec(f"DELETE FROM {table}")
@@ -311,24 +315,34 @@ class Stage:
         self.voters_updated += touched - created
 
     def _merge_votes(self) -> None:
-        if self.had_votes:
-            # A vote the newer file no longer shows, for an election it lists, was a correction.
-            self._exec(
-                "DELETE FROM vote_history WHERE election_id IN "
-                "(SELECT DISTINCT election_id FROM import_batch_votes) "
-                "AND voter_id IN (SELECT v.id FROM voters v JOIN import_batch_voters s "
-                "ON s.state_id = v.state_id) AND NOT EXISTS (SELECT 1 FROM import_batch_votes sv "
-                "JOIN import_batch_voters s ON s.line = sv.line JOIN voters v "
-                "ON v.state_id = s.state_id WHERE v.id = vote_history.voter_id "
-                "AND sv.election_id = vote_history.election_id)")  # fmt: skip
-        self.votes += self._exec(
-            "INSERT INTO vote_history (voter_id, election_id, ballot) "
+        # The batch's votes with voter ids, keyed like vote_history, so both statements below
+        # are index lookups rather than scans.
+        self._exec(
+            "INSERT INTO import_batch_pairs (voter_id, election_id, ballot) "
             "SELECT v.id, sv.election_id, sv.ballot FROM import_batch_votes sv "
             "JOIN import_batch_voters s ON s.line = sv.line "
-            "JOIN voters v ON v.state_id = s.state_id WHERE TRUE ORDER BY v.id, sv.election_id "
+            "JOIN voters v ON v.state_id = s.state_id")  # fmt: skip
+        if self.pg and not self._pairs_analysed:
+            self._pairs_analysed = True
+            self._exec("ANALYZE import_batch_pairs")
+        if self.had_votes and self.election_ids:
+            # A vote the newer file no longer shows, for an election it lists, was a correction.
+            self.conn.execute(
+                text("DELETE FROM vote_history WHERE election_id IN :elections "
+                     "AND voter_id IN (SELECT v.id FROM voters v JOIN import_batch_voters s "
+                     "ON s.state_id = v.state_id) AND NOT EXISTS (SELECT 1 FROM import_batch_pairs p "
+                     "WHERE p.voter_id = vote_history.voter_id "
+                     "AND p.election_id = vote_history.election_id)"
+                     ).bindparams(bindparam("elections", expanding=True)),
+                {"elections": self.election_ids})  # fmt: skip
+        self.votes += self._exec(
+            "INSERT INTO vote_history (voter_id, election_id, ballot) "
+            "SELECT voter_id, election_id, ballot FROM import_batch_pairs WHERE TRUE "
+            "ORDER BY voter_id, election_id "
             + ("ON CONFLICT (voter_id, election_id) DO UPDATE SET ballot = excluded.ballot "
                "WHERE vote_history.ballot <> excluded.ballot" if self.had_votes else "")
         ).rowcount
+        self._exec("DELETE FROM import_batch_pairs")
 
     # -- the end --------------------------------------------------------------------------
     def finish(self, late_coordinates: list[tuple[Any, ...]]) -> int:

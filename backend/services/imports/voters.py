@@ -146,6 +146,7 @@ def import_voters(
             if not election_ids and report.elections:
                 writer.wait()
                 election_ids = _ensure_elections(session, report)
+                stage.election_ids = list(election_ids.values())
             late.extend(batch.late_coordinates)
             writer.put(batch, [(line, election_ids[i], b) for line, i, b in batch.votes])
             if progress is not None:
