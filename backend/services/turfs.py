@@ -917,42 +917,58 @@ def delete_turf(session: Session, turf_id: int, actor: User) -> None:
 def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
                  actor: User) -> dict[str, Any]:
     """Re-cut what is left undone: doors of these turfs with no report yet leave them and
-    are cut into new turfs; turfs left empty are deleted, the rest keep their knocked doors."""
+    are cut into new turfs; turfs left empty are deleted, the rest keep their knocked doors.
+
+    Kept and new turfs come from one plan, so their outlines tile the area without overlap.
+    """
     require_organizer(actor, "re-cut turfs")
     lib_params = cut_params(params)
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
     attempted = progress_service.attempted_doors(session, [t.id for t in turfs])
     now = utcnow()
+    done_by_turf: dict[int, list[Any]] = {}
     undone_rows: list[Any] = []
-    kept_turfs, deleted = [], []
     for turf in turfs:
         rows = _turf_door_rows(session, turf.id)
-        done = [r for r in rows if r.id in attempted.get(turf.id, set())]
+        done_by_turf[turf.id] = [r for r in rows if r.id in attempted.get(turf.id, set())]
         undone_rows.extend(r for r in rows if r.id not in attempted.get(turf.id, set()))
-        if not done:
-            _soft_delete(session, turf, now)
-            deleted.append(turf.id)
-            continue
-        added, removed = _set_members(session, turf, [r.id for r in done], now)
-        plan = tc.plan_from_assignment(_lib_doors(done, {}), [0] * len(done), lib_params)
-        keep_weights = _weights(session, session.get(Universe, turf.universe_id)
-                                if turf.universe_id else None, [r.id for r in done])
-        _store_turf(session, turf, plan.turfs[0], keep_weights)
-        turf.updated_at = now
-        _announce(session, turf, added, removed)
-        kept_turfs.append(turf)
-    session.flush()
     if not undone_rows:
         raise Conflict("Every door of these turfs has been knocked; nothing is left to re-cut.",
                        errors={"turf_ids": ["nothing undone"]})
     universe_id = turfs[0].universe_id
     universe = session.get(Universe, universe_id) if universe_id else None
-    weights = _weights(session, universe, [r.id for r in undone_rows])
-    doors = _lib_doors(undone_rows, weights)
-    lib_turfs = cut_doors(doors, lib_params, seed=int(params.get("seed") or 0))
+    kept_turfs = [t for t in turfs if done_by_turf[t.id]]
+    all_rows = [r for t in kept_turfs for r in done_by_turf[t.id]] + undone_rows
+    weights = _weights(session, universe, [r.id for r in all_rows])
+    # One plan over all these doors: each kept turf is a group, the undone doors another,
+    # which the library then re-cuts in place.
+    labels = [i for i, t in enumerate(kept_turfs) for _ in done_by_turf[t.id]]
+    labels += [len(kept_turfs)] * len(undone_rows)
+    plan = tc.plan_from_assignment(_lib_doors(all_rows, weights), labels, lib_params)
+    plan = tc.recut(plan, (), lib_params, door_ids=[undone_rows[0].id],
+                    seed=int(params.get("seed") or 0))
+    owner = {r.id: t.id for t in kept_turfs for r in done_by_turf[t.id]}
+    by_id = {t.id: t for t in kept_turfs}
+    new_lib_turfs = []
+    for lib_turf in plan.turfs:
+        owners = {owner.get(door_id) for door_id in lib_turf.door_ids}
+        if len(owners) == 1 and None not in owners:
+            turf = by_id[owners.pop()]
+            added, removed = _set_members(session, turf, list(lib_turf.door_ids), now)
+            _store_turf(session, turf, lib_turf, weights)
+            turf.updated_at = now
+            _announce(session, turf, added, removed)
+        else:
+            new_lib_turfs.append(lib_turf)
+    deleted = []
+    for turf in turfs:
+        if not done_by_turf[turf.id]:
+            _soft_delete(session, turf, now)
+            deleted.append(turf.id)
+    session.flush()
     prefix = (params.get("name_prefix") or f"{turfs[0].name} re-cut").strip()
-    new = _create_turfs(session, lib_turfs, universe_id=universe_id,
-                        names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
+    new = _create_turfs(session, new_lib_turfs, universe_id=universe_id,
+                        names=_next_names(session, prefix, len(new_lib_turfs)), weights=weights,
                         actor=actor)
     return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}
 

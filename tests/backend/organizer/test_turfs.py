@@ -245,6 +245,11 @@ def test_recut_moves_only_undone_doors(org, county, universe, session, factory):
     assert kept["id"] == turf["id"] and kept["door_count"] == 10 and kept["status"] == "done"
     assert sorted(live_members(session, turf["id"])) == sorted(members[:10])
     assert sum(t["door_count"] for t in new) == 70 and len(new) == 2
+    # the kept turf's outline shrinks to its knocked doors: no overlap with the new turfs
+    outlines = [shape(t["outline"]) for t in body["turfs"]]
+    for i, a in enumerate(outlines):
+        for b in outlines[i + 1:]:
+            assert a.intersection(b).area <= 0.01 * min(a.area, b.area)
     # nothing left undone now
     response = org.post("/api/turfs/recut", json={"turf_ids": [turf["id"]]})
     assert response.status_code == 409
