@@ -38,7 +38,12 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(data, dict) and "messages" in data:
             # webargs puts field errors under the location: {"json": {"email": [...]}}
             messages = data["messages"]
-            errors = messages.get("json", messages) if isinstance(messages, dict) else messages
+            # webargs nests errors under their location; with one location, name the fields.
+            if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in (
+                "json", "query", "form", "files", "headers", "path"
+            ):
+                messages = next(iter(messages.values()))
+            errors = messages
         message = exc.description or exc.name
         if status == 422 and errors:
             message = "The request has invalid fields: " + ", ".join(sorted(map(str, errors)))
