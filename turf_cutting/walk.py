@@ -24,13 +24,13 @@ Algorithm (all deterministic; randomness only through ``seed``):
    The kicks are split over 3 runs from nearest-neighbour paths begun at
    spread-out stops, which avoids deep wrong choices such as walking the
    wrong street first.  ``effort="bulk"`` (for ordering a whole plan) splits
-   only ``n`` kicks over 2 runs.  Budgets are counts, never wall-clock, so
+   only ``n + 30`` kicks over 2 runs.  Budgets are counts, never wall-clock, so
    results are reproducible.
 5. A final exhaustive 2-opt pass (up to 400 stops) makes the result 2-opt
    optimal; turfs of up to 7 stops are solved exactly by enumeration.
 
 Cost: about 15 ms of CPU for 60 doors, 35 ms for 100, 100 ms for 200 and
-a few seconds for 2,000 (``bulk``: 6, 12 and 30 ms, typically 0.5-1% longer);
+a few seconds for 2,000 (``bulk``: 8, 15 and 35 ms, typically 0.5-1% longer);
 memory is an n x n distance matrix.  See
 ``benchmarks/walk_order.py`` for quality against OR-Tools and LKH.
 
@@ -116,7 +116,7 @@ def order_xy(
 
     ``effort`` trades search for time: ``"thorough"`` (default, about 15 ms
     of CPU for 60 points) or ``"bulk"`` for ordering many turfs at once
-    (about 2.5x less CPU at 60 points, 3x at 200, typically 0.5-1% longer;
+    (about 1.7x less CPU at 60 points, 3x at 200, typically 0.5-1% longer;
     the guarantees above hold for both).
 
     >>> xy = [[0, 0], [10, 0], [1, 0], [5, 0], [1, 0]]
@@ -597,10 +597,11 @@ def _budget(effort: str, k: int) -> tuple[int, int]:
     """(restarts, kicks) for ``k`` stops.
 
     ``thorough``: 3 searches sharing ``2k + min(k**2 // 100, 2k)`` kicks (1.000-1.010x LKH at
-    60-200 stops).  ``bulk``: 2 searches sharing ``k`` kicks, 2.5-3.5x less CPU for about 0.5-1%
-    more walk (``benchmarks/walk_order.py``); kicks are where the time goes, a second search
-    mostly protects against walking the wrong street first.
+    60-200 stops).  ``bulk``: 2 searches sharing ``k + 30`` kicks, 1.7-3x less CPU for about
+    0.5-1% more walk on average (``benchmarks/walk_order.py``).  Kicks are where the time goes;
+    the second search and the 30 extra kicks guard small street turfs against walking the wrong
+    street first (with ``k`` kicks alone a few 60-stop streets came out 5-10% longer).
     """
     if effort == "bulk":
-        return 2, k
+        return 2, k + 30
     return 3, 2 * k + min(k * k // 100, 2 * k)
