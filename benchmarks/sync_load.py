@@ -446,9 +446,9 @@ HEADER = (f"{'run':<22} {'reports/s':>10} {'seconds':>8} {'p50 ms':>8} {'p95 ms'
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--canvassers", type=int, default=1000)
-    parser.add_argument("--reports", type=int, default=40, help="reports per canvasser")
-    parser.add_argument("--batch", type=int, default=20, help="reports per push")
-    parser.add_argument("--concurrency", type=int, default=24,
+    parser.add_argument("--reports", type=int, default=50, help="reports per canvasser")
+    parser.add_argument("--batch", type=int, default=50, help="reports per push")
+    parser.add_argument("--concurrency", type=int, default=12,
                         help="phones syncing at the same moment")
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
