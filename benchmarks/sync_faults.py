@@ -68,7 +68,7 @@ class ThrowawayCluster:
 
 
 def run(fault: str, *, canvassers: int, reports: int, batch: int, concurrency: int,
-        every: float, max_faults: int = 0, workers: int = 2, threads: int = 4, procs: int = 2,
+        every: float, first_after: float | None = None, max_faults: int = 0, workers: int = 2, threads: int = 4, procs: int = 2,
         max_seconds: float = 240, pg_admin_url: str | None = None, quiet: bool = False
         ) -> dict:
     """Run the load under ``fault``; return the reconciliation and what was injected."""
@@ -89,7 +89,9 @@ def run(fault: str, *, canvassers: int, reports: int, batch: int, concurrency: i
 
         def inject() -> None:
             turn = 0
-            while not stop.wait(every):
+            wait = every if first_after is None else first_after
+            while not stop.wait(wait):
+                wait = every
                 if max_faults and turn >= max_faults:
                     return
                 turn += 1
@@ -149,11 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--every", type=float, default=4.0, help="seconds between faults")
+    parser.add_argument("--first-after", type=float, default=None,
+                        help="seconds before the first fault (default: --every)")
     parser.add_argument("--max-faults", type=int, default=0, help="stop injecting after N")
     parser.add_argument("--max-seconds", type=float, default=300)
     args = parser.parse_args(argv)
     s = run(args.fault, canvassers=args.canvassers, reports=args.reports, batch=args.batch,
-            concurrency=args.concurrency, every=args.every, max_faults=args.max_faults,
+            concurrency=args.concurrency, every=args.every, first_after=args.first_after,
+            max_faults=args.max_faults,
             max_seconds=args.max_seconds)
     ok = (s["lost"] == 0 and s["doubled"] == 0 and s["unexpected"] == 0
           and s["stored"] == s["sent_unique"])

@@ -34,9 +34,9 @@ def test_sync_load_smoke():
 @pytest.mark.slow
 def test_killing_gunicorn_workers_mid_batches_loses_and_doubles_nothing():
     """kill -9 of workers during the load: clients retry, and stored == unique sent."""
-    out = _run("sync_faults.py", "--fault", "kill-worker", "--canvassers", "60",
-               "--reports", "20", "--batch", "5", "--concurrency", "6", "--every", "1.5",
-               "--max-faults", "2", "--max-seconds", "120")
+    out = _run("sync_faults.py", "--fault", "kill-worker", "--canvassers", "80",
+               "--reports", "20", "--batch", "5", "--concurrency", "6", "--first-after", "0.3",
+               "--every", "1.2", "--max-faults", "2", "--max-seconds", "120")
     assert "exactly once: yes" in out
     killed = int(out.split("fault kill-worker: ")[1].split()[0])
     assert killed >= 1, out
