@@ -6,7 +6,8 @@ the services, which receive the actor explicitly.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 
