@@ -11,7 +11,7 @@ from backend.models.geography import Door, GeocodeCache, Precinct
 from backend.models.surveys import ResultCode, SurveyQuestion, SurveyResponse
 from backend.models.turfs import Assignment, Job, Turf, TurfDoor, Universe
 from backend.models.users import AuthToken, Invite, User
-from backend.models.voters import Election, Voter, VoteHistory
+from backend.models.voters import Election, VoteHistory, Voter
 
 __all__ = [
     "Assignment",
@@ -21,8 +21,8 @@ __all__ = [
     "ContactHistory",
     "Door",
     "Election",
-    "GeocodeCache",
     "FieldCorrection",
+    "GeocodeCache",
     "Invite",
     "Job",
     "Precinct",
@@ -34,6 +34,6 @@ __all__ = [
     "TurfDoor",
     "Universe",
     "User",
-    "Voter",
     "VoteHistory",
+    "Voter",
 ]

@@ -12,7 +12,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
+from backend.errors import (
+    AuthenticationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from backend.models import AuthToken, Invite, User
 from backend.models._types import utcnow
 from backend.models.users import ROLES

@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from backend.models import Door, Election, Precinct, User, Voter, VoteHistory
+from backend.models import Door, Election, Precinct, User, VoteHistory, Voter
 from backend.services.auth import create_user
 from backend.services.surveys import ensure_standard_result_codes
 

@@ -199,9 +199,9 @@ def ingest_reports(
 def _known(p: _Pending, stored_hash: str) -> dict[str, Any]:
     if stored_hash == p.hash:
         return {"uuid": p.uuid, "status": "duplicate"}
-    return _rejected(p.uuid, "uuid_conflict", {"uuid": [
+    return _rejected(p.uuid, "uuid_conflict", {"uuid": [(
         f"a different report with uuid {p.uuid} is already stored; a correction needs a new "
-        "uuid and 'supersedes'"]})
+        "uuid and 'supersedes'")]})
 
 
 def _lock_doors(session: Session, door_ids: set[int], canvasser_id: int) -> None:
@@ -322,8 +322,8 @@ def _check_rules(
                 errors["supersedes"] = ["a report cannot supersede itself"]
             elif prior is not None and (prior.canvasser_id != canvasser.id
                                         or prior.door_id != d["door_id"]):
-                errors["supersedes"] = [f"report {target} is not one of yours for door "
-                                        f"{d['door_id']}"]
+                errors["supersedes"] = [(f"report {target} is not one of yours for door "
+                                         f"{d['door_id']}")]
         if d.get("correction") and len(json.dumps(d["correction"]["details"])) > 4000:
             errors["correction.details"] = ["details are limited to 4000 characters of JSON"]
         if errors:
@@ -381,10 +381,10 @@ def _place_in_assignment(
             if best is None or score < best[0]:
                 best = (score, flags)
     if best is None:
-        return {"door_id": [
+        return {"door_id": [(
             f"door {door_id} was not in a turf assigned to you at {at.isoformat()} (turf "
             f"{turf_id}; reports are kept up to {int(LATE_GRACE.total_seconds() // 3600)} hours "
-            "after an assignment ends)"]}
+            "after an assignment ends)")]}
     p.flags.extend(([clamp] if clamp else []) + best[1])
     return None
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound
-from backend.models import Door, Election, Precinct, Voter, VoteHistory
-from backend.models import User
+from backend.models import Door, Election, Precinct, User, VoteHistory, Voter
 from backend.services.access import ensure_can_read_door, require_organizer
 
 AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))

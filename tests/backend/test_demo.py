@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from backend.models import Door, Precinct, Voter, VoteHistory
+from backend.models import Door, Precinct, VoteHistory, Voter
 from backend.services.demo import DEMO_CANVASSER, DEMO_ORGANIZER, load_demo
 
 
