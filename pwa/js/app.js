@@ -131,6 +131,11 @@ export async function loadConfig() {
 export function start() {
   document.documentElement.lang = lang;
   sync.subscribe(paintStatus);
+  // An update waits for the outbox to empty: look again whenever the sync state changes, so
+  // a report acknowledged just after the walk ended cannot leave the update stranded.
+  sync.subscribe(() => {
+    if (app.updateReady) maybeUpdate();
+  });
   window.addEventListener("hashchange", render);
   render().then(() => {
     sync.changed();

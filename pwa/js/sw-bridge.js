@@ -38,9 +38,16 @@ export async function register() {
 export const checkForUpdate = () => registration?.update().catch(() => {});
 
 /** Let the waiting version take over; the page reloads when it has. */
-export function applyUpdate() {
-  if (!updateWaiting()) return false;
+export async function applyUpdate() {
+  // Ask the browser for the registration as it is now: the one kept since start-up can
+  // miss a worker that finished installing while the page was busy.
+  const current = (await navigator.serviceWorker?.getRegistration()) || registration;
+  if (!current?.waiting || !navigator.serviceWorker.controller) return false;
   applying = true;
-  registration.waiting.postMessage({ type: "SKIP_WAITING" });
+  const ask = () => current.waiting?.postMessage({ type: "SKIP_WAITING" });
+  ask();
+  // A worker woken only to receive the message can be stopped before it acts on it: ask
+  // again until the new version has taken over (the page then reloads).
+  const retry = setInterval(() => (current.waiting ? ask() : clearInterval(retry)), 2000);
   return true;
 }
