@@ -1,10 +1,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import text
 
 from backend.api.guard import public
 from backend.extensions import db
+from backend.services import health as health_service
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liveness and database check")
 
@@ -19,5 +19,4 @@ class HealthSchema(Schema):
 class Health(MethodView):
     @blp.response(200, HealthSchema)
     def get(self):
-        db.session.execute(text("SELECT 1"))
-        return {"status": "ok", "database": db.engine.dialect.name}
+        return health_service.check(db.session)
