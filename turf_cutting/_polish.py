@@ -116,7 +116,8 @@ class _Rings:
         m = len(turf)
         same = (turf[self.dst] == turf[self.src]) & (turf[self.src] >= 0)
         n_same = np.bincount(self.src, weights=same, minlength=m)
-        links = np.bincount(self.src, weights=same & same[self.ring_next] & self.linked, minlength=m)
+        linked = same & same[self.ring_next] & self.linked
+        links = np.bincount(self.src, weights=linked, minlength=m)
         out: BoolArray = (n_same >= 1) & (n_same - links <= 1)
         return out
 

@@ -771,7 +771,9 @@ def _polished_walks(
     return paths.turf, _door_walks(ctx, orders)
 
 
-def _bands(ctx: _Context, stop_turf: IntArray, edges: IntArray, k: int) -> tuple[FloatArray, FloatArray]:
+def _bands(
+    ctx: _Context, stop_turf: IntArray, edges: IntArray, k: int
+) -> tuple[FloatArray, FloatArray]:
     """Per turf cost bounds for polishing: near the group's mean turf, never worse than now."""
     play = stop_turf >= 0
     size = np.bincount(stop_turf[play], weights=ctx.cost[play], minlength=k)

@@ -1,0 +1,195 @@
+"""The inter-turf polish: it keeps every guarantee of a plan and never lengthens the walks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString
+
+import turf_cutting.cut as cut_module
+from turf_cutting import CutParams, cut_turfs, walk
+from turf_cutting._graph import components, crossing_mask, delaunay_edges
+from turf_cutting._partition import Balance, partition
+from turf_cutting._polish import Paths, polish
+
+from ._doors import uniform
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _length(xy: np.ndarray, orders: list[np.ndarray]) -> float:
+    return sum(float(np.hypot(*np.diff(xy[o], axis=0).T).sum()) for o in orders if len(o) > 1)
+
+
+def _pieces(edges: np.ndarray, stops: np.ndarray, n: int) -> int:
+    local = np.full(n, -1)
+    local[stops] = np.arange(len(stops))
+    le = local[edges]
+    return components(len(stops), le[(le >= 0).all(axis=1)])[0]
+
+
+def _crossings(xy: np.ndarray, orders: list[np.ndarray], barriers: tuple) -> int:
+    return sum(int(crossing_mask(xy[o[:-1]], xy[o[1:]], barriers).sum()) for o in orders)
+
+
+@st.composite
+def partitioned(draw: st.DrawFn) -> dict[str, object]:
+    """Distinct stops, their graph (maybe cut by a barrier), turfs from the partition, walks."""
+    kind = draw(st.sampled_from(["uniform", "clusters", "grid", "line"]))
+    n = draw(st.integers(2, 300))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if kind == "uniform":
+        xy = rng.random((n, 2)) * 1000
+    elif kind == "clusters":
+        xy = rng.random((4, 2))[rng.integers(0, 4, n)] * 3000 + rng.normal(0, 60, (n, 2))
+    elif kind == "grid":
+        side = int(np.ceil(np.sqrt(n)))
+        xy = np.column_stack([np.arange(n) % side, np.arange(n) // side]) * 20.0
+    else:
+        xy = np.column_stack([np.arange(n) * 15.0, rng.random(n)])
+    xy = np.unique(xy, axis=0)
+    m = len(xy)
+    cost = (
+        rng.integers(1, 4, m).astype(float)
+        if draw(st.booleans())
+        else rng.random(m) * 3 + 0.1
+    )
+    edges = delaunay_edges(xy)
+    barriers: tuple[LineString, ...] = ()
+    if draw(st.booleans()) and len(edges):
+        x = float(np.median(xy[:, 0])) + 0.5
+        barriers = (LineString([(x, -1e5), (x, 1e5)]),)
+        edges = edges[~crossing_mask(xy[edges[:, 0]], xy[edges[:, 1]], barriers)]
+    if draw(st.booleans()):
+        # chunks of a serpentine through horizontal bands: stringy turfs (if contiguous at
+        # all), full of stops whose removal would disconnect them
+        span = np.ptp(xy[:, 1]) + 1e-9
+        row = ((xy[:, 1] - xy[:, 1].min()) / span * draw(st.integers(1, 12))).astype(int)
+        snake = np.lexsort((np.where(row % 2 == 0, xy[:, 0], -xy[:, 0]), row))
+        labels = np.empty(m, dtype=np.int64)
+        labels[snake] = np.arange(m) // draw(st.integers(2, 40))
+    else:
+        target = float(cost.sum()) / draw(st.integers(1, 12))
+        balance = Balance(target=target, lo=0.6 * target, hi=1.4 * target)
+        labels = partition(xy, cost, edges, balance)
+    k = int(labels.max()) + 1
+    orders = [
+        np.flatnonzero(labels == t)[walk.order_xy(xy[labels == t], effort="bulk")]
+        for t in range(k)
+    ]
+    size = np.bincount(labels, weights=cost, minlength=k)
+    band = draw(st.sampled_from([0.0, 0.1, 0.3]))
+    lo = np.minimum(size, size.mean() * (1 - band))
+    hi = np.maximum(size, size.mean() * (1 + band))
+    return {"xy": xy, "cost": cost, "edges": edges, "barriers": barriers, "orders": orders,
+            "lo": lo, "hi": hi}  # fmt: skip
+
+
+def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
+    xy = case["xy"]
+    paths = Paths.from_orders(len(xy), case["orders"])  # type: ignore[arg-type]
+
+    def reorder(o: np.ndarray) -> np.ndarray:
+        # what the plan does: a fresh order if it is shorter, else the polished one (the plan
+        # also counts barrier crossings; here the polished order stays, to test polish alone)
+        if case["barriers"]:
+            return o
+        fresh = o[walk.order_xy(xy[o], effort="bulk")]
+        return min((fresh, o), key=lambda q: _length(xy, [q]))  # type: ignore[index]
+
+    changed = polish(
+        xy, case["cost"], case["edges"], case["edges"], paths, case["lo"], case["hi"],
+        reorder=reorder, barriers=case["barriers"],
+    )  # fmt: skip
+    return paths, changed
+
+
+@FAST
+@given(partitioned())
+def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) -> None:
+    xy, cost, edges, lo, hi = case["xy"], case["cost"], case["edges"], case["lo"], case["hi"]
+    before = [o.copy() for o in case["orders"]]
+    assume(all(_pieces(edges, o, len(xy)) == 1 for o in before))
+    k = len(before)
+    size0 = np.array([cost[o].sum() for o in before])
+    paths, changed = _run(case)
+    after = paths.orders(np.arange(k))
+    # every stop in exactly one turf, each turf's path visits exactly its stops
+    assert sorted(np.concatenate(after).tolist()) == list(range(len(xy)))
+    for t, o in enumerate(after):
+        assert len(o) >= 1
+        assert (paths.turf[o] == t).all()
+    # each turf stays connected in the graph
+    assert all(_pieces(edges, o, len(xy)) == 1 for o in after)
+    # sizes: inside the band if they were, never further outside if not
+    size1 = np.array([cost[o].sum() for o in after])
+    assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
+    assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
+    # never a longer total walk, never a new barrier-crossing leg
+    assert _length(xy, after) <= _length(xy, before) + 1e-6
+    if case["barriers"]:
+        assert _crossings(xy, after, case["barriers"]) <= _crossings(xy, before, case["barriers"])
+    # the turfs reported as changed are exactly those whose stops changed
+    moved = [t for t in range(k) if sorted(after[t].tolist()) != sorted(before[t].tolist())]
+    assert set(moved) <= set(changed.tolist())
+
+
+@FAST
+@given(partitioned())
+def test_polish_is_deterministic(case: dict) -> None:
+    first, _ = _run(case)
+    second, _ = _run(case)
+    assert (first.turf == second.turf).all()
+    assert (first.prev == second.prev).all()
+    assert (first.nxt == second.nxt).all()
+
+
+def test_cut_turfs_walks_less_with_polish(monkeypatch: pytest.MonkeyPatch) -> None:
+    doors = uniform(2000, side_m=1400.0, seed=3)
+    params = CutParams(target_doors=60, min_doors=40, max_doors=80)
+    polished = cut_turfs(doors, params)
+    assert cut_turfs(doors, params) == polished
+    monkeypatch.setattr(cut_module, "polish", lambda *a, **kw: np.zeros(0, dtype=np.int64))
+    plain = cut_turfs(doors, params)
+    walked = sum(t.walk_m for t in polished.turfs)
+    assert walked < 0.99 * sum(t.walk_m for t in plain.turfs)
+    sizes = [len(t) for t in polished.turfs]
+    assert min(sizes) >= 40 and max(sizes) <= 80
+
+
+def test_polish_never_moves_two_neighbours_out_of_a_turf_at_once() -> None:
+    # Turf A is a rhombus x, s1, s2, y (no x-y edge) walked s1, x, y, s2; s1 is closer to the
+    # path of B above, s2 to the path of C below. Either move alone keeps A connected; both
+    # together would leave x and y apart, so only one may happen.
+    xy = np.array([[0, 0], [4, 0], [2, 1], [2, -1], [0, 2], [4, 2], [0, -2], [4, -2]], float)
+    x, y, s1, s2, b1, b2, c1, c2 = range(8)
+    edges = np.array([[x, s1], [x, s2], [s1, s2], [s1, y], [s2, y], [b1, b2], [s1, b1],
+                      [s1, b2], [c1, c2], [s2, c1], [s2, c2]])  # fmt: skip
+    paths = Paths.from_orders(8, [np.array([s1, x, y, s2]), np.array([b1, b2]),
+                                  np.array([c1, c2])])  # fmt: skip
+    lo, hi = np.array([2.0, 2.0, 2.0]), np.full(3, 10.0)  # B and C may only gain
+    args = (xy, np.ones(8), edges, edges, paths, lo, hi)
+    polish(*args, reorder=lambda o: o, passes=1, rounds=1)
+    assert sorted(paths.turf[[s1, s2]].tolist()) in ([0, 1], [0, 2])  # one of them moved
+    polish(*args, reorder=lambda o: o)
+    assert _pieces(edges, np.flatnonzero(paths.turf == 0), 8) == 1
+
+
+def test_polish_never_moves_a_stop_that_holds_its_turf_together() -> None:
+    # s is the only link between the two halves of turf A, and walking it from B's path
+    # (b1 -> b2, just above it) would be shorter: it must stay.
+    xy = np.array([[-10, 0], [0, 0], [10, 1.5], [20, 0], [30, 0], [8, 2], [12, 2]], float)
+    a0, a1, s, a2, a3, b1, b2 = range(7)
+    edges = np.array([[a0, a1], [a1, s], [s, a2], [a2, a3], [s, b1], [s, b2], [b1, b2],
+                      [a1, b1], [a2, b2]])  # fmt: skip
+    paths = Paths.from_orders(7, [np.array([a0, a1, s, a2, a3]), np.array([b1, b2])])
+    lo, hi = np.array([1.0, 2.0]), np.full(2, 10.0)
+    polish(xy, np.ones(7), edges, edges, paths, lo, hi, reorder=lambda o: o)
+    assert paths.turf.tolist() == [0, 0, 0, 0, 0, 1, 1]
+    # with a1-a2 adjacent, A holds together without s, and s moves
+    edges = np.vstack([edges, [[a1, a2]]])
+    paths = Paths.from_orders(7, [np.array([a0, a1, s, a2, a3]), np.array([b1, b2])])
+    polish(xy, np.ones(7), edges, edges, paths, lo, hi, reorder=lambda o: o, passes=1, rounds=1)
+    assert paths.turf.tolist() == [0, 0, 1, 0, 0, 1, 1]
