@@ -49,6 +49,13 @@ class Paths:
             nxt[o[:-1]] = o[1:]
         return cls(turf, prev, nxt)
 
+    def lengths(self, xy: FloatArray, k: int) -> FloatArray:
+        """Path length of each of the turfs 0..k-1."""
+        legs = np.flatnonzero((self.turf >= 0) & (self.nxt >= 0))
+        d = np.hypot(*(xy[legs] - xy[self.nxt[legs]]).T)
+        out: FloatArray = np.bincount(self.turf[legs], weights=d, minlength=k)
+        return out
+
     def relink(self, order: IntArray) -> None:
         """Make ``order`` (all stops of one turf) that turf's path."""
         self.prev[order[0]] = -1
@@ -132,6 +139,7 @@ def polish(
     hi: FloatArray,
     *,
     reorder: Callable[[IntArray], IntArray],
+    per_metre: float = 0.0,
     barriers: tuple[BaseGeometry, ...] = (),
     passes: int = 2,
     rounds: int = 12,
@@ -140,11 +148,12 @@ def polish(
 
     ``edges`` are the stop pairs a stop may move across (both in play); ``contiguity_edges``
     the graph each turf must stay connected in (``edges`` is a subset). ``lo``/``hi`` bound
-    each turf's summed ``cost``: a move never takes a turf below ``lo`` or above ``hi`` (a
-    turf already outside only moves towards its band). After each pass of up to ``rounds``
-    rounds, ``reorder`` gets each changed turf's stops in walking order and returns a walk
-    over them at least as short; the next pass starts from those walks (a new order exposes
-    new moves). Returns the turfs that changed.
+    each turf's load, its summed ``cost`` plus ``per_metre`` times its path length (time
+    mode: service minutes plus walking minutes): a move never takes a turf below ``lo`` or
+    above ``hi`` (a turf already outside only moves towards its band). After each pass of up
+    to ``rounds`` rounds, ``reorder`` gets each changed turf's stops in walking order and
+    returns a walk over them at least as short; the next pass starts from those walks (a new
+    order exposes new moves). Returns the turfs that changed.
     """
     turf = paths.turf
     k = int(turf.max()) + 1
@@ -156,15 +165,17 @@ def polish(
     v_all = np.concatenate([edges[:, 1], edges[:, 0]])
     play = (turf[s_all] >= 0) & (turf[v_all] >= 0)
     s_all, v_all = s_all[play], v_all[play]
-    size = np.bincount(turf[turf >= 0], weights=cost[turf >= 0], minlength=k)
     count = np.bincount(turf[turf >= 0], minlength=k)
     for _ in range(passes):
+        size = np.bincount(turf[turf >= 0], weights=cost[turf >= 0], minlength=k)
+        if per_metre:
+            size += per_metre * paths.lengths(xy, k)
         changed_now = np.zeros(k, dtype=bool)
         for _ in range(rounds):
             moves = _candidates(
-                xy, cost, paths, rings, s_all, v_all, size, count, lo, hi, barriers
+                xy, cost, per_metre, paths, rings, s_all, v_all, size, count, lo, hi, barriers
             )
-            chosen = _choose(moves, cost, rings, size, count, lo, hi)
+            chosen = _choose(moves, rings, size, count, lo, hi)
             if not len(chosen):
                 break
             _apply(paths, moves, chosen)
@@ -191,6 +202,8 @@ class _Moves:
     after: BoolArray  # insert after v (else before)
     a: IntArray
     b: IntArray
+    load_out: FloatArray  # load a loses, load b gains
+    load_in: FloatArray
     delta: FloatArray
 
 
@@ -203,6 +216,7 @@ def _dist(xy: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
 def _candidates(
     xy: FloatArray,
     cost: FloatArray,
+    per_metre: float,
     paths: Paths,
     rings: _Rings,
     s_all: IntArray,
@@ -218,9 +232,10 @@ def _candidates(
     s, v = s_all[cross], v_all[cross]
     a, b = turf[s], turf[v]
     c = cost[s]
+    # paths only add load (per_metre >= 0): the static part already rules most moves out
     ok = (size[a] - c >= lo[a] - 1e-9) & (size[b] + c <= hi[b] + 1e-9) & (count[a] >= 2)
     ok &= rings.removable(turf)[s]
-    s, v, a, b = s[ok], v[ok], a[ok], b[ok]
+    s, v, a, b, c = s[ok], v[ok], a[ok], b[ok], c[ok]
     p, n = prev[s], nxt[s]
     gain = _dist(xy, p, s) + _dist(xy, s, n) - np.where((p >= 0) & (n >= 0), _dist(xy, p, n), 0.0)
     sv = _dist(xy, s, v)
@@ -229,9 +244,15 @@ def _candidates(
     ins_after = sv + _dist(xy, s, w_after) - _dist(xy, v, w_after)
     after = ins_after < ins_before
     w = np.where(after, w_after, w_before)
-    delta = np.minimum(ins_before, ins_after) - gain
+    ins = np.minimum(ins_before, ins_after)
+    delta = ins - gain
+    load_out, load_in = c + per_metre * gain, c + per_metre * ins
     good = delta < -_EPS_M
-    s, v, w, after, a, b, delta = (x[good] for x in (s, v, w, after, a, b, delta))
+    if per_metre:
+        good &= (size[a] - load_out >= lo[a] - 1e-9) & (size[b] + load_in <= hi[b] + 1e-9)
+    s, v, w, after, a, b, load_out, load_in, delta = (
+        x[good] for x in (s, v, w, after, a, b, load_out, load_in, delta)
+    )
     if barriers and len(s):
         # new legs: p-n where s leaves, s-w where it enters (s-v is a graph edge: no crossing)
         p, n = prev[s], nxt[s]
@@ -240,15 +261,18 @@ def _candidates(
         bad[both] = crossing_mask(xy[p[both]], xy[n[both]], barriers)
         has_w = w >= 0
         bad[has_w] |= crossing_mask(xy[s[has_w]], xy[w[has_w]], barriers)
-        s, v, w, after, a, b, delta = (x[~bad] for x in (s, v, w, after, a, b, delta))
+        s, v, w, after, a, b, load_out, load_in, delta = (
+            x[~bad] for x in (s, v, w, after, a, b, load_out, load_in, delta)
+        )
     o = np.lexsort((v, s, delta))
     s = s[o]
-    return _Moves(s, prev[s], nxt[s], v[o], w[o], after[o], a[o], b[o], delta[o])
+    return _Moves(
+        s, prev[s], nxt[s], v[o], w[o], after[o], a[o], b[o], load_out[o], load_in[o], delta[o]
+    )
 
 
 def _choose(
     moves: _Moves,
-    cost: FloatArray,
     rings: _Rings,
     size: FloatArray,
     count: IntArray,
@@ -264,8 +288,7 @@ def _choose(
     touched: set[int] = set()
     left: dict[int, int] = {}  # stop -> the turf it left this round
     chosen: list[int] = []
-    costs = cost[moves.s].tolist()
-    for i, (s, v, w, a, b, p, n) in enumerate(
+    for i, (s, v, w, a, b, p, n, out, into) in enumerate(
         zip(
             moves.s.tolist(),
             moves.v.tolist(),
@@ -274,12 +297,13 @@ def _choose(
             moves.b.tolist(),
             moves.p.tolist(),
             moves.n.tolist(),
+            moves.load_out.tolist(),
+            moves.load_in.tolist(),
         )
     ):
         if s in touched or v in touched or w in touched or p in touched or n in touched:
             continue
-        c = costs[i]
-        if size[a] - c < lo[a] - 1e-9 or size[b] + c > hi[b] + 1e-9 or count[a] < 2:
+        if size[a] - out < lo[a] - 1e-9 or size[b] + into > hi[b] + 1e-9 or count[a] < 2:
             continue
         ring = rings.dst[rings.indptr[s] : rings.indptr[s + 1]].tolist()
         if any(left.get(u) == a for u in ring):
@@ -288,8 +312,8 @@ def _choose(
         touched.update((s, v, w, p, n))
         touched.discard(-1)
         left[s] = a
-        size[a] -= c
-        size[b] += c
+        size[a] -= out
+        size[b] += into
         count[a] -= 1
         count[b] += 1
     return np.asarray(chosen, dtype=np.int64)

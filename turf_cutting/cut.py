@@ -742,9 +742,10 @@ def _polished_walks(
     """Walks for the turfs of ``stop_turf`` (-1: not in play), polished across turfs.
 
     Each turf is ordered, then :func:`._polish.polish` moves boundary stops to a neighbouring
-    turf's walk where that is shorter, within a +-10% band around the mean turf of their
-    connected group (and ``[lo, hi]``), and the turfs that changed are ordered again. Returns
-    the new stop -> turf labels and each turf's doors (indices) in walking order.
+    turf's walk where that is shorter, keeping every turf's load (doors; in time mode service
+    plus real walking minutes) within +-10% of the mean turf of its connected group and
+    within the balance bounds, and the turfs that changed are ordered again. Returns the new
+    stop -> turf labels and each turf's doors (indices) in walking order.
     """
     starts = _starts(ctx)
     play = stop_turf >= 0
@@ -754,16 +755,27 @@ def _polished_walks(
     orders = [_order_stops(ctx, members[bounds[t] : bounds[t + 1]], starts, seed) for t in range(k)]
     paths = Paths.from_orders(ctx.n_stops, orders)
     e = ctx.edges[play[ctx.edges[:, 0]] & play[ctx.edges[:, 1]]]
-    lo, hi = _bands(ctx, stop_turf, e, k)
+    if ctx.params.mode == "doors":
+        cost, per_metre = ctx.cost, 0.0
+    else:
+        # time mode balances minutes: the polish knows the real walks, so it uses them
+        # rather than the walk estimate in ctx.cost
+        service = ctx.params.minutes_per_door * ctx.weight
+        cost = np.bincount(ctx.stop_of, weights=service, minlength=ctx.n_stops)
+        per_metre = 1.0 / (ctx.params.walk_speed_mps * 60.0)
+    load = np.bincount(stop_turf[play], weights=cost[play], minlength=k)
+    load += per_metre * paths.lengths(ctx.stop_xy, k)
+    lo, hi = _bands(ctx, stop_turf, e, load)
     changed = polish(
         ctx.stop_xy,
-        ctx.cost,
+        cost,
         e,
         ctx.edges_all,
         paths,
         lo,
         hi,
         reorder=lambda o: _reorder_stops(ctx, o, starts, seed),
+        per_metre=per_metre,
         barriers=ctx.barriers,
     )
     for t, o in zip(changed.tolist(), paths.orders(changed)):
@@ -772,11 +784,11 @@ def _polished_walks(
 
 
 def _bands(
-    ctx: _Context, stop_turf: IntArray, edges: IntArray, k: int
+    ctx: _Context, stop_turf: IntArray, edges: IntArray, size: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Per turf cost bounds for polishing: near the group's mean turf, never worse than now."""
+    """Per turf load bounds for polishing: near the group's mean turf, never worse than now."""
     play = stop_turf >= 0
-    size = np.bincount(stop_turf[play], weights=ctx.cost[play], minlength=k)
+    k = len(size)
     _, comp = components(ctx.n_stops, edges)
     first = np.full(k, ctx.n_stops, dtype=np.int64)
     np.minimum.at(first, stop_turf[play], np.flatnonzero(play))

@@ -16,7 +16,7 @@ from turf_cutting._polish import Paths, polish
 
 from ._doors import uniform
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _length(xy: np.ndarray, orders: list[np.ndarray]) -> float:
@@ -79,12 +79,16 @@ def partitioned(draw: st.DrawFn) -> dict[str, object]:
         np.flatnonzero(labels == t)[walk.order_xy(xy[labels == t], effort="bulk")]
         for t in range(k)
     ]
-    size = np.bincount(labels, weights=cost, minlength=k)
+    # door mode (loads are costs) or time mode (plus walking: slow enough to matter)
+    per_metre = draw(st.sampled_from([0.0, 1 / 60, 1.0]))
+    size = np.bincount(labels, weights=cost, minlength=k) + per_metre * np.array(
+        [_length(xy, [o]) for o in orders]
+    )
     band = draw(st.sampled_from([0.0, 0.1, 0.3]))
     lo = np.minimum(size, size.mean() * (1 - band))
     hi = np.maximum(size, size.mean() * (1 + band))
     return {"xy": xy, "cost": cost, "edges": edges, "barriers": barriers, "orders": orders,
-            "lo": lo, "hi": hi}  # fmt: skip
+            "lo": lo, "hi": hi, "per_metre": per_metre}  # fmt: skip
 
 
 def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
@@ -93,15 +97,16 @@ def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
 
     def reorder(o: np.ndarray) -> np.ndarray:
         # what the plan does: a fresh order if it is shorter, else the polished one (the plan
-        # also counts barrier crossings; here the polished order stays, to test polish alone)
-        if case["barriers"]:
+        # also counts barrier crossings, and a shorter walk lightens a turf in time mode; there
+        # the polished order stays, to test polish alone)
+        if case["barriers"] or case["per_metre"]:
             return o
         fresh = o[walk.order_xy(xy[o], effort="bulk")]
         return min((fresh, o), key=lambda q: _length(xy, [q]))  # type: ignore[index]
 
     changed = polish(
         xy, case["cost"], case["edges"], case["edges"], paths, case["lo"], case["hi"],
-        reorder=reorder, barriers=case["barriers"],
+        reorder=reorder, per_metre=case["per_metre"], barriers=case["barriers"],
     )  # fmt: skip
     return paths, changed
 
@@ -113,7 +118,8 @@ def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) ->
     before = [o.copy() for o in case["orders"]]
     assume(all(_pieces(edges, o, len(xy)) == 1 for o in before))
     k = len(before)
-    size0 = np.array([cost[o].sum() for o in before])
+    pm = case["per_metre"]
+    size0 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in before])
     paths, changed = _run(case)
     after = paths.orders(np.arange(k))
     # every stop in exactly one turf, each turf's path visits exactly its stops
@@ -124,7 +130,7 @@ def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) ->
     # each turf stays connected in the graph
     assert all(_pieces(edges, o, len(xy)) == 1 for o in after)
     # sizes: inside the band if they were, never further outside if not
-    size1 = np.array([cost[o].sum() for o in after])
+    size1 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in after])
     assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
     assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
     # never a longer total walk, never a new barrier-crossing leg
