@@ -32,8 +32,8 @@ from ._arrays import unique_inverse, unique_rows
 from ._geo import Projection
 from ._graph import components, crossing_mask, delaunay_edges
 from ._outline import outlines
-from ._polish import Paths, polish
 from ._partition import Balance, _bisect_contiguous, make_contiguous, partition, relabel, split_pair
+from ._polish import Paths, polish
 from .errors import DoorDataError, TurfEditError, TurfParamsError
 from .types import CutParams, Door, LonLat, Turf, TurfPlan
 
@@ -67,11 +67,14 @@ def cut_turfs(doors: Iterable[Door], params: CutParams, *, seed: int | None = No
     weighted recursive bisection into ``k`` parts (door counts, or estimated minutes in time
     mode), refined by moving boundary stops towards nearer turf centroids within a +-12% band,
     repaired for contiguity, and rebalanced by merge-and-split of adjacent pairs. Walks come
-    from :func:`turf_cutting.walk.order_xy`, re-ordered if a leg would cross a barrier; in time
-    mode a turf whose walk makes it more than 8% over the shift is split again. Outlines are
-    unions of Voronoi cells clipped to the buffered hull. A group of stops cut off by barriers
-    that is smaller than ``min_doors`` becomes one (small) turf. ``seed`` only varies the walk
-    search; ``None`` means 0.
+    from :func:`turf_cutting.walk.order_xy`, re-ordered if a leg would cross a barrier. Then
+    boundary stops move into a neighbouring turf's walk wherever that shortens the total walk,
+    keeping each turf contiguous and within 10% of its group's mean turf (doors, or minutes in
+    time mode; never further out than it was), and the turfs that changed are re-ordered. In
+    time mode a turf whose walk makes it more than 8% over the shift is split again. Outlines
+    are unions of Voronoi cells clipped to the buffered hull. A group of stops cut off by
+    barriers that is smaller than ``min_doors`` becomes one (small) turf. ``seed`` only varies
+    the walk search; ``None`` means 0.
 
     >>> doors = [Door(i, 2.35 + 0.0004 * (i % 12), 48.85 + 0.0004 * (i // 12))
     ...          for i in range(120)]
@@ -721,9 +724,10 @@ def _reorder_stops(
         return stops
     pts = ctx.stop_xy[stops]
     start = None if starts is None else starts[_nearest_start(pts, starts)]
+    given = np.arange(len(stops))
+    # a fresh search; a search that improves the given order would do as well, for less
     o = np.asarray(walk.order_xy(pts, start=start, seed=seed, effort="bulk"), dtype=np.int64)
     o = _avoid_barriers(ctx, pts, o, seed)
-    given = np.arange(len(stops))
     return stops[min((o, given), key=lambda q: _walk_key(ctx, pts, q, start))]
 
 
