@@ -672,9 +672,9 @@ def _order_doors(
     inv = inv.reshape(-1)
     pts = ctx.stop_xy[ustops]
     start = None if starts is None else starts[_nearest_start(pts, starts)]
-    # A plan orders thousands of turfs: the bulk search is ~2x cheaper and ~0.3% longer
-    # (benchmarks/walk_order.py); order_walk on one turf keeps the thorough search.
-    o = np.asarray(walk.order_xy(pts, start=start, seed=seed, effort="bulk"), dtype=np.int64)
+    # The compiled search makes the thorough effort cheap enough for a whole plan (~1.3 ms per
+    # 60-door turf); bulk was up to 10% longer on some street turfs (benchmarks/walk_order.py).
+    o = np.asarray(walk.order_xy(pts, start=start, seed=seed), dtype=np.int64)
     if ctx.barriers and len(o) > 1:
         legs = crossing_mask(pts[o[:-1]], pts[o[1:]], ctx.barriers)
         if legs.any():
