@@ -72,21 +72,35 @@ def uniform(n: int, seed: int = 0) -> Dataset:
     return Dataset(f"uniform {n:,}", doors, walk_limit=1.15)
 
 
-def county(n: int, seed: int = 0) -> Dataset | str:
-    """The project's synthetic county with about ``n`` doors (voters per door as generated)."""
-    try:
-        from backend.demo.county import generate_county
-    except ImportError as exc:  # pragma: no cover - depends on the checkout
-        return f"county: backend.demo.county not available ({exc})"
+def _county_doors(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+    """lon, lat, weight (voters at the door), precinct and major roads of the synthetic county."""
+    from backend.demo.county import generate_county
+
     c = generate_county(max(1, round(n * 2.07)), seed=seed)
     d = c.doors
     weight = np.bincount(np.asarray(c.voters.door), minlength=len(d)).astype(float)
-    weight = np.maximum(weight, 1.0)
-    lon, lat, precinct = d.lon.tolist(), d.lat.tolist(), d.precinct.tolist()
-    doors = [Door(i, lon[i], lat[i], weight[i], precinct=precinct[i]) for i in range(len(d))]
-    return Dataset(
-        f"county {len(doors):,}", doors, tuple(c.major_roads), has_precincts=True
-    )
+    columns = np.column_stack([d.lon, d.lat, np.maximum(weight, 1.0)])
+    return columns, np.asarray(d.precinct), list(c.major_roads)
+
+
+def county(n: int, seed: int = 0) -> Dataset | str:
+    """The project's synthetic county with about ``n`` doors (voters per door as generated).
+
+    Generated in a child process: the generator's own peak (voters, households, elections) is
+    not the turf cutter's, and would otherwise dominate this process's peak memory at 1M doors.
+    """
+    try:
+        import backend.demo.county  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the checkout
+        return f"county: backend.demo.county not available ({exc})"
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        columns, precincts, roads = pool.submit(_county_doors, n, seed).result()
+    lon, lat, weight = (columns[:, i].tolist() for i in range(3))
+    precinct = precincts.tolist()
+    doors = [Door(i, lon[i], lat[i], weight[i], precinct=precinct[i]) for i in range(len(lon))]
+    return Dataset(f"county {len(doors):,}", doors, tuple(roads), has_precincts=True)
 
 
 def osm(which: str) -> Dataset | str:
