@@ -87,11 +87,44 @@ def partition(
     labels = make_contiguous(cost, edges, labels)
     labels = _rebalance(xy, cost, edges, labels, balance)
     if not balance.by_ceiling:
-        pocket = np.bincount(comp, weights=cost)[comp] < balance.lo - 1e-9
-        proxy = turf_mst(xy, edges, labels, int(labels.max()) + 1)
-        labels = _even_out(xy, cost, edges, labels, balance, pocket, proxy)
-        labels = _shorten_long(xy, cost, edges, labels, balance, pocket, proxy)
+        labels = polish(xy, cost, edges, labels, balance)
     return relabel(labels)
+
+
+def polish(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    labels: IntArray,
+    balance: Balance,
+    *,
+    group: IntArray | None = None,
+    spread: float = 0.1,
+    walks: bool = True,
+) -> IntArray:
+    """Door mode: even out turf sizes, then shorten the longest walks, by re-splitting pairs.
+
+    Only adjacent pairs are re-split, into two contiguous parts within [lo, hi]. Turfs out of
+    bounds or more than ``spread`` off the mean size are evened out (out-of-bounds ones with no
+    walk guard); with ``walks``, long walks are shortened (:func:`_shorten_long`). A turf that
+    is a whole connected group below ``lo`` (a barrier pocket) is left alone. With ``group``
+    (precinct codes, -1 for none), no group of at most ``hi`` in weight is divided.
+    """
+    if len(labels) == 0:
+        return labels
+    n = len(xy)
+    _, comp = components(n, edges)
+    pocket = np.bincount(comp, weights=cost)[comp] < balance.lo - 1e-9
+    whole = None
+    if group is not None:
+        g_weight = np.bincount(np.maximum(group, 0), weights=np.where(group >= 0, cost, 0.0))
+        small = (group >= 0) & (g_weight[np.maximum(group, 0)] <= balance.hi + 1e-9)
+        whole = np.where(small, group, -1)
+    proxy = turf_mst(xy, edges, labels, int(labels.max()) + 1)
+    labels = _even_out(xy, cost, edges, labels, balance, pocket, proxy, whole, spread)
+    if not walks:
+        return labels
+    return _shorten_long(xy, cost, edges, labels, balance, pocket, proxy, whole)
 
 
 def relabel(labels: IntArray) -> IntArray:
@@ -495,17 +528,22 @@ def _pair_split(
     a: int,
     want: float,
     balance: Balance,
+    whole: IntArray | None,
 ) -> tuple[IntArray, IntArray] | None:
     """Re-split two adjacent turfs (joined by ``pair_edges``) into contiguous parts in bounds.
 
     ``want`` is the weight of one part; turf ``a`` keeps (first) the part sharing more of its
-    old points.
+    old points. No group of ``whole`` (>= 0) may end up in both parts.
     """
     members = np.unique(pair_edges)
     halves = split_pair(xy, cost, pair_edges, members, want, balance.lo, balance.hi)
     if halves is None:
         return None
     first, second = halves
+    if whole is not None:
+        g1, g2 = whole[first], whole[second]
+        if np.intersect1d(g1[g1 >= 0], g2[g2 >= 0]).size:
+            return None
     if (labels[first] == a).sum() < (labels[second] == a).sum():
         first, second = second, first
     return first, second
@@ -519,6 +557,8 @@ def _even_out(
     balance: Balance,
     pocket: NDArray[np.bool_],
     proxy: FloatArray,
+    whole: IntArray | None,
+    spread: float,
 ) -> IntArray:
     """Door mode: merge-and-split adjacent pairs of unequal size into equal halves.
 
@@ -539,7 +579,8 @@ def _even_out(
         mu = float(size[keep].mean())
         typical = float(np.median(proxy[size > 0]))
         dev = np.abs(size - mu)
-        far = np.flatnonzero(keep & (dev > 0.1 * mu))
+        out = (size < balance.lo - 1e-9) | (size > balance.hi + 1e-9)
+        far = np.flatnonzero(keep & ((dev > spread * mu) | out))
         if len(far) == 0:
             break
         adj = _adjacency(edges, labels, k)
@@ -558,7 +599,7 @@ def _even_out(
                 failed.add((a, b))
                 w = float(size[a] + size[b])
                 pe = index.pair(a, b)
-                got = _pair_split(xy, cost, pe, labels, a, w / 2, balance)
+                got = _pair_split(xy, cost, pe, labels, a, w / 2, balance, whole)
                 if got is None:
                     continue
                 wa, wb = float(cost[got[0]].sum()), float(cost[got[1]].sum())
@@ -567,9 +608,10 @@ def _even_out(
                 ):
                     continue
                 pa, pb = _mst_of(xy, pe, got[0]), _mst_of(xy, pe, got[1])
-                if pa + pb > 1.01 * (proxy[a] + proxy[b]):
+                inside = balance.lo - 1e-9 <= size[a] <= balance.hi + 1e-9
+                if inside and pa + pb > 1.01 * (proxy[a] + proxy[b]):
                     continue
-                if max(pa, pb) > max(proxy[a], proxy[b], typical):
+                if inside and max(pa, pb) > max(proxy[a], proxy[b], typical):
                     continue  # evening out must not lengthen an already long walk
                 labels[got[0]] = a
                 labels[got[1]] = b
@@ -590,6 +632,7 @@ def _shorten_long(
     balance: Balance,
     pocket: NDArray[np.bool_],
     proxy: FloatArray,
+    whole: IntArray | None,
 ) -> IntArray:
     """Door mode: a turf whose walk proxy is far above the median sheds points to a neighbour.
 
@@ -633,7 +676,7 @@ def _shorten_long(
                 aim = max(balance.lo, min(size[a] - 1, size[a] * limit / proxy[a]))
                 wants = (aim, (aim + size[a]) / 2)
                 for want in (*wants, *(w - x for x in wants)):
-                    got = _pair_split(xy, cost, pe, labels, a, want, balance)
+                    got = _pair_split(xy, cost, pe, labels, a, want, balance, whole)
                     if got is None:
                         continue
                     wa = float(cost[got[0]].sum())
