@@ -32,7 +32,15 @@ from ._arrays import unique_inverse, unique_rows
 from ._geo import Projection
 from ._graph import crossing_mask, delaunay_edges
 from ._outline import outlines
-from ._partition import Balance, _bisect_contiguous, make_contiguous, partition, relabel, split_pair
+from ._partition import (
+    Balance,
+    _bisect_contiguous,
+    make_contiguous,
+    partition,
+    polish,
+    relabel,
+    split_pair,
+)
 from .errors import DoorDataError, TurfEditError, TurfParamsError
 from .types import CutParams, Door, LonLat, Turf, TurfPlan
 
@@ -534,6 +542,14 @@ def _cut_stops(ctx: _Context, stops: IntArray) -> IntArray:
         sp = np.full(ctx.n_stops, -1, dtype=np.int64)
         sp[ctx.stop_of] = ctx.precinct
         labels = _merge_small_turfs(cost, local(ctx.edges_all), labels, sp[stops], ctx.balance)
+        if not ctx.balance.by_ceiling:
+            # Across precinct lines, small precincts kept whole: turfs out of bounds, sizes over
+            # 20% off the mean, long walks. County 10k: bounds 98% -> 100%, CV 0.127 -> 0.096,
+            # max/median walk 2.01 -> 1.88, but turfs inside one precinct 94% -> 84%
+            # (bounds only, spread=1.0 and walks=False: 92%, CV 0.114, max/median 2.02).
+            labels = polish(
+                xy, cost, local(ctx.edges_all), labels, ctx.balance, group=sp[stops], spread=0.2
+            )
     out = np.full(ctx.n_stops, -1, dtype=np.int64)
     out[stops] = labels
     return out
