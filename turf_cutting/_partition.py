@@ -87,11 +87,11 @@ def partition(
     labels = make_contiguous(cost, edges, labels)
     labels = _rebalance(xy, cost, edges, labels, balance)
     if not balance.by_ceiling:
-        labels = polish(xy, cost, edges, labels, balance)
+        labels = even_sizes_and_walks(xy, cost, edges, labels, balance)
     return relabel(labels)
 
 
-def polish(
+def even_sizes_and_walks(
     xy: FloatArray,
     cost: FloatArray,
     edges: IntArray,

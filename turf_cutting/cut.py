@@ -37,7 +37,7 @@ from ._partition import (
     _bisect_contiguous,
     make_contiguous,
     partition,
-    polish,
+    even_sizes_and_walks,
     relabel,
     split_pair,
 )
@@ -547,7 +547,7 @@ def _cut_stops(ctx: _Context, stops: IntArray) -> IntArray:
             # 20% off the mean, long walks. County 10k: bounds 98% -> 100%, CV 0.127 -> 0.096,
             # max/median walk 2.01 -> 1.88, but turfs inside one precinct 94% -> 84%
             # (bounds only, spread=1.0 and walks=False: 92%, CV 0.114, max/median 2.02).
-            labels = polish(
+            labels = even_sizes_and_walks(
                 xy, cost, local(ctx.edges_all), labels, ctx.balance, group=sp[stops], spread=0.2
             )
     out = np.full(ctx.n_stops, -1, dtype=np.int64)

@@ -10,7 +10,7 @@ from shapely.geometry import LineString
 
 from turf_cutting import CutParams, Door, cut_turfs
 from turf_cutting._graph import components, delaunay_edges
-from turf_cutting._partition import Balance, partition, polish, turf_mst
+from turf_cutting._partition import Balance, even_sizes_and_walks, partition, turf_mst
 from turf_cutting.quality import score_plan
 
 from ._doors import doors_at, lonlat
@@ -65,7 +65,7 @@ def test_polish_keeps_turfs_contiguous_in_bounds_and_small_groups_whole(
     xy, edges, group, balance = case
     cost = np.ones(len(xy))
     before = partition(xy, cost, edges, balance)
-    after = polish(xy, cost, edges, before, balance, group=group)
+    after = even_sizes_and_walks(xy, cost, edges, before, balance, group=group)
     k = int(after.max()) + 1
     assert set(after.tolist()) == set(before.tolist())
     size_b = np.bincount(before, minlength=k)
