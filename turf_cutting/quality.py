@@ -64,6 +64,9 @@ class PlanScore:
     msf_m: float  # MSF_k lower bound on the total walk
     walk_ratio: float  # walk_total_m / msf_m
     max_over_median_walk: float
+    # the longest walk of a turf that is not isolated_small / the median: a barrier pocket is one
+    # turf whatever the cut does, so its walk says nothing about the cut
+    max_over_median_walk_feasible: float
     outline_overlap: float  # pairwise outline intersection area / total outline area
     hull_overlap: float  # pairwise convex hull intersection area / total hull area
     polsby_popper_median: float
@@ -164,6 +167,11 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
         msf_m=msf,
         walk_ratio=total / msf if msf > 0 else (1.0 if total == 0 else math.inf),
         max_over_median_walk=float(walk.max() / median_walk) if median_walk > 0 else 1.0,
+        max_over_median_walk_feasible=(
+            float(walk[~isolated].max() / median_walk)
+            if median_walk > 0 and (~isolated).any()
+            else 1.0
+        ),
         outline_overlap=outline_overlap,
         hull_overlap=hull_overlap,
         polsby_popper_median=float(np.median(pp)),
@@ -258,33 +266,12 @@ def _precincts_split(
 
 
 def _empty() -> PlanScore:
+    """The score of a plan without doors: nothing out of bounds, nothing walked."""
+    ones = {
+        "within_bounds", "within_bounds_feasible", "within_shift", "walk_ratio",
+        "max_over_median_walk", "max_over_median_walk_feasible", "contiguous",
+    }  # fmt: skip
+    fields = PlanScore.__dataclass_fields__.values()
     return PlanScore(
-        0,
-        0,
-        0,
-        0,
-        0.0,
-        1.0,
-        0,
-        1.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        1.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        1.0,
-        1.0,
-        0.0,
-        0.0,
-        0.0,
-        1.0,
-        0,
-        0,
-        0,
+        **{f.name: 1.0 if f.name in ones else 0.0 if f.type == "float" else 0 for f in fields}
     )

@@ -15,23 +15,25 @@ Algorithm (all deterministic; randomness only through ``seed``):
 3. Construction by nearest neighbour (from the start, or from the lowest-x
    stop), then local search with 2-opt and Or-opt (segments of 1-3 stops,
    both orientations) over 8-nearest-neighbour candidate lists with gain
-   pruning and don't-look bits.  It is plain Python on lists: after a kick
-   only a handful of stops are active, where numpy call overhead would
-   dominate.
+   pruning and don't-look bits.  The search is a numba-compiled kernel
+   (``turf_cutting._ils``): branchy scalar code that plain Python ran 10-15x
+   slower.
 4. Iterated local search: ``2n + min(n**2 // 100, 2n)`` double-bridge kicks
    for n stops (most swap two short neighbouring blocks, 30% cut at legs
    drawn in proportion to their length), each repaired by the local search and kept if no longer.
    The kicks are split over 3 runs from nearest-neighbour paths begun at
    spread-out stops, which avoids deep wrong choices such as walking the
-   wrong street first.  ``effort="bulk"`` (for ordering a whole plan) splits
-   only ``n + 30`` kicks over 2 runs.  Budgets are counts, never wall-clock, so
-   results are reproducible.
+   wrong street first.  ``effort="bulk"`` (cheaper; a plan now uses the thorough one) splits
+   only ``n + 30`` kicks over 2 runs.  :func:`improve_xy` runs the same search
+   from a given order (a turf that changed a little).  Budgets are counts,
+   never wall-clock, so results are reproducible.
 5. A final exhaustive 2-opt pass (up to 400 stops) makes the result 2-opt
    optimal; turfs of up to 7 stops are solved exactly by enumeration.
 
-Cost: about 15 ms of CPU for 60 doors, 35 ms for 100, 100 ms for 200 and
-a few seconds for 2,000 (``bulk``: 8, 15 and 35 ms, typically 0.5-1% longer);
-memory is an n x n distance matrix.  See
+Cost: about 1.3 ms of CPU for 60 doors, 3 ms for 100, 8 ms for 200
+(``bulk``: 0.9, 1.6 and 4 ms, typically 0.5-1% longer), plus a one-time
+load of the compiled kernel (about 1 s; the first compile after installing,
+about 10 s, is cached on disk); memory is an n x n distance matrix.  See
 ``benchmarks/walk_order.py`` for quality against OR-Tools and LKH.
 
 Distances are Euclidean in metres; :func:`order_walk` projects lon/lat once
@@ -42,24 +44,21 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
-from collections import deque
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import _ils
 from .errors import DoorDataError, TurfParamsError
 
-__all__ = ["order_walk", "order_xy", "path_length"]
+__all__ = ["improve_xy", "order_walk", "order_xy", "path_length"]
 
 _EARTH_RADIUS_M = 6_371_008.8
 _NEIGHBOURS = 8  # candidate list length for the local search
 _BRUTE_FORCE_MAX = 7  # stops; exact enumeration up to this size
-_FULL_2OPT_MAX = 400  # tour nodes; exhaustive final 2-opt pass up to this size
-_KICK_SPAN = 30  # maximum block length of a local double-bridge kick
-_GLOBAL_KICKS = 0.3  # share of kicks with blocks of any length
+_NO_ORDER = np.zeros(0, dtype=np.int64)  # no initial order: search from nearest-neighbour paths
 # effort -> (independent searches from different nearest-neighbour paths, kicks for k stops)
 _EFFORTS = ("thorough", "bulk")
 
@@ -114,7 +113,7 @@ def order_xy(
     path from ``start`` (or, without one, from the lowest-x, then lowest-y
     point).  Typically within 1% of LKH on 60-200 points.
 
-    ``effort`` trades search for time: ``"thorough"`` (default, about 15 ms
+    ``effort`` trades search for time: ``"thorough"`` (default, about 1.3 ms
     of CPU for 60 points) or ``"bulk"`` for ordering many turfs at once
     (about 1.7x less CPU at 60 points, 3x at 200, typically 0.5-1% longer;
     the guarantees above hold for both).
@@ -143,6 +142,47 @@ def order_xy(
     return np.concatenate([members[offsets[k] : offsets[k + 1]] for k in stop_order]).astype(
         np.intp
     )
+
+
+def improve_xy(
+    xy: ArrayLike,
+    order: ArrayLike,
+    *,
+    start: ArrayLike | None = None,
+    seed: int | None = None,
+    effort: str = "bulk",
+) -> NDArray[np.intp]:
+    """Improve a given walking order of distinct points; never returns a longer one.
+
+    For re-ordering a turf that changed a little (a few doors moved in or out): the search
+    starts from ``order`` instead of nearest-neighbour paths, so it is cheaper than
+    :func:`order_xy` and keeps the good parts of the old walk.  ``xy`` rows should be distinct
+    points (stops); ``order`` is a permutation of their indices.
+
+    >>> xy = [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0], [5, 0], [6, 0], [7, 0], [8, 0]]
+    >>> improve_xy(xy, [0, 8, 1, 7, 2, 6, 3, 5, 4]).tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    """
+    pts = _check_xy(xy)
+    s = None if start is None else _check_start(start)
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)):
+        raise TurfParamsError(f"seed must be an int or None, got {seed!r}")
+    _check_effort(effort)
+    k = len(pts)
+    given = np.asarray(order)
+    if given.shape != (k,) or (k and not np.issubdtype(given.dtype, np.integer)):
+        raise TurfParamsError(f"order must be a permutation of range({k}), got {order!r}")
+    given = given.astype(np.int64)
+    if not np.array_equal(np.sort(given), np.arange(k)):
+        raise TurfParamsError(f"order must be a permutation of range({k}), got {order!r}")
+    if k <= _BRUTE_FORCE_MAX:  # solved exactly, so never longer than ``order``
+        return _order_stops(pts, s, 0, effort) if k else given.astype(np.intp)
+    dm = _dummy_matrix(pts, s)
+    _, kicks = _budget(effort, k)
+    out = _ils.search(
+        dm, _candidates(dm, k), k, s is not None, 0 if seed is None else int(seed), 1, kicks, given
+    )
+    return np.asarray(out, dtype=np.intp)
 
 
 def order_walk(
@@ -300,16 +340,36 @@ def _order_stops(
     k = len(stops)
     if k == 1:
         return np.zeros(1, dtype=np.intp)
-    # nodes: 0..k-1 stops, k = dummy (zero distances), k+1 = start (if any)
+    dm = _dummy_matrix(stops, start)
+    if k <= _BRUTE_FORCE_MAX:
+        return _brute_force(dm, k, start is not None)
+    restarts, kicks = _budget(effort, k)
+    order = _ils.search(
+        dm, _candidates(dm, k), k, start is not None, seed, restarts, kicks, _NO_ORDER
+    )
+    return np.asarray(order, dtype=np.intp)
+
+
+def _candidates(dm: NDArray[np.float64], k: int) -> NDArray[np.int64]:
+    """Each node's nearest real stops (the start's row too; the dummy's row is never used)."""
+    kk = min(_NEIGHBOURS, k - 1)
+    sub = dm[:, :k].copy()
+    sub[np.arange(k), np.arange(k)] = np.inf
+    return np.ascontiguousarray(np.argsort(sub, axis=1, kind="stable")[:, :kk], dtype=np.int64)
+
+
+def _dummy_matrix(
+    stops: NDArray[np.float64], start: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
+    """Distances over nodes 0..k-1 (stops), k (dummy, zero to all) and k+1 (start, if any)."""
+    k = len(stops)
     nodes = stops if start is None else np.vstack([stops, start])
     real = np.hypot(*(nodes[:, None, :] - nodes[None, :, :]).transpose(2, 0, 1))
     m = k + 1 + (start is not None)
     dm = np.zeros((m, m))
     ix = [*range(k)] + ([k + 1] if start is not None else [])
     dm[np.ix_(ix, ix)] = real
-    if k <= _BRUTE_FORCE_MAX:
-        return _brute_force(dm, k, start is not None)
-    return _Search(dm, k, start is not None, seed).run(*_budget(effort, k))
+    return dm
 
 
 def _brute_force(dm: NDArray[np.float64], k: int, has_start: bool) -> NDArray[np.intp]:
@@ -319,278 +379,6 @@ def _brute_force(dm: NDArray[np.float64], k: int, has_start: bool) -> NDArray[np
         cost += dm[k + 1, perms[:, 0]]
     best = int(np.argmin(cost))  # first minimum: deterministic
     return np.asarray(perms[best], dtype=np.intp)
-
-
-class _Search:
-    """Iterated 2-opt + Or-opt over a cyclic tour with the dummy node at position 0.
-
-    Pure Python on lists: after a local kick only a handful of stops are active, and per-move
-    Python work is cheaper there than numpy call overhead.  Moves are found from K-nearest
-    candidate lists with the usual gain pruning (a new edge must be shorter than the edge it
-    replaces) and don't-look bits (a queue of active stops).
-    """
-
-    def __init__(self, dm: NDArray[np.float64], k: int, has_start: bool, seed: int) -> None:
-        self.dm = dm
-        self.D: list[list[float]] = dm.tolist()
-        self.k = k
-        self.m = len(dm)
-        self.has_start = has_start
-        self.rng = random.Random(seed)
-        self.eps = 1e-9 * max(1.0, float(dm.max()))
-        # positions below `fixed` never move (dummy, and start); an insertion edge
-        # (t[c], t[c+1]) needs c >= lo_ins (with a start, nothing goes between dummy and start)
-        self.fixed = 2 if has_start else 1
-        self.lo_ins = 1 if has_start else 0
-        K = min(_NEIGHBOURS, k - 1)
-        sub = dm[:, :k].copy()
-        sub[np.arange(k), np.arange(k)] = np.inf
-        # candidate lists over real stops; the start's row is its nearest stops
-        self.nbr: list[list[int]] = np.argsort(sub, axis=1, kind="stable")[:, :K].tolist()
-        self.t: list[int] = []
-        self.pos: list[int] = [0] * self.m
-        self.queued = bytearray(self.m)
-        self.queued[k] = 1
-        self.length = 0.0
-
-    # -- tour bookkeeping
-    def _set(self, t: list[int]) -> None:
-        self.t = t
-        pos = self.pos
-        for p, x in enumerate(t):
-            pos[x] = p
-        D, m = self.D, self.m
-        self.length = sum(D[t[p]][t[p + 1 - m]] for p in range(m))
-
-    def _restore(self, t: list[int], length: float) -> None:
-        self.t = t[:]
-        pos = self.pos
-        for p, x in enumerate(self.t):
-            pos[x] = p
-        self.length = length
-
-    def _reverse(self, a: int, b: int) -> None:
-        """Reverse positions a..b inclusive."""
-        t, pos = self.t, self.pos
-        t[a : b + 1] = t[a : b + 1][::-1]
-        for p in range(a, b + 1):
-            pos[t[p]] = p
-
-    def _initial(self, first: int) -> list[int]:
-        """Nearest-neighbour path from the start (if any), else from stop ``first``.
-
-        Plain Python over the distance rows: ``min`` over the unvisited stops (kept in index
-        order, so ties go to the lowest index) is several times cheaper than a numpy call per
-        step at turf sizes.
-        """
-        k, D = self.k, self.D
-        cur = k + 1 if self.has_start else first
-        unvisited = [x for x in range(k) if self.has_start or x != first]
-        path = [] if self.has_start else [first]
-        while unvisited:
-            cur = min(unvisited, key=D[cur].__getitem__)
-            unvisited.remove(cur)
-            path.append(cur)
-        head = [k, k + 1] if self.has_start else [k]
-        return head + path
-
-    # -- local search
-    def _improve(self, u: int) -> list[int] | None:
-        """Apply the first improving move around ``u``; return the stops it touched."""
-        D, t, pos, m, eps = self.D, self.t, self.pos, self.m, self.eps
-        Du = D[u]
-        nb = self.nbr[u]
-        i = pos[u]
-        # 2-opt, successor side: new edges (u, v) and (succ u, succ v)
-        su = t[i + 1 - m]
-        g = Du[su]
-        for v in nb:
-            duv = Du[v]
-            if duv >= g:
-                break
-            j = pos[v]
-            sv = t[j + 1 - m]
-            delta = duv + D[su][sv] - g - D[v][sv]
-            if delta < -eps:
-                self._reverse(min(i, j) + 1, max(i, j))
-                self.length += delta
-                return [u, v, su, sv]
-        # 2-opt, predecessor side: new edges (u, v) and (pred u, pred v)
-        if i >= self.fixed:
-            pu = t[i - 1]
-            g = Du[pu]
-            for v in nb:
-                duv = Du[v]
-                if duv >= g:
-                    break
-                j = pos[v]
-                pv = t[j - 1]
-                delta = duv + D[pu][pv] - g - D[pv][v]
-                if delta < -eps:
-                    self._reverse(min(i, j), max(i, j) - 1)
-                    self.length += delta
-                    return [u, v, pu, pv]
-        # Or-opt: move a segment of 1-3 stops containing u at one end elsewhere
-        fixed, lo_ins = self.fixed, self.lo_ins
-        for L in (1, 2, 3):
-            for s in (i, i - L + 1) if L > 1 else (i,):
-                e = s + L - 1
-                if s < fixed or e > m - 1:
-                    continue
-                first, last = t[s], t[e]
-                p, nx = t[s - 1], t[e + 1 - m]
-                Dp = D[p]
-                g1 = Dp[first] + D[last][nx] - Dp[nx]
-                if g1 <= eps:
-                    continue
-                for end, other in ((first, last), (last, first)) if L > 1 else ((u, u),):
-                    De = D[end]
-                    for v in self.nbr[end]:
-                        dv = De[v]
-                        if dv >= g1:
-                            break
-                        jv = pos[v]
-                        if s <= jv <= e:
-                            continue
-                        if jv != s - 1:  # between v and its successor: v, end ... other, b
-                            b = t[jv + 1 - m]
-                            delta = dv + D[other][b] - D[v][b] - g1
-                            if delta < -eps:
-                                self._move(s, e, jv, end == last)
-                                self.length += delta
-                                return [p, nx, first, last, v, b]
-                        if jv != e + 1 and jv > lo_ins:  # between a and v: a, other ... end, v
-                            a = t[jv - 1]
-                            delta = D[a][other] + dv - D[a][v] - g1
-                            if delta < -eps:
-                                self._move(s, e, jv - 1, end == first)
-                                self.length += delta
-                                return [p, nx, first, last, a, v]
-        return None
-
-    def _move(self, s: int, e: int, c: int, rev: bool) -> None:
-        """Move positions s..e to just after position c (reversed if ``rev``)."""
-        t, pos = self.t, self.pos
-        seg = t[s : e + 1]
-        if rev:
-            seg.reverse()
-        if c < s:
-            t[c + 1 : e + 1] = seg + t[c + 1 : s]
-            lo, hi = c + 1, e
-        else:
-            t[s : c + 1] = t[e + 1 : c + 1] + seg
-            lo, hi = s, c
-        for q in range(lo, hi + 1):
-            pos[t[q]] = q
-
-    def _local_search(self, active: list[int]) -> None:
-        """Improve until no active stop has an improving move (don't-look bits)."""
-        queued = self.queued  # the dummy is permanently marked, so it is never queued
-        queue: deque[int] = deque()
-        for x in active:
-            if not queued[x]:
-                queued[x] = 1
-                queue.append(x)
-        improve = self._improve
-        while queue:
-            u = queue.popleft()
-            queued[u] = 0
-            touched = improve(u)
-            if touched is None:
-                continue
-            for x in touched:
-                if not queued[x]:
-                    queued[x] = 1
-                    queue.append(x)
-
-    def _kick(self) -> list[int]:
-        """Double bridge: swap two adjacent blocks of the path.
-
-        Mostly local (short blocks), sometimes global (blocks of any length) to escape
-        large-scale mistakes such as walking the wrong street first.
-        """
-        t, m, D, rng = self.t, self.m, self.D, self.rng
-        room = m - self.fixed
-        if room >= 3 and rng.random() < _GLOBAL_KICKS:
-            # cut before positions p1 < p2 < p3, favouring long legs (likely mistakes)
-            cuts = range(self.fixed, m + 1)
-            legs = [D[t[p - 1]][t[p - m]] for p in cuts]
-            mean = sum(legs) / len(legs)
-            weights = [x + mean for x in legs]
-            chosen: set[int] = set()
-            while len(chosen) < 3:
-                chosen.update(rng.choices(cuts, weights, k=3 - len(chosen)))
-            p1, p2, p3 = sorted(chosen)
-        else:
-            span = max(1, min(_KICK_SPAN, room // 3))
-            l1 = rng.randint(1, span)
-            l2 = rng.randint(1, span)
-            p1 = rng.randint(self.fixed, m - l1 - l2)
-            p2, p3 = p1 + l1, p1 + l1 + l2
-        a, b, c, d, e, f = t[p1 - 1], t[p1], t[p2 - 1], t[p2], t[p3 - 1], t[p3 - m]
-        self.length += D[a][d] + D[e][b] + D[c][f] - D[a][b] - D[c][d] - D[e][f]
-        t[p1:p3] = t[p2:p3] + t[p1:p2]
-        pos = self.pos
-        for q in range(p1, p3):
-            pos[t[q]] = q
-        return [a, b, c, d, e, f]
-
-    def _full_2opt(self) -> None:
-        """Exhaustive best-improvement 2-opt (numpy), so the result is 2-opt optimal."""
-        m, dm = self.m, self.dm
-        A, B = np.triu_indices(m, 2)
-        keep = A >= self.fixed - 1
-        A, B = A[keep], B[keep]
-        while True:
-            t = np.asarray(self.t)
-            tn = np.roll(t, -1)
-            e = dm[t, tn]
-            d = dm[t[A], t[B]] + dm[tn[A], tn[B]] - e[A] - e[B]
-            j = int(np.argmin(d))
-            if d[j] >= -self.eps:
-                return
-            self._reverse(int(A[j]) + 1, int(B[j]))
-            self.length += float(d[j])
-
-    def _ils(self, kicks: int) -> tuple[list[int], float]:
-        """Kick and repair ``kicks`` times from the current tour; keep the shortest."""
-        best_t, best_len = self.t[:], self.length
-        eps = self.eps
-        for _ in range(kicks):
-            touched = self._kick()
-            self._local_search(touched)
-            if self.length <= best_len + eps:
-                best_t, best_len = self.t[:], min(best_len, self.length)
-            else:
-                self._restore(best_t, best_len)
-        return best_t, best_len
-
-    def run(self, restarts: int, kicks: int) -> NDArray[np.intp]:
-        """Iterated local search from a few nearest-neighbour starts; the shortest wins."""
-        # first stops of the constructions: stop 0 (lowest x, then y), then the stop farthest
-        # from the ones chosen so far; with a start, every construction begins there
-        firsts = [0]
-        far = self.dm[0, : self.k].copy()
-        while len(firsts) < min(restarts, self.k):
-            nxt = int(np.argmax(far))
-            firsts.append(nxt)
-            far = np.minimum(far, self.dm[nxt, : self.k])
-        # each construction gets an equal share; the best one also gets the remainder
-        per_run = kicks // len(firsts)
-        best: tuple[list[int], float] | None = None
-        for first in firsts:
-            self._set(self._initial(first))
-            self._local_search(self.t[self.fixed :] + ([self.k + 1] if self.has_start else []))
-            t, length = self._ils(per_run)
-            if best is None or length < best[1] - self.eps:
-                best = (t, length)
-        assert best is not None
-        self._restore(*best)
-        best = self._ils(kicks - per_run * len(firsts))
-        self._restore(*best)
-        if self.m <= _FULL_2OPT_MAX:
-            self._full_2opt()
-        return np.array(self.t[self.fixed :], dtype=np.intp)
 
 
 def _budget(effort: str, k: int) -> tuple[int, int]:

@@ -53,3 +53,22 @@ def test_walk_ratio_of_a_straight_line_is_one() -> None:
     score = score_plan(plan)
     assert abs(score.walk_ratio - 1.0) < 1e-3
     assert score.max_over_median_walk == 1.0
+
+
+def test_a_barrier_pocket_is_reported_apart_from_the_cut() -> None:
+    """Three doors strung out behind a wall are one turf whatever the cut does.
+
+    The pocket walks 200 m, four times the 50 m of the two other turfs: the plan's max/median
+    is 4, but over the turfs the cut chose it is 1.
+    """
+    street = [(x, 0.0) for x in range(0, 60, 10)] + [(x, 30.0) for x in range(0, 60, 10)]
+    pocket = [(0.0, 200.0), (100.0, 200.0), (200.0, 200.0)]
+    xy = np.array(street + pocket)
+    wall = LineString([lonlat(-50, 100), lonlat(250, 100)])
+    params = CutParams(target_doors=6, min_doors=4, max_doors=8, barriers=[wall])
+    plan = plan_from_assignment(doors_at(xy), [0] * 6 + [1] * 6 + [2] * 3, params)
+    score = score_plan(plan)
+    assert score.isolated_small == 1
+    assert score.within_bounds < 1.0 and score.within_bounds_feasible == 1.0
+    assert abs(score.max_over_median_walk - 4.0) < 1e-3
+    assert abs(score.max_over_median_walk_feasible - 1.0) < 1e-3

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from turf_cutting.errors import DoorDataError, TurfParamsError
-from turf_cutting.walk import order_walk, order_xy, path_length
+from turf_cutting.walk import improve_xy, order_walk, order_xy, path_length
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = settings(max_examples=25, deadline=None)
@@ -307,3 +307,40 @@ def test_benchmark_without_optional_solvers(
     assert by_solver["ours"]["ms_mean"] > 0
     bench.main(["--sizes", "12", "--instances", "1", "--kinds", "uniform"])
     assert "ortools: not installed" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- improve_xy
+
+
+@FAST
+@given(_float_points(60), _starts, st.randoms(use_true_random=False), st.integers(0, 3))
+def test_improve_never_longer_and_deterministic(
+    xy: np.ndarray, start: tuple[float, float] | None, rnd: object, seed: int
+) -> None:
+    """From any given order (a turf that changed), the result is a permutation, no longer."""
+    stops = np.unique(xy, axis=0)
+    given_order = list(range(len(stops)))
+    rnd.shuffle(given_order)  # type: ignore[attr-defined]
+    out = improve_xy(stops, given_order, start=start, seed=seed)
+    assert sorted(out.tolist()) == list(range(len(stops)))
+    before = path_length(stops, given_order, start=start)
+    assert path_length(stops, out, start=start) <= before + 1e-6 * max(1.0, before)
+    again = improve_xy(stops, given_order, start=start, seed=seed)
+    assert np.array_equal(out, again)
+
+
+def test_improve_repairs_a_scrambled_street() -> None:
+    """Twenty doors along a street, walked out of order, come back as one straight pass."""
+    xy = np.column_stack([np.arange(20) * 12.0, np.zeros(20)])
+    scrambled = [0, 19, 1, 18, 2, 17, 3, 16, 4, 15, 5, 14, 6, 13, 7, 12, 8, 11, 9, 10]
+    out = improve_xy(xy, scrambled).tolist()
+    assert out in (list(range(20)), list(range(19, -1, -1)))
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [([0, 1], r"permutation of range\(3\)"), ([0, 0, 1], "permutation"), ([0.0, 1.0, 2.0], "perm")],
+)
+def test_improve_rejects_a_bad_order(order: list[float], message: str) -> None:
+    with pytest.raises(TurfParamsError, match=message):
+        improve_xy([[0, 0], [1, 0], [2, 0]], order)
