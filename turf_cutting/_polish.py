@@ -140,6 +140,7 @@ def polish(
     hi: FloatArray,
     *,
     reorder: Callable[[IntArray], IntArray],
+    walk_hi: FloatArray | None = None,
     per_metre: float = 0.0,
     barriers: tuple[BaseGeometry, ...] = (),
     passes: int = 2,
@@ -151,7 +152,9 @@ def polish(
     the graph each turf must stay connected in (``edges`` is a subset). ``lo``/``hi`` bound
     each turf's load, its summed ``cost`` plus ``per_metre`` times its path length (time
     mode: service minutes plus walking minutes): a move never takes a turf below ``lo`` or
-    above ``hi`` (a turf already outside only moves towards its band). After each pass of up
+    above ``hi`` (a turf already outside only moves towards its band). No move makes a walk
+    longer than ``walk_hi`` of its turf (if given): the total drops, but no turf may become
+    the one very long walk of the plan. After each pass of up
     to ``rounds`` rounds, ``reorder`` gets each changed turf's stops in walking order and
     returns a walk over them at least as short; the next pass starts from those walks (a new
     order exposes new moves). Returns the turfs that changed.
@@ -167,16 +170,17 @@ def polish(
     play = (turf[s_all] >= 0) & (turf[v_all] >= 0)
     s_all, v_all = s_all[play], v_all[play]
     count = np.bincount(turf[turf >= 0], minlength=k)
+    limits = _Limits(lo, hi, np.full(k, np.inf) if walk_hi is None else walk_hi)
     for _ in range(passes):
-        size = np.bincount(turf[turf >= 0], weights=cost[turf >= 0], minlength=k)
-        if per_metre:
-            size += per_metre * paths.lengths(xy, k)
+        walk = paths.lengths(xy, k)
+        load = np.bincount(turf[turf >= 0], weights=cost[turf >= 0], minlength=k)
+        tally = _Tally(load + per_metre * walk, count, walk)
         changed_now = np.zeros(k, dtype=bool)
         for _ in range(rounds):
             moves = _candidates(
-                xy, cost, per_metre, paths, rings, s_all, v_all, size, count, lo, hi, barriers
+                xy, cost, per_metre, paths, rings, s_all, v_all, tally, limits, barriers
             )
-            chosen = _choose(moves, rings, size, count, lo, hi)
+            chosen = _choose(moves, rings, tally, limits)
             if not len(chosen):
                 break
             _apply(paths, moves, chosen)
@@ -189,6 +193,24 @@ def polish(
             paths.relink(reorder(order))
         changed |= changed_now
     return np.flatnonzero(changed)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Per turf: load bounds, and the longest walk a move may leave it with."""
+
+    lo: FloatArray
+    hi: FloatArray
+    walk_hi: FloatArray
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Per turf running totals: load, stops, walk length (arrays updated in place)."""
+
+    load: FloatArray
+    count: IntArray
+    walk: FloatArray
 
 
 @dataclass(frozen=True)
@@ -205,7 +227,8 @@ class _Moves:
     b: IntArray
     load_out: FloatArray  # load a loses, load b gains
     load_in: FloatArray
-    delta: FloatArray
+    gain: FloatArray  # walk a loses, walk b gains
+    ins: FloatArray
 
 
 def _dist(xy: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
@@ -222,10 +245,8 @@ def _candidates(
     rings: _Rings,
     s_all: IntArray,
     v_all: IntArray,
-    size: FloatArray,
-    count: IntArray,
-    lo: FloatArray,
-    hi: FloatArray,
+    tally: _Tally,
+    limits: _Limits,
     barriers: tuple[BaseGeometry, ...],
 ) -> _Moves:
     turf, prev, nxt = paths.turf, paths.prev, paths.nxt
@@ -233,8 +254,9 @@ def _candidates(
     s, v = s_all[cross], v_all[cross]
     a, b = turf[s], turf[v]
     c = cost[s]
+    size, lo, hi = tally.load, limits.lo, limits.hi
     # paths only add load (per_metre >= 0): the static part already rules most moves out
-    ok = (size[a] - c >= lo[a] - 1e-9) & (size[b] + c <= hi[b] + 1e-9) & (count[a] >= 2)
+    ok = (size[a] - c >= lo[a] - 1e-9) & (size[b] + c <= hi[b] + 1e-9) & (tally.count[a] >= 2)
     ok &= rings.removable(turf)[s]
     s, v, a, b, c = s[ok], v[ok], a[ok], b[ok], c[ok]
     p, n = prev[s], nxt[s]
@@ -248,11 +270,11 @@ def _candidates(
     ins = np.minimum(ins_before, ins_after)
     delta = ins - gain
     load_out, load_in = c + per_metre * gain, c + per_metre * ins
-    good = delta < -_EPS_M
+    good = (delta < -_EPS_M) & (tally.walk[b] + ins <= limits.walk_hi[b] + 1e-9)
     if per_metre:
         good &= (size[a] - load_out >= lo[a] - 1e-9) & (size[b] + load_in <= hi[b] + 1e-9)
-    s, v, w, after, a, b, load_out, load_in, delta = (
-        x[good] for x in (s, v, w, after, a, b, load_out, load_in, delta)
+    s, v, w, after, a, b, load_out, load_in, gain, ins, delta = (
+        x[good] for x in (s, v, w, after, a, b, load_out, load_in, gain, ins, delta)
     )
     if barriers and len(s):
         # new legs: p-n where s leaves, s-w where it enters (s-v is a graph edge: no crossing)
@@ -262,34 +284,30 @@ def _candidates(
         bad[both] = crossing_mask(xy[p[both]], xy[n[both]], barriers)
         has_w = w >= 0
         bad[has_w] |= crossing_mask(xy[s[has_w]], xy[w[has_w]], barriers)
-        s, v, w, after, a, b, load_out, load_in, delta = (
-            x[~bad] for x in (s, v, w, after, a, b, load_out, load_in, delta)
+        s, v, w, after, a, b, load_out, load_in, gain, ins, delta = (
+            x[~bad] for x in (s, v, w, after, a, b, load_out, load_in, gain, ins, delta)
         )
     o = np.lexsort((v, s, delta))
     s = s[o]
     return _Moves(
-        s, prev[s], nxt[s], v[o], w[o], after[o], a[o], b[o], load_out[o], load_in[o], delta[o]
-    )
+        s, prev[s], nxt[s], v[o], w[o], after[o], a[o], b[o], load_out[o], load_in[o],
+        gain[o], ins[o],
+    )  # fmt: skip
 
 
-def _choose(
-    moves: _Moves,
-    rings: _Rings,
-    size: FloatArray,
-    count: IntArray,
-    lo: FloatArray,
-    hi: FloatArray,
-) -> IntArray:
+def _choose(moves: _Moves, rings: _Rings, tally: _Tally, limits: _Limits) -> IntArray:
     """Greedy, best first: moves with disjoint path neighbourhoods, within balance, contiguous.
 
     Disjoint neighbourhoods (s, its path neighbours, v and w) make the gains exact and
     additive. Two stops leaving the same turf must not be graph neighbours: each ring test
-    assumed the other stayed. ``size`` and ``count`` are updated for the chosen moves.
+    assumed the other stayed. ``tally`` is updated for the chosen moves.
     """
+    size, count, walk = tally.load, tally.count, tally.walk
+    lo, hi, walk_hi = limits.lo, limits.hi, limits.walk_hi
     touched: set[int] = set()
     left: dict[int, int] = {}  # stop -> the turf it left this round
     chosen: list[int] = []
-    for i, (s, v, w, a, b, p, n, out, into) in enumerate(
+    for i, (s, v, w, a, b, p, n, out, into, gain, ins) in enumerate(
         zip(
             moves.s.tolist(),
             moves.v.tolist(),
@@ -300,11 +318,15 @@ def _choose(
             moves.n.tolist(),
             moves.load_out.tolist(),
             moves.load_in.tolist(),
+            moves.gain.tolist(),
+            moves.ins.tolist(),
         )
     ):
         if s in touched or v in touched or w in touched or p in touched or n in touched:
             continue
         if size[a] - out < lo[a] - 1e-9 or size[b] + into > hi[b] + 1e-9 or count[a] < 2:
+            continue
+        if walk[b] + ins > walk_hi[b] + 1e-9:
             continue
         ring = rings.dst[rings.indptr[s] : rings.indptr[s + 1]].tolist()
         if any(left.get(u) == a for u in ring):
@@ -315,6 +337,8 @@ def _choose(
         left[s] = a
         size[a] -= out
         size[b] += into
+        walk[a] -= gain
+        walk[b] += ins
         count[a] -= 1
         count[b] += 1
     return np.asarray(chosen, dtype=np.int64)

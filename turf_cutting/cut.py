@@ -60,6 +60,9 @@ IntArray = NDArray[np.int64]
 # Polish keeps every turf within +-10% of its group's mean turf: door CV stays well under 0.10
 # while stops still find a shorter walk across the boundary.
 _POLISH_BAND = 0.10
+# ... and no turf's walk beyond 1.8x the median walk (or its own, if longer): the total drops,
+# and the longest walk stays within 2x the median, which the polish shortens a few percent.
+_POLISH_LONGEST = 1.8
 
 
 # --------------------------------------------------------------------------- public API
@@ -764,7 +767,8 @@ def _polished_walks(
     Each turf is ordered, then :func:`._polish.polish` moves boundary stops to a neighbouring
     turf's walk where that is shorter, keeping every turf's load (doors; in time mode service
     plus real walking minutes) within +-10% of the mean turf of its connected group and
-    within the balance bounds, and the turfs that changed are ordered again. Returns the new
+    within the balance bounds, and its walk within 1.8x the median walk (or its own), and the
+    turfs that changed are ordered again. Returns the new
     stop -> turf labels and each turf's doors (indices) in walking order.
     """
     starts = _starts(ctx)
@@ -783,8 +787,8 @@ def _polished_walks(
         service = ctx.params.minutes_per_door * ctx.weight
         cost = np.bincount(ctx.stop_of, weights=service, minlength=ctx.n_stops)
         per_metre = 1.0 / (ctx.params.walk_speed_mps * 60.0)
-    load = np.bincount(stop_turf[play], weights=cost[play], minlength=k)
-    load += per_metre * paths.lengths(ctx.stop_xy, k)
+    walk_m = paths.lengths(ctx.stop_xy, k)
+    load = np.bincount(stop_turf[play], weights=cost[play], minlength=k) + per_metre * walk_m
     lo, hi = _bands(ctx, stop_turf, e, load)
     changed = polish(
         ctx.stop_xy,
@@ -795,6 +799,7 @@ def _polished_walks(
         lo,
         hi,
         reorder=lambda o: _reorder_stops(ctx, o, starts, seed),
+        walk_hi=np.maximum(walk_m, _POLISH_LONGEST * np.median(walk_m)),
         per_metre=per_metre,
         barriers=ctx.barriers,
     )

@@ -87,8 +87,11 @@ def partitioned(draw: st.DrawFn) -> dict[str, object]:
     band = draw(st.sampled_from([0.0, 0.1, 0.3]))
     lo = np.minimum(size, size.mean() * (1 - band))
     hi = np.maximum(size, size.mean() * (1 + band))
+    walks = np.array([_length(xy, [o]) for o in orders])
+    longest = draw(st.sampled_from([1.0, 1.2, None]))
+    walk_hi = np.maximum(walks, np.median(walks) * longest) if longest else np.full(k, np.inf)
     return {"xy": xy, "cost": cost, "edges": edges, "barriers": barriers, "orders": orders,
-            "lo": lo, "hi": hi, "per_metre": per_metre}  # fmt: skip
+            "lo": lo, "hi": hi, "walk_hi": walk_hi, "per_metre": per_metre}  # fmt: skip
 
 
 def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
@@ -106,7 +109,8 @@ def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
 
     changed = polish(
         xy, case["cost"], case["edges"], case["edges"], paths, case["lo"], case["hi"],
-        reorder=reorder, per_metre=case["per_metre"], barriers=case["barriers"],
+        reorder=reorder, walk_hi=case["walk_hi"], per_metre=case["per_metre"],
+        barriers=case["barriers"],
     )  # fmt: skip
     return paths, changed
 
@@ -133,8 +137,9 @@ def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) ->
     size1 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in after])
     assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
     assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
-    # never a longer total walk, never a new barrier-crossing leg
+    # never a longer total walk, no walk past its limit, never a new barrier-crossing leg
     assert _length(xy, after) <= _length(xy, before) + 1e-6
+    assert all(_length(xy, [o]) <= case["walk_hi"][t] + 1e-6 for t, o in enumerate(after))
     if case["barriers"]:
         assert _crossings(xy, after, case["barriers"]) <= _crossings(xy, before, case["barriers"])
     # the turfs reported as changed are exactly those whose stops changed
