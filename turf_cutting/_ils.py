@@ -247,9 +247,7 @@ def _ils(dm, nbr, t, pos, buf, queue, queued, length, kicks, fixed, lo_ins, eps)
     touched = np.empty(6, dtype=np.int64)
     for _ in range(kicks):
         length += _kick(dm, t, pos, fixed, touched)
-        length += _local_search(
-            dm, nbr, t, pos, buf, queue, queued, touched, 6, fixed, lo_ins, eps
-        )
+        length += _local_search(dm, nbr, t, pos, buf, queue, queued, touched, 6, fixed, lo_ins, eps)
         if length <= best_len + eps:
             best_t[:] = t
             best_len = min(best_len, length)
@@ -345,7 +343,9 @@ def search(dm, nbr, k, has_start, seed, restarts, kicks, initial):  # type: igno
         t[off:] = initial
         _set_pos(t, pos)
         length = _tour_length(dm, t)
-        length += _local_search(dm, nbr, t, pos, buf, queue, queued, everyone, m, fixed, lo_ins, eps)
+        length += _local_search(
+            dm, nbr, t, pos, buf, queue, queued, everyone, m, fixed, lo_ins, eps
+        )
         length = _ils(dm, nbr, t, pos, buf, queue, queued, length, kicks, fixed, lo_ins, eps)
     else:
         # first stops of the constructions: stop 0 (lowest x, then y), then the stop farthest
@@ -376,8 +376,18 @@ def search(dm, nbr, k, has_start, seed, restarts, kicks, initial):  # type: igno
         t = best_t
         _set_pos(t, pos)
         length = _ils(
-            dm, nbr, t, pos, buf, queue, queued, best_len, kicks - per_run * n_runs, fixed,
-            lo_ins, eps,
+            dm,
+            nbr,
+            t,
+            pos,
+            buf,
+            queue,
+            queued,
+            best_len,
+            kicks - per_run * n_runs,
+            fixed,
+            lo_ins,
+            eps,
         )
     if m <= _FULL_2OPT_MAX:
         length = _full_2opt(dm, t, pos, fixed, eps, length)

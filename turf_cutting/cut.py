@@ -35,9 +35,9 @@ from ._outline import outlines
 from ._partition import (
     Balance,
     _bisect_contiguous,
+    even_sizes_and_walks,
     make_contiguous,
     partition,
-    even_sizes_and_walks,
     relabel,
     split_pair,
 )

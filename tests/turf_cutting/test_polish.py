@@ -51,11 +51,7 @@ def partitioned(draw: st.DrawFn) -> dict[str, object]:
         xy = np.column_stack([np.arange(n) * 15.0, rng.random(n)])
     xy = np.unique(xy, axis=0)
     m = len(xy)
-    cost = (
-        rng.integers(1, 4, m).astype(float)
-        if draw(st.booleans())
-        else rng.random(m) * 3 + 0.1
-    )
+    cost = rng.integers(1, 4, m).astype(float) if draw(st.booleans()) else rng.random(m) * 3 + 0.1
     edges = delaunay_edges(xy)
     barriers: tuple[LineString, ...] = ()
     if draw(st.booleans()) and len(edges):
@@ -76,8 +72,7 @@ def partitioned(draw: st.DrawFn) -> dict[str, object]:
         labels = partition(xy, cost, edges, balance)
     k = int(labels.max()) + 1
     orders = [
-        np.flatnonzero(labels == t)[walk.order_xy(xy[labels == t], effort="bulk")]
-        for t in range(k)
+        np.flatnonzero(labels == t)[walk.order_xy(xy[labels == t], effort="bulk")] for t in range(k)
     ]
     # door mode (loads are costs) or time mode (plus walking: slow enough to matter)
     per_metre = draw(st.sampled_from([0.0, 1 / 60, 1.0]))
