@@ -721,7 +721,7 @@ def _order_stops(ctx: _Context, stops: IntArray, starts: FloatArray | None, seed
         return stops
     pts = ctx.stop_xy[stops]
     start = None if starts is None else starts[_nearest_start(pts, starts)]
-    # The compiled search makes the thorough effort cheap enough for a whole plan (~1.3 ms per
+    # The compiled search makes the thorough effort cheap enough for a whole plan (~2.5 ms per
     # 60-door turf); bulk was up to 10% longer on some street turfs (benchmarks/walk_order.py).
     o = np.asarray(walk.order_xy(pts, start=start, seed=seed), dtype=np.int64)
     return stops[_avoid_barriers(ctx, pts, o, seed)]

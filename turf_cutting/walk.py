@@ -18,7 +18,7 @@ Algorithm (all deterministic; randomness only through ``seed``):
    pruning and don't-look bits.  The search is a numba-compiled kernel
    (``turf_cutting._ils``): branchy scalar code that plain Python ran 10-15x
    slower.
-4. Iterated local search: ``2n + min(n**2 // 100, 2n)`` double-bridge kicks
+4. Iterated local search: ``4n + min(n**2 // 50, 4n)`` double-bridge kicks
    for n stops (most swap two short neighbouring blocks, 30% cut at legs
    drawn in proportion to their length), each repaired by the local search and kept if no longer.
    The kicks are split over 3 runs from nearest-neighbour paths begun at
@@ -30,7 +30,7 @@ Algorithm (all deterministic; randomness only through ``seed``):
 5. A final exhaustive 2-opt pass (up to 400 stops) makes the result 2-opt
    optimal; turfs of up to 7 stops are solved exactly by enumeration.
 
-Cost: about 1.3 ms of CPU for 60 doors, 3 ms for 100, 8 ms for 200
+Cost: about 2.5 ms of CPU for 60 doors, 5 ms for 100, 14 ms for 200
 (``bulk``: 0.9, 1.6 and 4 ms, typically 0.5-1% longer), plus a one-time
 load of the compiled kernel (about 1 s; the first compile after installing,
 about 10 s, is cached on disk); memory is an n x n distance matrix.  See
@@ -113,7 +113,7 @@ def order_xy(
     path from ``start`` (or, without one, from the lowest-x, then lowest-y
     point).  Typically within 1% of LKH on 60-200 points.
 
-    ``effort`` trades search for time: ``"thorough"`` (default, about 1.3 ms
+    ``effort`` trades search for time: ``"thorough"`` (default, about 2.5 ms
     of CPU for 60 points) or ``"bulk"`` for ordering many turfs at once
     (about 1.7x less CPU at 60 points, 3x at 200, typically 0.5-1% longer;
     the guarantees above hold for both).
@@ -384,12 +384,13 @@ def _brute_force(dm: NDArray[np.float64], k: int, has_start: bool) -> NDArray[np
 def _budget(effort: str, k: int) -> tuple[int, int]:
     """(restarts, kicks) for ``k`` stops.
 
-    ``thorough``: 3 searches sharing ``2k + min(k**2 // 100, 2k)`` kicks (1.000-1.010x LKH at
-    60-200 stops).  ``bulk``: 2 searches sharing ``k + 30`` kicks, 1.7-3x less CPU for about
+    ``thorough``: 3 searches sharing ``4k + min(k**2 // 50, 4k)`` kicks (mean 1.000-1.006x LKH
+    at 60-200 stops, worst 1.011; half as many kicks left 200-stop streets 1.2% longer on
+    average and up to 4%, and the compiled search affords them).  ``bulk``: 2 searches sharing ``k + 30`` kicks, 1.7-3x less CPU for about
     0.5-1% more walk on average (``benchmarks/walk_order.py``).  Kicks are where the time goes;
     the second search and the 30 extra kicks guard small street turfs against walking the wrong
     street first (with ``k`` kicks alone a few 60-stop streets came out 5-10% longer).
     """
     if effort == "bulk":
         return 2, k + 30
-    return 3, 2 * k + min(k * k // 100, 2 * k)
+    return 3, 4 * k + min(k * k // 50, 4 * k)
