@@ -145,6 +145,8 @@ def polish(
     barriers: tuple[BaseGeometry, ...] = (),
     passes: int = 2,
     rounds: int = 12,
+    shed_above: FloatArray | None = None,
+    shed_cost: float = 2.0,
 ) -> IntArray:
     """Relocate boundary stops between turfs while the total path length drops; in place.
 
@@ -158,6 +160,12 @@ def polish(
     to ``rounds`` rounds, ``reorder`` gets each changed turf's stops in walking order and
     returns a walk over them at least as short; the next pass starts from those walks (a new
     order exposes new moves). Returns the turfs that changed.
+
+    With ``shed_above`` (per turf; inf for most) the moves are not the ones that shorten the
+    total but the ones that shorten a long walk: a stop leaves a turf whose walk is over its
+    ``shed_above`` whenever inserting it elsewhere costs at most ``shed_cost`` times what its
+    turf's walk saves. The plan walks a little more in all, but its longest walk drops; the
+    receiving turfs stay within ``walk_hi`` and every other rule holds as above.
     """
     turf = paths.turf
     k = int(turf.max()) + 1
@@ -170,7 +178,12 @@ def polish(
     play = (turf[s_all] >= 0) & (turf[v_all] >= 0)
     s_all, v_all = s_all[play], v_all[play]
     count = np.bincount(turf[turf >= 0], minlength=k)
-    limits = _Limits(lo, hi, np.full(k, np.inf) if walk_hi is None else walk_hi)
+    limits = _Limits(
+        lo,
+        hi,
+        np.full(k, np.inf) if walk_hi is None else walk_hi,
+        None if shed_above is None else _Shed(shed_above, shed_cost),
+    )
     for _ in range(passes):
         walk = paths.lengths(xy, k)
         load = np.bincount(turf[turf >= 0], weights=cost[turf >= 0], minlength=k)
@@ -202,6 +215,15 @@ class _Limits:
     lo: FloatArray
     hi: FloatArray
     walk_hi: FloatArray
+    shed: _Shed | None = None
+
+
+@dataclass(frozen=True)
+class _Shed:
+    """Shed mode: turfs whose walk is over ``above`` give stops away, paying up to ``cost``x."""
+
+    above: FloatArray
+    cost: float
 
 
 @dataclass(frozen=True)
@@ -270,7 +292,12 @@ def _candidates(
     ins = np.minimum(ins_before, ins_after)
     delta = ins - gain
     load_out, load_in = c + per_metre * gain, c + per_metre * ins
-    good = (delta < -_EPS_M) & (tally.walk[b] + ins <= limits.walk_hi[b] + 1e-9)
+    if limits.shed is None:
+        good = delta < -_EPS_M
+    else:
+        shed = limits.shed
+        good = (tally.walk[a] > shed.above[a]) & (gain > _EPS_M) & (ins <= shed.cost * gain)
+    good &= tally.walk[b] + ins <= limits.walk_hi[b] + 1e-9
     if per_metre:
         good &= (size[a] - load_out >= lo[a] - 1e-9) & (size[b] + load_in <= hi[b] + 1e-9)
     s, v, w, after, a, b, load_out, load_in, gain, ins, delta = (
@@ -303,7 +330,7 @@ def _choose(moves: _Moves, rings: _Rings, tally: _Tally, limits: _Limits) -> Int
     assumed the other stayed. ``tally`` is updated for the chosen moves.
     """
     size, count, walk = tally.load, tally.count, tally.walk
-    lo, hi, walk_hi = limits.lo, limits.hi, limits.walk_hi
+    lo, hi, walk_hi, shed = limits.lo, limits.hi, limits.walk_hi, limits.shed
     touched: set[int] = set()
     left: dict[int, int] = {}  # stop -> the turf it left this round
     chosen: list[int] = []
@@ -328,6 +355,8 @@ def _choose(moves: _Moves, rings: _Rings, tally: _Tally, limits: _Limits) -> Int
             continue
         if walk[b] + ins > walk_hi[b] + 1e-9:
             continue
+        if shed is not None and walk[a] <= shed.above[a]:
+            continue  # short enough now: no more detours for it
         ring = rings.dst[rings.indptr[s] : rings.indptr[s + 1]].tolist()
         if any(left.get(u) == a for u in ring):
             continue

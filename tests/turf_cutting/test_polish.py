@@ -199,3 +199,75 @@ def test_polish_never_moves_a_stop_that_holds_its_turf_together() -> None:
     paths = Paths.from_orders(7, [np.array([a0, a1, s, a2, a3]), np.array([b1, b2])])
     polish(xy, np.ones(7), edges, edges, paths, lo, hi, reorder=lambda o: o, passes=1, rounds=1)
     assert paths.turf.tolist() == [0, 0, 1, 0, 0, 1, 1]
+
+
+def _run_shed(case: dict[str, object]) -> tuple[Paths, np.ndarray, np.ndarray]:
+    """Shed mode on a case: turfs over 1.2x the median walk shed, receivers stay within theirs."""
+    xy = case["xy"]
+    paths = Paths.from_orders(len(xy), case["orders"])  # type: ignore[arg-type]
+    k = len(case["orders"])  # type: ignore[arg-type]
+    walks = paths.lengths(xy, k)  # type: ignore[arg-type]
+    long = walks > 1.2 * np.median(walks)
+    walk_hi = np.where(long, walks, np.minimum(case["walk_hi"], 1.1 * np.median(walks)))  # type: ignore[call-overload]
+    walk_hi = np.maximum(walk_hi, walks)
+    changed = polish(
+        xy, case["cost"], case["edges"], case["edges"], paths, case["lo"], case["hi"],
+        reorder=lambda o: o, walk_hi=walk_hi, per_metre=case["per_metre"],
+        barriers=case["barriers"], shed_above=np.where(long, 1.2 * np.median(walks), np.inf),
+    )  # fmt: skip
+    return paths, changed, walk_hi
+
+
+@FAST
+@given(partitioned())
+def test_shed_keeps_the_guarantees_and_never_lengthens_the_longest_walk(case: dict) -> None:
+    xy, cost, edges, lo, hi = case["xy"], case["cost"], case["edges"], case["lo"], case["hi"]
+    before = [o.copy() for o in case["orders"]]
+    assume(all(_pieces(edges, o, len(xy)) == 1 for o in before))
+    k = len(before)
+    pm = case["per_metre"]
+    size0 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in before])
+    walk0 = np.array([_length(xy, [o]) for o in before])
+    paths, changed, walk_hi = _run_shed(case)
+    after = paths.orders(np.arange(k))
+    assert sorted(np.concatenate(after).tolist()) == list(range(len(xy)))
+    assert all(len(o) >= 1 and (paths.turf[o] == t).all() for t, o in enumerate(after))
+    assert all(_pieces(edges, o, len(xy)) == 1 for o in after)
+    size1 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in after])
+    assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
+    assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
+    walk1 = np.array([_length(xy, [o]) for o in after])
+    # no walk past its limit (a long turf's limit is its own walk): the longest never grows
+    assert (walk1 <= walk_hi + 1e-6).all()
+    assert walk1.max() <= walk0.max() + 1e-6
+    if case["barriers"]:
+        assert _crossings(xy, after, case["barriers"]) <= _crossings(xy, before, case["barriers"])
+    moved = [t for t in range(k) if sorted(after[t].tolist()) != sorted(before[t].tolist())]
+    assert set(moved) <= set(changed.tolist())
+    # determinism
+    again, _, _ = _run_shed(case)
+    assert (again.turf == paths.turf).all() and (again.nxt == paths.nxt).all()
+
+
+def test_a_long_turf_sheds_stops_though_the_total_grows() -> None:
+    # turf 0: ten stops 1 m apart (walk 9 m); turf 1: four stops bunched just past its end.
+    # Moving an end stop over saves turf 0 one metre and costs turf 1 one metre: plain polish
+    # never does it, shedding does until turf 0 walks no more than 5 m.
+    xy = np.array([[float(i), 0.0] for i in range(10)] + [[10 + 0.1 * i, 0.0] for i in range(4)])
+    edges = np.array([[i, i + 1] for i in range(13)])
+    orders = [np.arange(10), np.arange(10, 14)]
+    cost = np.ones(14)
+    lo, hi = np.array([5.0, 0.0]), np.array([20.0, 20.0])
+    plain = Paths.from_orders(14, orders)
+    polish(xy, cost, edges, edges, plain, lo, hi, reorder=lambda o: o)
+    assert (plain.turf == np.repeat([0, 1], [10, 4])).all()
+    paths = Paths.from_orders(14, orders)
+    changed = polish(
+        xy, cost, edges, edges, paths, lo, hi, reorder=lambda o: o,
+        walk_hi=np.array([np.inf, 100.0]), shed_above=np.array([5.0, np.inf]),
+    )  # fmt: skip
+    walks = paths.lengths(xy, 2)
+    assert walks[0] == pytest.approx(5.0)
+    assert walks.max() < 9.0
+    assert sorted(changed.tolist()) == [0, 1]
+    assert (paths.turf[:6] == 0).all() and (paths.turf[6:] == 1).all()
