@@ -271,3 +271,41 @@ def test_a_long_turf_sheds_stops_though_the_total_grows() -> None:
     assert walks.max() < 9.0
     assert sorted(changed.tolist()) == [0, 1]
     assert (paths.turf[:6] == 0).all() and (paths.turf[6:] == 1).all()
+
+
+def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_three() -> None:
+    """Forty dense street turfs beside a sparse area cut into two long turfs.
+
+    Each dense turf walks one 590 m street; each sparse turf 66 doors 40 m apart (over 2.4 km).
+    Re-cut into three turfs of 44 doors, the sparse area walks less per turf, every part stays
+    within [40, 80] doors and contiguous, and the door CV stays under 0.10.
+    """
+    from ._doors import doors_at
+
+    dense = [(10.0 * c, 10.0 * r) for c in range(40) for r in range(60)]
+    sparse = [(420.0 + 40.0 * i, 40.0 * j) for j in range(12) for i in range(11)]
+    xy = np.array(dense + sparse)
+    params = CutParams(target_doors=60, min_doors=40, max_doors=80)
+    ctx = cut_module._Context.build(tuple(doors_at(xy)), params)
+    door_turf = np.concatenate([np.repeat(np.arange(40), 60), np.repeat([40, 41], 66)])
+    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
+    stop_turf[ctx.stop_of] = door_turf
+    orders = [
+        cut_module._order_stops(ctx, np.flatnonzero(stop_turf == t), None, 0) for t in range(42)
+    ]
+    paths = Paths.from_orders(ctx.n_stops, orders)
+    before = paths.lengths(ctx.stop_xy, 42)
+    assert before[40:].min() > 2 * np.median(before)
+
+    cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
+
+    assert len(orders) == 43
+    after = paths.lengths(ctx.stop_xy, 43)
+    assert after[[40, 41, 42]].max() < before[40:].max()
+    assert after[:40].tolist() == before[:40].tolist()  # the dense turfs are untouched
+    sizes = np.bincount(paths.turf, minlength=43)
+    assert sizes[40:].sum() == 132 and sizes.min() >= 40 and sizes.max() <= 80
+    assert sizes.std() / sizes.mean() <= 0.10
+    for t in (40, 41, 42):
+        assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
+        assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
