@@ -10,8 +10,8 @@ stream is seeded per call, so results are reproducible.
 
 Why numba: ordering is most of the work of cutting a plan (thousands of 60-stop turfs), and
 the search is branchy scalar code over small arrays, where a compiled loop is 20-50x faster
-than Python and numpy calls would only add overhead.  ``cache=True`` keeps the compiled code
-on disk, so the compile cost (a few seconds) is paid once per installation.
+than Python and numpy calls would only add overhead.  The compiled code is cached on disk, so
+the compile cost (about 10 s) is paid once per installation.
 """
 
 from __future__ import annotations
@@ -19,18 +19,32 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+
+def _compiled(func):  # type: ignore[no-untyped-def]
+    """``njit`` with the compiled code cached on disk where there is a writable place for it.
+
+    numba looks next to this file, then in the user's cache directory; when neither is
+    writable (a read-only install run by a user without a home) it refuses to cache at all, and
+    importing would fail: compiling in memory at each start is slower but works.
+    """
+    try:
+        return njit(cache=True)(func)
+    except RuntimeError:
+        return njit(func)
+
+
 _KICK_SPAN = 30  # maximum block length of a local double-bridge kick
 _GLOBAL_KICKS = 0.3  # share of kicks with blocks of any length
 _FULL_2OPT_MAX = 400  # tour nodes; exhaustive final 2-opt pass up to this size
 
 
-@njit(cache=True)
+@_compiled
 def _set_pos(t, pos):  # type: ignore[no-untyped-def]
     for p in range(len(t)):
         pos[t[p]] = p
 
 
-@njit(cache=True)
+@_compiled
 def _tour_length(dm, t):  # type: ignore[no-untyped-def]
     m = len(t)
     total = 0.0
@@ -40,7 +54,7 @@ def _tour_length(dm, t):  # type: ignore[no-untyped-def]
     return total
 
 
-@njit(cache=True)
+@_compiled
 def _reverse(t, pos, a, b):  # type: ignore[no-untyped-def]
     """Reverse positions a..b inclusive."""
     while a < b:
@@ -51,7 +65,7 @@ def _reverse(t, pos, a, b):  # type: ignore[no-untyped-def]
         b -= 1
 
 
-@njit(cache=True)
+@_compiled
 def _move(t, pos, buf, s, e, c, rev):  # type: ignore[no-untyped-def]
     """Move positions s..e to just after position c (reversed if ``rev``)."""
     n_seg = e - s + 1
@@ -75,7 +89,7 @@ def _move(t, pos, buf, s, e, c, rev):  # type: ignore[no-untyped-def]
         pos[t[q]] = q
 
 
-@njit(cache=True)
+@_compiled
 def _improve(dm, nbr, t, pos, buf, u, fixed, lo_ins, eps, touched):  # type: ignore[no-untyped-def]
     """Apply the first improving move around ``u``; return (gain, number of touched nodes)."""
     m = len(t)
@@ -155,7 +169,7 @@ def _improve(dm, nbr, t, pos, buf, u, fixed, lo_ins, eps, touched):  # type: ign
     return 0.0, 0
 
 
-@njit(cache=True)
+@_compiled
 def _local_search(dm, nbr, t, pos, buf, queue, queued, active, n_active, fixed, lo_ins, eps):  # type: ignore[no-untyped-def]
     """Improve until no active node has an improving move; return the total gain (<= 0)."""
     cap = len(queue)
@@ -187,7 +201,7 @@ def _local_search(dm, nbr, t, pos, buf, queue, queued, active, n_active, fixed, 
     return total
 
 
-@njit(cache=True)
+@_compiled
 def _kick(dm, t, pos, fixed, touched):  # type: ignore[no-untyped-def]
     """Double bridge: swap two adjacent blocks; return the change of length."""
     m = len(t)
@@ -239,7 +253,7 @@ def _kick(dm, t, pos, fixed, touched):  # type: ignore[no-untyped-def]
     return delta
 
 
-@njit(cache=True)
+@_compiled
 def _ils(dm, nbr, t, pos, buf, queue, queued, length, kicks, fixed, lo_ins, eps):  # type: ignore[no-untyped-def]
     """Kick and repair ``kicks`` times from ``t``; ``t`` ends as the shortest; return its length."""
     best_t = t.copy()
@@ -258,7 +272,7 @@ def _ils(dm, nbr, t, pos, buf, queue, queued, length, kicks, fixed, lo_ins, eps)
     return length
 
 
-@njit(cache=True)
+@_compiled
 def _full_2opt(dm, t, pos, fixed, eps, length):  # type: ignore[no-untyped-def]
     """Exhaustive best-improvement 2-opt, so the result is 2-opt optimal."""
     m = len(t)
@@ -279,7 +293,7 @@ def _full_2opt(dm, t, pos, fixed, eps, length):  # type: ignore[no-untyped-def]
         length += best
 
 
-@njit(cache=True)
+@_compiled
 def _nearest_neighbour(dm, k, has_start, first):  # type: ignore[no-untyped-def]
     """Nearest-neighbour path from the start (if any), else from stop ``first``; ties: lowest."""
     m = len(dm)
@@ -308,7 +322,7 @@ def _nearest_neighbour(dm, k, has_start, first):  # type: ignore[no-untyped-def]
     return t
 
 
-@njit(cache=True)
+@_compiled
 def search(dm, nbr, k, has_start, seed, restarts, kicks, initial):  # type: ignore[no-untyped-def]
     """Order ``k`` stops; ``dm`` is (k+1[+1]) square with the dummy at k and the start at k+1.
 

@@ -344,3 +344,30 @@ def test_improve_repairs_a_scrambled_street() -> None:
 def test_improve_rejects_a_bad_order(order: list[float], message: str) -> None:
     with pytest.raises(TurfParamsError, match=message):
         improve_xy([[0, 0], [1, 0], [2, 0]], order)
+
+
+def test_walks_are_ordered_where_no_compiled_code_can_be_cached() -> None:
+    """A read-only install run by a user without a home: numba finds nowhere to cache.
+
+    ``NUMBA_CACHE_LOCATOR_CLASSES=ZipCacheLocator`` leaves numba no usable cache place for
+    files on disk, which made importing ``turf_cutting`` fail; it must compile in memory instead.
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np; from turf_cutting import walk; "
+        "print(sorted(walk.order_xy(np.random.default_rng(0).random((12, 2))).tolist()))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "ZipCacheLocator", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(list(range(12)))
