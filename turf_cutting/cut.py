@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -796,29 +797,13 @@ def _polished_walks(
         service = ctx.params.minutes_per_door * ctx.weight
         cost = np.bincount(ctx.stop_of, weights=service, minlength=ctx.n_stops)
         per_metre = 1.0 / (ctx.params.walk_speed_mps * 60.0)
-    walk_m = paths.lengths(ctx.stop_xy, k)
-    load = np.bincount(stop_turf[play], weights=cost[play], minlength=k) + per_metre * walk_m
-    lo, hi = _bands(ctx, stop_turf, e, load)
-    changed = polish(
-        ctx.stop_xy,
-        cost,
-        e,
-        ctx.edges_all,
-        paths,
-        lo,
-        hi,
-        reorder=lambda o: _reorder_stops(ctx, o, starts, seed),
-        walk_hi=np.maximum(walk_m, _POLISH_LONGEST * np.median(walk_m)),
-        per_metre=per_metre,
-        barriers=ctx.barriers,
-    )
-    walk_m = paths.lengths(ctx.stop_xy, k)
-    median = float(np.median(walk_m))
-    long = walk_m > _SHED_FROM * median
-    if long.any():
+
+    def run_polish(walk_hi: FloatArray, **shed: Any) -> IntArray:
+        """One polish over the current walks; load bands from the turfs as they are now."""
+        walk_m = paths.lengths(ctx.stop_xy, k)
         load = np.bincount(paths.turf[play], weights=cost[play], minlength=k) + per_metre * walk_m
         lo, hi = _bands(ctx, paths.turf, e, load)
-        shed = polish(
+        return polish(
             ctx.stop_xy,
             cost,
             e,
@@ -827,9 +812,20 @@ def _polished_walks(
             lo,
             hi,
             reorder=lambda o: _reorder_stops(ctx, o, starts, seed),
-            walk_hi=np.where(long, walk_m, _POLISH_LONGEST * median),
+            walk_hi=walk_hi,
             per_metre=per_metre,
             barriers=ctx.barriers,
+            **shed,
+        )
+
+    walk_m = paths.lengths(ctx.stop_xy, k)
+    changed = run_polish(np.maximum(walk_m, _POLISH_LONGEST * np.median(walk_m)))
+    walk_m = paths.lengths(ctx.stop_xy, k)
+    median = float(np.median(walk_m))
+    long = walk_m > _SHED_FROM * median
+    if long.any():
+        shed = run_polish(
+            np.where(long, walk_m, _POLISH_LONGEST * median),
             shed_above=np.where(long, _SHED_FROM * median, np.inf),
             shed_cost=_SHED_COST,
         )
