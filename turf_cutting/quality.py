@@ -64,8 +64,9 @@ class PlanScore:
     msf_m: float  # MSF_k lower bound on the total walk
     walk_ratio: float  # walk_total_m / msf_m
     max_over_median_walk: float
-    # the longest walk of a turf that is not isolated_small / the median: a barrier pocket is one
-    # turf whatever the cut does, so its walk says nothing about the cut
+    # max_over_median_walk over the turfs that are not isolated_small: a barrier pocket is one
+    # turf whatever the cut does, so its walk says nothing about the cut (neither as the longest
+    # walk nor, being short, by pulling the median down)
     max_over_median_walk_feasible: float
     outline_overlap: float  # pairwise outline intersection area / total outline area
     hull_overlap: float  # pairwise convex hull intersection area / total hull area
@@ -166,12 +167,8 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
         walk_max_m=float(walk.max()),
         msf_m=msf,
         walk_ratio=total / msf if msf > 0 else (1.0 if total == 0 else math.inf),
-        max_over_median_walk=float(walk.max() / median_walk) if median_walk > 0 else 1.0,
-        max_over_median_walk_feasible=(
-            float(walk[~isolated].max() / median_walk)
-            if median_walk > 0 and (~isolated).any()
-            else 1.0
-        ),
+        max_over_median_walk=_max_over_median(walk),
+        max_over_median_walk_feasible=_max_over_median(walk[~isolated]),
         outline_overlap=outline_overlap,
         hull_overlap=hull_overlap,
         polsby_popper_median=float(np.median(pp)),
@@ -203,6 +200,11 @@ def msf_lower_bound(xy: FloatArray, k: int) -> float:
 def _cv(values: NDArray[Any]) -> float:
     mean = float(np.mean(values))
     return float(np.std(values) / mean) if mean > 0 else 0.0
+
+
+def _max_over_median(walk: NDArray[Any]) -> float:
+    median = float(np.median(walk)) if len(walk) else 0.0
+    return float(walk.max() / median) if median > 0 else 1.0
 
 
 def _overlap(shapes: NDArray[Any]) -> float:

@@ -72,3 +72,22 @@ def test_a_barrier_pocket_is_reported_apart_from_the_cut() -> None:
     assert score.within_bounds < 1.0 and score.within_bounds_feasible == 1.0
     assert abs(score.max_over_median_walk - 4.0) < 1e-3
     assert abs(score.max_over_median_walk_feasible - 1.0) < 1e-3
+
+
+def test_a_short_pocket_does_not_pull_the_feasible_median_down() -> None:
+    """Streets walking 50 m and 100 m, and a 20 m pocket behind a wall.
+
+    Over all turfs the median is the 50 m street, so the longest walk is 2x it; over the turfs the
+    cut chose the median is 75 m, and the longest walk 1.33x it.
+    """
+    short = [(x, 0.0) for x in range(0, 60, 10)]
+    long = [(x, 30.0) for x in range(0, 120, 20)]
+    pocket = [(0.0, 200.0), (10.0, 200.0), (20.0, 200.0)]
+    xy = np.array(short + long + pocket)
+    wall = LineString([lonlat(-50, 100), lonlat(250, 100)])
+    params = CutParams(target_doors=6, min_doors=4, max_doors=8, barriers=[wall])
+    plan = plan_from_assignment(doors_at(xy), [0] * 6 + [1] * 6 + [2] * 3, params)
+    score = score_plan(plan)
+    assert score.isolated_small == 1
+    assert abs(score.max_over_median_walk - 2.0) < 1e-3
+    assert abs(score.max_over_median_walk_feasible - 100 / 75) < 1e-3
