@@ -311,7 +311,7 @@ def misses(row: dict[str, Any], kmc_row: dict[str, Any] | None) -> list[str]:
 
 
 def format_table(rows: Sequence[dict[str, Any]]) -> str:
-    head = ("dataset", "method", "turfs", "cut s", "order s", "total s", "cpu s", "size", "cv all/feas", "in[40,80]", "isol",
+    head = ("dataset", "method", "turfs", "cut s", "order s", "total s", "cpu s", "size", "cv all/feas", "in[40,80]", "isol/whole",
             "max shift", "walk/MSF", "max/med all/feas", "overlap", "hull ov", "PP", "contig",
             "cross", "pct split", "miss")  # fmt: skip
     lines = [head]
@@ -325,7 +325,7 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append((
             r["dataset"], r["method"], str(s.n_turfs), f"{r['cut_s']:.2f}",
             f"{r['order_s']:.2f}", f"{r['total_s']:.2f}", f"{r['cpu_s']:.2f}",
-            f"{s.size_min}-{s.size_max}", f"{s.size_cv:.3f}/{s.size_cv_feasible:.3f}", f"{100 * s.within_bounds:.0f}%", str(s.isolated_small),
+            f"{s.size_min}-{s.size_max}", f"{s.size_cv:.3f}/{s.size_cv_feasible:.3f}", f"{100 * s.within_bounds:.0f}%", f"{s.isolated_small}/{s.unsplittable}",
             f"{s.max_shift_ratio:.2f}", f"{s.walk_ratio:.3f}", f"{s.max_over_median_walk:.2f}/{s.max_over_median_walk_feasible:.2f}",
             f"{100 * s.outline_overlap:.2f}%", f"{100 * s.hull_overlap:.2f}%",
             f"{s.polsby_popper_median:.2f}", f"{100 * s.contiguous:.0f}%",
@@ -412,8 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("because wall time on a shared, loaded machine overstates the work.")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("'isol': turfs that are a whole barrier-enclosed group below min_doors (unavoidable);")
-    print("the bounds, CV and max/median walk targets are checked on the other turfs ('feas'):")
-    print("a pocket is one turf whatever the cut; its walk is bounded below by its spanning tree.")
+    print("the bounds and CV targets are checked on the other turfs ('feas'): a pocket is one")
+    print("turf whatever the cut. 'whole': turfs that are a whole group under 2 x min_doors")
+    print("(pockets among them): no cut can split such a group, so its walk is the data's; the")
+    print("max/median walk target is checked on the other turfs ('feas').")
     print("'pct split' = precincts split / split although not larger than max_doors.")
     print()
     print(format_table(rows))

@@ -64,9 +64,11 @@ class PlanScore:
     msf_m: float  # MSF_k lower bound on the total walk
     walk_ratio: float  # walk_total_m / msf_m
     max_over_median_walk: float
-    # max_over_median_walk over the turfs that are not isolated_small: a barrier pocket is one
-    # turf whatever the cut does, so its walk says nothing about the cut (neither as the longest
-    # walk nor, being short, by pulling the median down)
+    # turfs that are a whole door-graph component of under 2 x min_doors doors (isolated_small
+    # among them): no cut can make such a group anything but one turf, so its walk is the data's
+    unsplittable: int
+    # max_over_median_walk over the turfs that are not unsplittable: their walks say nothing
+    # about the cut (neither as the longest walk nor by moving the median)
     max_over_median_walk_feasible: float
     outline_overlap: float  # pairwise outline intersection area / total outline area
     hull_overlap: float  # pairwise convex hull intersection area / total hull area
@@ -126,7 +128,9 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
     comp_doors = np.bincount(comp[node_of])
     turf_comp = np.zeros(k, dtype=np.int64)
     turf_comp[turf] = comp[node_of]
-    isolated = (sizes == comp_doors[turf_comp]) & (sizes < params.min_doors)
+    whole = sizes == comp_doors[turf_comp]
+    isolated = whole & (sizes < params.min_doors)
+    unsplittable = whole & (sizes < 2 * params.min_doors)
     inside = (sizes >= params.min_doors) & (sizes <= params.max_doors)
 
     shapes = np.array([proj.geom_forward(t.outline) for t in plan.turfs], dtype=object)
@@ -168,7 +172,8 @@ def score_plan(plan: TurfPlan, *, barriers: Sequence[BaseGeometry] | None = None
         msf_m=msf,
         walk_ratio=total / msf if msf > 0 else (1.0 if total == 0 else math.inf),
         max_over_median_walk=_max_over_median(walk),
-        max_over_median_walk_feasible=_max_over_median(walk[~isolated]),
+        unsplittable=int(unsplittable.sum()),
+        max_over_median_walk_feasible=_max_over_median(walk[~unsplittable]),
         outline_overlap=outline_overlap,
         hull_overlap=hull_overlap,
         polsby_popper_median=float(np.median(pp)),

@@ -91,3 +91,19 @@ def test_a_short_pocket_does_not_pull_the_feasible_median_down() -> None:
     assert score.isolated_small == 1
     assert abs(score.max_over_median_walk - 2.0) < 1e-3
     assert abs(score.max_over_median_walk_feasible - 100 / 75) < 1e-3
+
+
+def test_a_group_too_small_to_split_is_left_out_of_the_feasible_walk_figure() -> None:
+    """Behind the wall, six doors spread far apart: with at least four doors a turf, no cut can
+    make them two turfs, so their long walk is the data's and only the plan-wide figure has it."""
+    street = [(x, 0.0) for x in range(0, 60, 10)] + [(x, 30.0) for x in range(0, 60, 10)]
+    pocket = [(x, 200.0) for x in range(0, 600, 100)]
+    xy = np.array(street + pocket)
+    wall = LineString([lonlat(-50, 100), lonlat(650, 100)])
+    params = CutParams(target_doors=6, min_doors=4, max_doors=8, barriers=[wall])
+    plan = plan_from_assignment(doors_at(xy), [0] * 6 + [1] * 6 + [2] * 6, params)
+    score = score_plan(plan)
+    assert (score.isolated_small, score.unsplittable) == (0, 1)
+    assert score.within_bounds_feasible == 1.0
+    assert abs(score.max_over_median_walk - 10.0) < 1e-3  # 500 m over the streets' 50 m
+    assert abs(score.max_over_median_walk_feasible - 1.0) < 1e-3
