@@ -69,10 +69,13 @@ _POLISH_LONGEST = 1.8
 # canvasser feels, a few metres more in all is not.
 _SHED_FROM = 1.9
 _SHED_COST = 2.0
-# A turf still over 2x the median walk after shedding is re-cut with a neighbour into three,
-# if the door CV of the full-size turfs stays under 0.09 (the target is 0.10).
+# A turf still over 2x the median walk after shedding is re-cut with one neighbour into three
+# or with two into four, if the door CV of the full-size turfs stays under 0.09 (the target is
+# 0.10); a part still that long is looked at again, up to three rounds.
 _SHED_TO_SPLIT = 2.0
 _SPLIT_CV = 0.09
+_SPLIT_ROUNDS = 3
+_RESPLIT_SHARES = (0.4, 0.45, 0.55, 0.6)
 
 
 # --------------------------------------------------------------------------- public API
@@ -845,68 +848,135 @@ def _split_long_pairs(
     starts: FloatArray | None,
     seed: int,
 ) -> None:
-    """Re-cut a turf walking over 2x the median and a neighbour into three turfs; in place.
+    """Re-cut a turf walking over 2x the median with its neighbours into one turf more; in place.
 
     A long turf that could shed no stops is most often a sparse area (a rural precinct) whose
-    doors make two full turfs of long walks: three turfs of fewer doors each walk less. A
-    re-cut is kept only if every part stays within the door bounds, the door CV of the plan's
-    full-size turfs stays under ``_SPLIT_CV``, and the longest of the three walks is shorter
-    than the longest of the two. New turfs are appended to ``orders``.
+    doors make full turfs of long walks: one turf more over the same doors walks less in each.
+    The long turf and one neighbour may become three turfs, or the long turf and two
+    neighbours four (where a pair has too few doors for three, or its parts still walk too far);
+    of these re-cuts, the one with the shortest longest walk is kept (a pair's if one brings
+    every walk under 2x the median), if every part stays within the door bounds, the door CV
+    of the plan's full-size turfs stays under ``_SPLIT_CV``, and its longest walk is shorter
+    than the longest of the turfs it replaces. A part still over 2x the median is looked at
+    again in the next round. New turfs are appended to ``orders``.
     """
     xy, cost, bal = ctx.stop_xy, ctx.cost, ctx.balance
     k = len(orders)
     walk_m = paths.lengths(xy, k)
-    median = float(np.median(walk_m))
+    limit = _SHED_TO_SPLIT * float(np.median(walk_m))
     load = np.bincount(paths.turf[paths.turf >= 0], weights=cost[paths.turf >= 0], minlength=k)
-    cross = paths.turf[edges[:, 0]] != paths.turf[edges[:, 1]]
-    pairs = paths.turf[edges[cross]]
-    used = np.zeros(k, dtype=bool)
-    for t in np.argsort(-walk_m, kind="stable").tolist():
-        if walk_m[t] <= _SHED_TO_SPLIT * median:
-            break
-        if used[t]:
-            continue
-        nbrs = np.unique(np.concatenate([pairs[pairs[:, 0] == t, 1], pairs[pairs[:, 1] == t, 0]]))
-        for u in nbrs[np.argsort(-walk_m[nbrs], kind="stable")].tolist():
-            if used[u]:
+    # re-cuts tried in vain, while none of their turfs changes
+    tried: set[tuple[tuple[int, ...], int, float | None]] = set()
+    for _ in range(_SPLIT_ROUNDS):
+        cross = paths.turf[edges[:, 0]] != paths.turf[edges[:, 1]]
+        pairs = paths.turf[edges[cross]]
+        changed: set[int] = set()
+        for t in np.argsort(-walk_m, kind="stable").tolist():
+            if walk_m[t] <= limit:
+                break
+            if t in changed:
                 continue
-            w = load[t] + load[u]
-            if not 3 * bal.lo <= w <= 3 * bal.hi:
+            nbrs = np.unique(
+                np.concatenate([pairs[pairs[:, 0] == t, 1], pairs[pairs[:, 1] == t, 0]])
+            )
+            nbrs = [u for u in nbrs[np.argsort(-walk_m[nbrs], kind="stable")].tolist()]
+            nbrs = [u for u in nbrs if u not in changed]
+            # (turfs, parts, the first part's share of the doors: None for even parts)
+            plans = [((t, u), 3, None) for u in nbrs]
+            plans += [((t, u), 2, f) for u in nbrs for f in _RESPLIT_SHARES]
+            plans += [((t, u, v), 4, None) for i, u in enumerate(nbrs[:4]) for v in nbrs[i + 1 : 4]]
+            best: tuple[float, tuple[int, ...], list[IntArray], list[float]] | None = None
+            for plan in plans:
+                group, count, share = plan
+                if count != plans[0][1] and best is not None and best[0] <= limit:
+                    break  # a simpler re-cut does: touch no more turfs than needed
+                if plan in tried:
+                    continue
+                tried.add(plan)
+                parts = _recut(ctx, edges, orders, list(group), count, share)
+                if parts is None:
+                    continue
+                sizes = np.array([float(cost[q].sum()) for q in parts])
+                new_load = np.concatenate([np.delete(load, group), sizes])
+                full = new_load[new_load >= bal.lo]
+                if full.std() > _SPLIT_CV * full.mean():
+                    continue
+                new_orders = [_order_stops(ctx, q, starts, seed) for q in parts]
+                new_walk = [_path_m(xy[o]) for o in new_orders]
+                longest = max(new_walk)
+                if longest >= walk_m[list(group)].max():
+                    continue
+                # a long neighbour left out stays as long: re-cutting around it is no gain
+                left_out = [walk_m[u] for u in nbrs if u not in group and walk_m[u] > limit]
+                key = max([longest, *left_out])
+                if best is None or key < best[0]:
+                    best = (key, group, new_orders, new_walk)
+            if best is None:
                 continue
-            stops = np.concatenate([orders[t], orders[u]])
-            first = split_pair(xy, cost, edges, stops, w / 3, bal.lo, 2 * bal.hi)
-            if first is None:
-                continue
-            one, rest = sorted(first, key=lambda q: float(cost[q].sum()))
-            second = split_pair(xy, cost, edges, rest, float(cost[rest].sum()) / 2, bal.lo, bal.hi)
-            if second is None:
-                continue
-            parts = [one, *second]
-            sizes = np.array([float(cost[q].sum()) for q in parts])
-            if sizes.min() < bal.lo - 1e-9 or sizes.max() > bal.hi + 1e-9:
-                continue
-            new_load = np.concatenate([np.delete(load, [t, u]), sizes])
-            full = new_load[new_load >= bal.lo]
-            if full.std() > _SPLIT_CV * full.mean():
-                continue
-            new_orders = [_order_stops(ctx, q, starts, seed) for q in parts]
-            new_walk = [_path_m(xy[o]) for o in new_orders]
-            if max(new_walk) >= max(walk_m[t], walk_m[u]):
-                continue
-            for slot, o in zip([t, u, len(orders)], new_orders):
-                if slot == len(orders):
-                    orders.append(o)
-                    load = np.append(load, 0.0)
-                    walk_m = np.append(walk_m, 0.0)
-                    used = np.append(used, True)
-                else:
-                    orders[slot] = o
+            _, group, new_orders, new_walk = best
+            slots = [*group, len(orders)][: len(new_orders)]
+            if len(new_orders) > len(group):
+                orders.append(new_orders[-1])
+                load = np.append(load, 0.0)
+                walk_m = np.append(walk_m, 0.0)
+            for slot, o in zip(slots, new_orders):
+                orders[slot] = o
                 paths.turf[o] = slot
                 paths.relink(o)
-            load[[t, u, len(orders) - 1]] = sizes
-            walk_m[[t, u, len(orders) - 1]] = new_walk
-            used[[t, u]] = True
+            load[slots] = [float(cost[o].sum()) for o in new_orders]
+            walk_m[slots] = new_walk
+            changed.update(slots)
+        if not changed:
             break
+        tried = {p for p in tried if not changed.intersection(p[0])}
+
+
+def _recut(
+    ctx: _Context,
+    edges: IntArray,
+    orders: list[IntArray],
+    group: list[int],
+    count: int,
+    share: float | None,
+) -> list[IntArray] | None:
+    """The stops of the turfs ``group`` in ``count`` contiguous parts within the bounds.
+
+    Even parts, or with ``share``, two parts, the first with that share of the doors.
+    """
+    bal = ctx.balance
+    stops = np.concatenate([orders[u] for u in group])
+    weight = float(ctx.cost[stops].sum())
+    if not count * bal.lo - 1e-9 <= weight <= count * bal.hi + 1e-9:
+        return None
+    if share is None:
+        parts = _split_in(ctx, edges, stops, count)
+    else:
+        got = split_pair(ctx.stop_xy, ctx.cost, edges, stops, share * weight, bal.lo, bal.hi)
+        parts = None if got is None else list(got)
+    if parts is None:
+        return None
+    sizes = [float(ctx.cost[q].sum()) for q in parts]
+    if min(sizes) < bal.lo - 1e-9 or max(sizes) > bal.hi + 1e-9:
+        return None
+    return parts
+
+
+def _split_in(ctx: _Context, edges: IntArray, stops: IntArray, count: int) -> list[IntArray] | None:
+    """``stops`` in ``count`` contiguous parts of about equal load, by halving recursively."""
+    if count == 1:
+        return [stops]
+    bal, cost = ctx.balance, ctx.cost
+    first = count // 2
+    w = float(cost[stops].sum())
+    got = split_pair(
+        ctx.stop_xy, cost, edges, stops, w * first / count, first * bal.lo, (count - first) * bal.hi
+    )
+    if got is None:
+        return None
+    small, big = sorted(got, key=lambda q: float(cost[q].sum()))
+    one = _split_in(ctx, edges, small, first)
+    two = _split_in(ctx, edges, big, count - first)
+    return None if one is None or two is None else one + two
 
 
 def _bands(

@@ -273,12 +273,13 @@ def test_a_long_turf_sheds_stops_though_the_total_grows() -> None:
     assert (paths.turf[:6] == 0).all() and (paths.turf[6:] == 1).all()
 
 
-def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_three() -> None:
+def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_one_turf_more() -> None:
     """Forty dense street turfs beside a sparse area cut into two long turfs.
 
     Each dense turf walks one 590 m street; each sparse turf 66 doors 40 m apart (over 2.4 km).
-    Re-cut into three turfs of 44 doors, the sparse area walks less per turf, every part stays
-    within [40, 80] doors and contiguous, and the door CV stays under 0.10.
+    Re-cut into three turfs of 44 doors, the sparse area would walk 1.7 km per turf; with the
+    dense turf beside it into four, its longest walk is shorter still. Every part stays within
+    [40, 80] doors and contiguous, and the door CV stays under 0.10.
     """
     from ._doors import doors_at
 
@@ -301,11 +302,52 @@ def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_three() -> No
 
     assert len(orders) == 43
     after = paths.lengths(ctx.stop_xy, 43)
-    assert after[[40, 41, 42]].max() < before[40:].max()
-    assert after[:40].tolist() == before[:40].tolist()  # the dense turfs are untouched
+    assert after[39:].max() < 1700
+    assert (
+        after[:39].tolist() == before[:39].tolist()
+    )  # the dense turfs further off are as they were
     sizes = np.bincount(paths.turf, minlength=43)
-    assert sizes[40:].sum() == 132 and sizes.min() >= 40 and sizes.max() <= 80
+    assert sizes[39:].sum() == 192 and sizes.min() >= 40 and sizes.max() <= 80
     assert sizes.std() / sizes.mean() <= 0.10
-    for t in (40, 41, 42):
+    for t in range(39, 43):
+        assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
+        assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
+
+
+def test_three_long_turfs_too_few_for_three_per_pair_are_recut_into_four() -> None:
+    """A sparse area behind a road, cut into three long turfs of 55 doors (40 m apart).
+
+    No pair of them has the 120 doors that three turfs of at least 40 need, so the middle turf
+    and both its neighbours are re-cut into four of about 41 doors: every new walk is shorter
+    than the longest old one, all stay within [40, 80] and contiguous, and the door CV under 0.10.
+    """
+    from ._doors import doors_at, lonlat
+
+    dense = [(10.0 * c, 10.0 * r) for c in range(60) for r in range(60)]
+    sparse = [(620.0 + 40.0 * i, 40.0 * j) for i in range(15) for j in range(11)]
+    xy = np.array(dense + sparse)
+    road = LineString([lonlat(605, -100), lonlat(605, 700)])
+    params = CutParams(target_doors=60, min_doors=40, max_doors=80, barriers=[road])
+    ctx = cut_module._Context.build(tuple(doors_at(xy)), params)
+    door_turf = np.concatenate([np.repeat(np.arange(60), 60), np.repeat([60, 61, 62], 55)])
+    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
+    stop_turf[ctx.stop_of] = door_turf
+    orders = [
+        cut_module._order_stops(ctx, np.flatnonzero(stop_turf == t), None, 0) for t in range(63)
+    ]
+    paths = Paths.from_orders(ctx.n_stops, orders)
+    before = paths.lengths(ctx.stop_xy, 63)
+    assert before[60:].min() > 2 * np.median(before)
+
+    cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
+
+    assert len(orders) == 64
+    after = paths.lengths(ctx.stop_xy, 64)
+    assert after[60:].max() < before[60:].max()
+    assert after[:60].tolist() == before[:60].tolist()  # the dense turfs are untouched
+    sizes = np.bincount(paths.turf, minlength=64)
+    assert sizes[60:].sum() == 165 and sizes.min() >= 40 and sizes.max() <= 80
+    assert sizes.std() / sizes.mean() <= 0.10
+    for t in range(60, 64):
         assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
         assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
