@@ -146,6 +146,7 @@ def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: 
         f"  geocoding failed     {failed}",
         f"  precincts created    {s.precincts_created}",
         f"  elections / votes    {s.elections} / {s.votes}",
+        f"  turfs updated        {s.turfs_updated}",
     ]
     click.echo("\n".join(lines))
     waiting = s.doors_to_geocode - geocoded - failed

@@ -1,5 +1,6 @@
 """The change feed phones pull (``sync_changes``), written by the services that change
-what a canvasser's phone holds: assignments, turf doors, do-not-contact, the survey.
+what a canvasser's phone holds: assignments, turf doors, do-not-contact, the survey, and
+voter-file re-imports.
 
 Every change gets the next server sequence (its id); phones pull by that sequence,
 never by clocks.
@@ -18,7 +19,8 @@ from backend.models import SyncChange
 CHANGE_KINDS = (
     "turf_assigned",      # user_id: a turf is now yours (payload: turf_id)
     "turf_unassigned",    # user_id: a turf was taken back from you
-    "turf_updated",       # turf_id: name, outline or walk order changed
+    "turf_updated",       # turf_id: fetch the door_list again (turf edited, or its doors'
+                          # voters or locations changed by a correction or a re-import)
     "doors_added",        # turf_id: payload door_ids
     "doors_removed",      # turf_id: payload door_ids
     "door_status",        # turf_id: a door was knocked (co-canvassing), payload door_id, status

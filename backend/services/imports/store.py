@@ -4,6 +4,9 @@ Each batch of checked rows goes into temporary staging tables with the database'
 path (COPY on PostgreSQL, executemany on SQLite), then a few INSERT ... SELECT and UPDATE
 statements merge it into the real tables. Everything runs inside the caller's transaction: a
 rollback at any point leaves the database as it was, and the temporary tables go with it.
+
+A re-import into a database with turfs also notes the doors it changes that a phone's door_list
+shows (``changed_turfs``), so their turfs can go to the change feed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from backend.models._types import UTCDateTime
@@ -34,9 +37,15 @@ _STAGE_TABLES = {
     "import_batch_ids": "voter_id INTEGER PRIMARY KEY",
     "import_batch_pairs": ("voter_id INTEGER NOT NULL, election_id INTEGER NOT NULL, ballot TEXT, "
                            "PRIMARY KEY (voter_id, election_id)"),
+    # the batch's new (no voter_id) and changed voters: the door they join and the one they leave
+    "import_batch_changes": (
+        "line INTEGER PRIMARY KEY, voter_id INTEGER, door_id INTEGER NOT NULL, left_door_id INTEGER"
+    ),
     # the whole file, for what is decided at the end
     "import_seen_voters": "state_id VARCHAR(40) NOT NULL",
     "import_seen_doors": "address_key TEXT NOT NULL",
+    # doors whose location or voters this import changed, and the doors moved voters left
+    "import_changed_doors": "door_id INTEGER, left_door_id INTEGER",
 }
 _COLUMNS = {
     "import_batch_voters": ("line", "state_id", "first_name", "middle_name", "last_name",
@@ -47,6 +56,7 @@ _COLUMNS = {
     "import_batch_votes": ("line", "election_id", "ballot"),
     "import_seen_voters": ("state_id",),
     "import_seen_doors": ("address_key",),
+    "import_changed_doors": ("door_id",),
 }  # fmt: skip
 _DOOR_COLUMNS = ("id", "address_key", "building_key", "address_line", "unit", "city", "state",
                  "zip", "lat", "lon", "precinct_id", "geocode_status", "access_note",
@@ -103,6 +113,12 @@ class Stage:
             stamp = self.now if self.pg else self.now.replace(tzinfo=None).strftime(
                 "%Y-%m-%d %H:%M:%S.%f")
             self._stamp = stamp
+        # Phones hold the door lists of live turfs. Only when there is one does the import note
+        # the doors it changes; a first import never has one (turfs are cut from doors).
+        self.watch = not self.fast and self._has_live_turf()
+        # Elections whose votes a live turf's universe selects on (voted_in, not_voted_in): only
+        # a vote changed in one of them can change which voters a door_list shows.
+        self.watched_elections = self._watched_elections() if self.watch else set()
         for name, columns in _STAGE_TABLES.items():
             ddl = columns.format(date="DATE" if self.pg else "TEXT",
                                  float="DOUBLE PRECISION" if self.pg else "REAL")
@@ -171,6 +187,32 @@ class Stage:
     def _exists(self, table: str) -> bool:
         return self.conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
 
+    def _has_live_turf(self) -> bool:
+        sql = (
+            "SELECT 1 FROM turf_doors td JOIN turfs t ON t.id = td.turf_id "
+            "WHERE td.removed_at IS NULL AND t.deleted_at IS NULL LIMIT 1"
+        )
+        return self.conn.execute(text(sql)).first() is not None
+
+    def _watched_elections(self) -> set[int]:
+        from backend.models import Turf, Universe
+
+        filters = self.conn.execute(
+            select(Universe.filters).where(
+                Universe.id.in_(select(Turf.universe_id).where(Turf.deleted_at.is_(None)))
+            )
+        ).scalars()
+        return {int(e) for f in filters for key in ("voted_in", "not_voted_in")
+                for e in (f or {}).get(key, ())}  # fmt: skip
+
+    def _update_doors(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        """Run an UPDATE of doors; while watching, note the doors it changed."""
+        if not self.watch:
+            self._exec(sql, params)
+            return
+        changed = self._exec(sql + " RETURNING doors.id", params)
+        self.load("import_changed_doors", [tuple(row) for row in changed])
+
     def _exec(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         statement = text(sql)
         if params and "now" in params:
@@ -228,10 +270,15 @@ class Stage:
             for table in ("import_batch_voters", "import_batch_doors", "import_batch_votes"):
                 self._exec(f"ANALYZE {table}")
         self._merge_doors()
-        self._merge_voters(len(voters))
+        self._merge_voters()
         if self.election_ids:
             self._merge_votes()
-        for table in ("import_batch_voters", "import_batch_doors", "import_batch_votes"):
+        for table in (
+            "import_batch_voters",
+            "import_batch_doors",
+            "import_batch_votes",
+            "import_batch_changes",
+        ):
             self._exec(f"DELETE FROM {table}")
 
     def _first_import_batch(self, voters: list[tuple[Any, ...]], doors: list[tuple[Any, ...]],
@@ -277,35 +324,45 @@ class Stage:
             return
         now = {"now": self.now}
         # Newer vendor coordinates win, except a pin an organizer placed by hand.
-        self._exec(
+        self._update_doors(
             "UPDATE doors SET lat = s.lat, lon = s.lon, geocode_status = 'vendor', "
             "geocode_error = NULL, updated_at = :now FROM import_batch_doors s "
             "WHERE s.address_key = doors.address_key AND s.lat IS NOT NULL "
             "AND doors.geocode_status <> 'manual' "
-            "AND (doors.lat IS NULL OR doors.lat <> s.lat OR doors.lon <> s.lon)", now)
+            "AND (doors.lat IS NULL OR doors.lat <> s.lat OR doors.lon <> s.lon)",
+            now,
+        )
         # Precincts are redrawn; a door follows the file's precinct code when it has one.
-        self._exec(
+        self._update_doors(
             "UPDATE doors SET precinct_id = p.id, updated_at = :now "
             "FROM import_batch_doors s JOIN precincts p ON p.code = s.precinct_code "
             "WHERE s.address_key = doors.address_key "
-            "AND (doors.precinct_id IS NULL OR doors.precinct_id <> p.id)", now)
+            "AND (doors.precinct_id IS NULL OR doors.precinct_id <> p.id)",
+            now,
+        )
 
-    def _merge_voters(self, rows: int) -> None:
+    def _merge_voters(self) -> None:
         """Insert new voters and update changed ones, matched by state id."""
-        created = (
-            self.scalar("SELECT COUNT(*) FROM import_batch_voters s WHERE NOT EXISTS "
-                        "(SELECT 1 FROM voters v WHERE v.state_id = s.state_id)")
-            if self.had_voters else rows
-        )  # fmt: skip
         distinct = "IS DISTINCT FROM" if self.pg else "IS NOT"
+        differs = " OR ".join(f"v.{c} {distinct} s.{c}" for c in _VOTER_FIELDS if c != "door_id")
+        # The new and changed voters first: the merge then costs what the file changes, and the
+        # door a moved voter leaves is still on their row (the change feed needs it).
+        self._exec(
+            "INSERT INTO import_batch_changes (line, voter_id, door_id, left_door_id) "
+            "SELECT s.line, v.id, d.id, v.door_id FROM import_batch_voters s "
+            "JOIN doors d ON d.address_key = s.address_key "
+            "LEFT JOIN voters v ON v.state_id = s.state_id "
+            f"WHERE v.id IS NULL OR NOT v.is_active OR v.door_id {distinct} d.id OR {differs}"
+        )
+        created = self.scalar("SELECT COUNT(*) FROM import_batch_changes WHERE voter_id IS NULL")
         changed = " OR ".join(f"voters.{c} {distinct} excluded.{c}" for c in _VOTER_FIELDS)
         cols = ", ".join(_VOTER_FIELDS)
         sets = ", ".join(f"{c} = excluded.{c}" for c in _VOTER_FIELDS)
         touched = self._exec(
             f"INSERT INTO voters (state_id, {cols}, is_active, created_at, updated_at) "
             "SELECT s.state_id, s.first_name, s.middle_name, s.last_name, s.suffix, s.birth_year, "
-            "s.gender, s.party, s.registered_on, s.voter_status, d.id, TRUE, :now, :now "
-            "FROM import_batch_voters s JOIN doors d ON d.address_key = s.address_key "
+            "s.gender, s.party, s.registered_on, s.voter_status, c.door_id, TRUE, :now, :now "
+            "FROM import_batch_changes c JOIN import_batch_voters s ON s.line = c.line "
             "WHERE TRUE ORDER BY s.state_id "
             + (f"ON CONFLICT (state_id) DO UPDATE SET {sets}, is_active = TRUE, "
                f"updated_at = excluded.updated_at WHERE {changed} OR NOT voters.is_active"
@@ -314,6 +371,11 @@ class Stage:
         ).rowcount  # fmt: skip
         self.voters_created += created
         self.voters_updated += touched - created
+        if self.watch:
+            self._exec(
+                "INSERT INTO import_changed_doors (door_id, left_door_id) "
+                "SELECT door_id, NULLIF(left_door_id, door_id) FROM import_batch_changes"
+            )
 
     def _merge_votes(self) -> None:
         # The batch's votes with voter ids, keyed like vote_history, so both statements below
@@ -326,6 +388,15 @@ class Stage:
         if self.pg and not self._pairs_analysed:
             self._pairs_analysed = True
             self._exec("ANALYZE import_batch_pairs")
+        for election_id in self.watched_elections.intersection(self.election_ids):
+            # A voter who gains or loses a vote there may join or leave a turf's door_list.
+            self._exec(
+                "INSERT INTO import_changed_doors (door_id) SELECT v.door_id "
+                "FROM import_batch_voters s JOIN voters v ON v.state_id = s.state_id "
+                "WHERE (EXISTS (SELECT 1 FROM import_batch_pairs p WHERE p.voter_id = v.id "
+                "AND p.election_id = :election)) <> (EXISTS (SELECT 1 FROM vote_history vh "
+                "WHERE vh.voter_id = v.id AND vh.election_id = :election))",
+                {"election": election_id})  # fmt: skip
         if self.had_votes and self.election_ids and self.pg:
             # A vote the newer file no longer shows, for an election it lists, was a correction.
             # PostgreSQL gets the batch's voter ids as a keyed table of their own, which makes
@@ -372,6 +443,11 @@ class Stage:
                                f"(SELECT MAX(id) FROM {table}))")
         self.restore()
         if late_coordinates:
+            if self.watch:
+                self.conn.execute(
+                    text("INSERT INTO import_changed_doors (door_id) SELECT id FROM doors "
+                         "WHERE address_key = :key AND lat IS NULL"),
+                    [{"key": k} for _, _, k in late_coordinates])  # fmt: skip
             self.conn.execute(
                 text("UPDATE doors SET lat = :lat, lon = :lon, geocode_status = 'vendor' "
                      "WHERE address_key = :key AND lat IS NULL"),
@@ -387,14 +463,31 @@ class Stage:
                     "WHERE s.state_id = voters.state_id)")  # fmt: skip
         else:
             gone = "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
-        return int(self._exec(
-            f"UPDATE voters SET is_active = FALSE, updated_at = :now WHERE is_active AND {gone}",
-            {"now": self.now},
-        ).rowcount)  # fmt: skip
+        inactivate = (f"UPDATE voters SET is_active = FALSE, updated_at = :now "
+                      f"WHERE is_active AND {gone}")  # fmt: skip
+        if not self.watch:
+            return int(self._exec(inactivate, {"now": self.now}).rowcount)
+        doors = [
+            tuple(row) for row in self._exec(inactivate + " RETURNING door_id", {"now": self.now})
+        ]
+        self.load("import_changed_doors", doors)
+        return len(doors)
+
+    def changed_turfs(self) -> list[int]:
+        """Live turfs with a door whose location or voters this import changed, or that a
+        moved voter left: the turfs whose door_list a phone must fetch again."""
+        if not self.watch:
+            return []
+        return list(self._exec(
+            "SELECT DISTINCT td.turf_id FROM turf_doors td JOIN turfs t ON t.id = td.turf_id "
+            "WHERE td.removed_at IS NULL AND t.deleted_at IS NULL AND td.door_id IN "
+            "(SELECT door_id FROM import_changed_doors UNION "
+            "SELECT left_door_id FROM import_changed_doors WHERE left_door_id IS NOT NULL) "
+            "ORDER BY td.turf_id").scalars())  # fmt: skip
 
     def _share_building_locations(self) -> None:
         # A new unit in a building already on the map stands where the building stands.
-        self._exec(
+        self._update_doors(
             "UPDATE doors SET (lat, lon, geocode_status) = (SELECT b.lat, b.lon, b.geocode_status "
             "FROM doors b WHERE b.building_key = doors.building_key AND b.lat IS NOT NULL "
             "ORDER BY b.id LIMIT 1) WHERE doors.lat IS NULL AND doors.geocode_status = 'pending' "

@@ -4,6 +4,8 @@ The whole import is one transaction owned by the caller: the file is read and ch
 staging tables first, and only a file without problems (or with ``skip_invalid``) is merged.
 Voters are matched by state id, so a newer file moves voters to their new doors, marks those
 gone from the file inactive, and never deletes a voter, a door or anything recorded about them.
+Each turf whose doors or voters a re-import changed goes to the change feed (``turf_updated``),
+so phones holding it fetch its door_list again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 from backend.errors import ImportFileError
 from backend.models import Election, User
 from backend.services.access import require_organizer
+from backend.services.changes import record_changes
 from backend.services.imports.formats import Profile, mapping_profile
 from backend.services.imports.precincts import assign_precincts_by_polygon
 from backend.services.imports.reader import (
@@ -57,6 +60,7 @@ class ImportSummary:
     doors_placed_in_precincts: int = 0
     elections: int = 0
     votes: int = 0
+    turfs_updated: int = 0
     rejected: int = 0
     skipped: int = 0
     rejects_path: str | None = None
@@ -184,6 +188,16 @@ def import_voters(
     summary.doors_in_file, summary.doors_with_coordinates = stage.door_counts()
     summary.doors_to_geocode = summary.doors_in_file - summary.doors_with_coordinates
     summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
+    # Last, so the change feed's lock is held only until the commit (services/changes.py).
+    turf_ids = stage.changed_turfs()
+    record_changes(
+        session,
+        [
+            {"kind": "turf_updated", "turf_id": turf_id, "payload": {"turf_id": turf_id}}
+            for turf_id in turf_ids
+        ],
+    )
+    summary.turfs_updated = len(turf_ids)
     stage.drop()
     session.flush()
     summary.timings["finish"] = time.perf_counter() - final
