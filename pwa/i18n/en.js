@@ -34,7 +34,7 @@ export default {
   "notice.turf_deleted": "This turf was deleted by an organizer. Your reports are still sent and kept.",
   "notice.doors_removed": ({ n }) => `An organizer removed ${n} ${plural(n, "door", "doors")} from this turf.`,
   "notice.doors_added": "An organizer added doors to this turf.",
-  "notice.turf_updated": "An organizer changed this turf (order or outline).",
+  "notice.turf_updated": "This turf was updated (doors, voters, order or outline): the list shows the new one.",
   "notice.do_not_contact": "Someone on this turf asked not to be contacted: marked ⛔.",
   "notice.wiped.turf_unassigned": "“{name}” was reassigned. All your reports from it were sent; it was removed from this phone.",
   "notice.wiped.turf_deleted": "“{name}” was deleted. All your reports from it were sent; it was removed from this phone.",

@@ -34,7 +34,7 @@ export default {
   "notice.turf_deleted": "Ce secteur a été supprimé par un organisateur. Vos comptes rendus sont quand même envoyés et gardés.",
   "notice.doors_removed": ({ n }) => `Un organisateur a retiré ${n} ${plural(n, "porte", "portes")} de ce secteur.`,
   "notice.doors_added": "Un organisateur a ajouté des portes à ce secteur.",
-  "notice.turf_updated": "Un organisateur a modifié ce secteur (ordre ou contour).",
+  "notice.turf_updated": "Ce secteur a été mis à jour (portes, électeurs, ordre ou contour) : la liste affiche la nouvelle version.",
   "notice.do_not_contact": "Une personne de ce secteur ne veut plus être contactée : marquée ⛔.",
   "notice.wiped.turf_unassigned": "« {name} » a été confié à quelqu'un d'autre. Tous vos comptes rendus ont été envoyés ; il a été retiré du téléphone.",
   "notice.wiped.turf_deleted": "« {name} » a été supprimé. Tous vos comptes rendus ont été envoyés ; il a été retiré du téléphone.",
