@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.extensions import db
 from backend.models._types import UTCDateTime, utcnow
 
+# Derived from the turf's canvass reports when read (services.progress.turf_status), never stored.
 TURF_STATUSES = ("not_started", "in_progress", "done")
 
 
@@ -30,7 +31,6 @@ class Turf(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     universe_id: Mapped[int | None] = mapped_column(ForeignKey("universes.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="not_started")
     outline: Mapped[dict | None] = mapped_column(JSON)  # GeoJSON geometry, lon/lat
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)

@@ -49,6 +49,56 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
+@pytest.fixture
+def fresh_url(db_kind, tmp_path):
+    """An empty database of the kind under test, for migrating step by step."""
+    import secrets
+
+    from tests.conftest import _create_pg_database, _drop_pg_database
+
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
+        return
+    name = f"canvass_migrate_{secrets.token_hex(4)}"
+    yield _create_pg_database(name)
+    _drop_pg_database(name)
+
+
+def test_dropping_the_stored_turf_status_keeps_turfs_and_their_doors(fresh_url):
+    """0003 drops turfs.status in place: on SQLite, Alembic's batch mode would copy the table
+    and drop the old one, which foreign keys from turf_doors refuse (or would cascade)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    from backend.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "TESTING": True,
+                      "SECRET_KEY": "test-secret"})  # fmt: skip
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO doors (id, address_key, building_key, address_line, unit, city, state, "
+                "zip, geocode_status, access_note, created_at, updated_at) VALUES (1, 'k', 'b', '1 Main St', '', "
+                "'Town', 'OH', '43004', 'pending', '', '2026-01-01', '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO turfs (id, name, status, door_count, voter_count, walk_m, minutes, "
+                "created_at, updated_at) VALUES (1, 'T1', 'not_started', 1, 0, 0, 0, "
+                "'2026-01-01', '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO turf_doors (turf_id, door_id, position, added_at) "
+                "VALUES (1, 1, 0, '2026-01-01')"))
+        upgrade()
+        assert "status" not in {c["name"] for c in inspect(db.engine).get_columns("turfs")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM turfs")).scalars().all() == ["T1"]
+            assert conn.execute(text("SELECT COUNT(*) FROM turf_doors")).scalar() == 1
+        downgrade(revision="0002")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT status FROM turfs")).scalars().all() == ["not_started"]
+        db.engine.dispose()
+
+
 def test_standard_result_codes_are_preloaded(session):
     from backend.models import ResultCode
 
