@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from backend.models.turfs import TURF_STATUSES
+from backend.schemas.voters import CanvasserVoterSchema
 
 
 class UserRefSchema(Schema):
@@ -154,16 +155,6 @@ class DoorListResultCodeSchema(Schema):
     position = fields.Integer()
 
 
-class DoorListVoterSchema(Schema):
-    id = fields.Integer()
-    door_id = fields.Integer()
-    first_name = fields.String()
-    middle_name = fields.String()
-    last_name = fields.String()
-    suffix = fields.String()
-    age_band = fields.String(allow_none=True)
-
-
 class DoorListDoorSchema(Schema):
     id = fields.Integer()
     position = fields.Integer()
@@ -176,7 +167,7 @@ class DoorListDoorSchema(Schema):
     lat = fields.Float(allow_none=True)
     building_key = fields.String()
     access_note = fields.String()
-    voters = fields.List(fields.Nested(DoorListVoterSchema))
+    voters = fields.List(fields.Nested(CanvasserVoterSchema))
 
 
 class DoorListTurfSchema(Schema):

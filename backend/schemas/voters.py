@@ -8,8 +8,8 @@ class VoteSchema(Schema):
     ballot = fields.String()
 
 
-class VoterSchema(Schema):
-    """A voter. Canvassers get only the first block; the rest is for organizers."""
+class CanvasserVoterSchema(Schema):
+    """What a canvasser sees of a voter (the door list): who to ask for, nothing more."""
 
     id = fields.Integer()
     door_id = fields.Integer(allow_none=True)
@@ -18,7 +18,11 @@ class VoterSchema(Schema):
     last_name = fields.String()
     suffix = fields.String()
     age_band = fields.String(allow_none=True)
-    # organizers only
+
+
+class VoterSchema(CanvasserVoterSchema):
+    """A voter as organizers see it."""
+
     state_id = fields.String()
     birth_year = fields.Integer(allow_none=True)
     gender = fields.String()
