@@ -173,7 +173,8 @@ class Gunicorn:
             cmd += ["--pythonpath", pythonpath]
         # A file, not a pipe: nobody reads a pipe during the run, and once it is full every
         # worker blocks on its next log line.
-        self.log = tempfile.NamedTemporaryFile(prefix="canvass_gunicorn_", suffix=".log")
+        # (closed in stop(), so no with-block)
+        self.log = tempfile.NamedTemporaryFile(prefix="canvass_gunicorn_", suffix=".log")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -424,7 +425,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def describe(name: str, r: ClientResult) -> dict[str, float]:
@@ -476,9 +477,9 @@ def main(argv: list[str] | None = None) -> int:
                "CANVASS_ENV": "production"}
         server = Gunicorn("backend:create_app()", env, workers=args.workers,
                           threads=args.threads)
-        load = dict(reports_per=args.reports, batch=args.batch, concurrency=args.concurrency,
-                    procs=args.client_procs, dup_rate=args.dup_rate,
-                    max_seconds=args.max_seconds)
+        load = {"reports_per": args.reports, "batch": args.batch,
+                "concurrency": args.concurrency, "procs": args.client_procs,
+                "dup_rate": args.dup_rate, "max_seconds": args.max_seconds}
         result = run_load(server.url, canvassers, **load)
         server.stop()
         server = None

@@ -334,10 +334,10 @@ def refresh(
             voter_id = int(subject[1:])
             door_id = home.get(voter_id) or report_door.get(d.report_uuid or "") or min(
                 door_ids)
-        values = dict(door_id=door_id, voter_id=voter_id, status=d.status, rank=d.rank,
-                      effective_at=d.effective_at, report_uuid=d.report_uuid,
-                      attempts=d.attempts, not_home_count=d.not_home_count,
-                      last_attempt_at=d.last_attempt_at, needs_review=d.needs_review)
+        values = {"door_id": door_id, "voter_id": voter_id, "status": d.status, "rank": d.rank,
+                  "effective_at": d.effective_at, "report_uuid": d.report_uuid,
+                  "attempts": d.attempts, "not_home_count": d.not_home_count,
+                  "last_attempt_at": d.last_attempt_at, "needs_review": d.needs_review}
         if row is not None and all(getattr(row, k) == v for k, v in values.items()):
             continue
         changed[subject] = (d, row.status if row is not None else None)
