@@ -388,6 +388,31 @@ def _weights(session: Session, universe: Universe | None,
     return Counter(door_weights(session, filters, door_ids=door_ids))
 
 
+def refresh_voter_counts(session: Session, turf_ids: Sequence[int]) -> None:
+    """Count each turf's voters again (its universe's voters at its live doors): a re-import
+    changed who lives at some of its doors. One count per universe and 10,000 doors."""
+    members: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    for start in range(0, len(turf_ids), 10_000):
+        rows = session.execute(
+            select(Turf.universe_id, TurfDoor.turf_id, TurfDoor.door_id)
+            .join(Turf, Turf.id == TurfDoor.turf_id)
+            .where(TurfDoor.turf_id.in_(turf_ids[start:start + 10_000]),
+                   TurfDoor.removed_at.is_(None))
+        )
+        for universe_id, turf_id, door_id in rows:
+            members[universe_id].append((turf_id, door_id))
+    counts = dict.fromkeys(turf_ids, 0)
+    for universe_id, pairs in members.items():
+        universe = session.get(Universe, universe_id) if universe_id is not None else None
+        door_ids = sorted({door_id for _, door_id in pairs})
+        weights: Counter[int] = Counter()
+        for start in range(0, len(door_ids), 10_000):
+            weights.update(_weights(session, universe, door_ids[start:start + 10_000]))
+        for turf_id, door_id in pairs:
+            counts[turf_id] += weights[door_id]
+    session.execute(update(Turf), [{"id": t, "voter_count": n} for t, n in counts.items()])
+
+
 def _next_names(session: Session, prefix: str, count: int) -> list[str]:
     taken = session.scalar(select(func.count()).select_from(Turf).where(
         Turf.name.like(f"{prefix} %"))) or 0

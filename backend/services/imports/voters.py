@@ -190,6 +190,10 @@ def import_voters(
     summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
     # Last, so the change feed's lock is held only until the commit (services/changes.py).
     turf_ids = stage.changed_turfs()
+    if turf_ids:
+        from backend.services.turfs import refresh_voter_counts
+
+        refresh_voter_counts(session, turf_ids)
     record_changes(
         session,
         [

@@ -107,3 +107,18 @@ def test_a_vote_changed_in_an_election_a_turfs_universe_selects_on(
     assert session.scalars(kinds).all() == []
     import_file(runner, tmp_path, "v3.csv", {**FIRST, 5: resident(5, 5, **{GENERAL: ""})})
     assert session.scalars(kinds).all() == ["turf_updated"]
+
+
+def test_a_reimport_counts_the_changed_turfs_voters_again(runner, session, tmp_path, field):
+    """A new neighbour at turf A's door and voter 3 gone from turf B's: the turfs' voter
+    counts (the console's lists, the door list's header) follow the file."""
+    from backend.models import Turf
+    from backend.services.turfs import refresh_voter_counts
+
+    refresh_voter_counts(session, [field["A"], field["B"]])
+    session.commit()
+    count = select(Turf.voter_count).where(Turf.id.in_([field["A"], field["B"]])).order_by(Turf.id)
+    assert session.scalars(count).all() == [2, 1]
+    import_file(runner, tmp_path, "v2.csv", {**without(FIRST, 3), 6: resident(6, 1)})
+    session.expire_all()
+    assert session.scalars(count).all() == [3, 0]
