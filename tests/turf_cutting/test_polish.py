@@ -273,6 +273,34 @@ def test_a_long_turf_sheds_stops_though_the_total_grows() -> None:
     assert (paths.turf[:6] == 0).all() and (paths.turf[6:] == 1).all()
 
 
+def _ordered(xy: np.ndarray, params: CutParams, door_turf: np.ndarray):
+    """The context, paths, stop orders and walk lengths of a hand-made door -> turf labelling."""
+    from ._doors import doors_at
+
+    ctx = cut_module._Context.build(tuple(doors_at(xy)), params)
+    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
+    stop_turf[ctx.stop_of] = door_turf
+    k = int(door_turf.max()) + 1
+    orders = [
+        cut_module._order_stops(ctx, np.flatnonzero(stop_turf == t), None, 0) for t in range(k)
+    ]
+    paths = Paths.from_orders(ctx.n_stops, orders)
+    return ctx, paths, orders, paths.lengths(ctx.stop_xy, k)
+
+
+def _assert_recut(ctx, paths: Paths, orders: list, first: int, doors: int) -> np.ndarray:
+    """Turfs ``first``.. hold ``doors`` doors, each contiguous in bounds, its order its stops;
+    the plan's door CV is under 0.10. Returns the walk lengths."""
+    k = len(orders)
+    sizes = np.bincount(paths.turf, minlength=k)
+    assert sizes[first:].sum() == doors and sizes.min() >= 40 and sizes.max() <= 80
+    assert sizes.std() / sizes.mean() <= 0.10
+    for t in range(first, k):
+        assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
+        assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
+    return paths.lengths(ctx.stop_xy, k)
+
+
 def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_one_turf_more() -> None:
     """Forty dense street turfs beside a sparse area cut into two long turfs.
 
@@ -281,37 +309,19 @@ def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_one_turf_more
     dense turf beside it into four, its longest walk is shorter still. Every part stays within
     [40, 80] doors and contiguous, and the door CV stays under 0.10.
     """
-    from ._doors import doors_at
-
     dense = [(10.0 * c, 10.0 * r) for c in range(40) for r in range(60)]
     sparse = [(420.0 + 40.0 * i, 40.0 * j) for j in range(12) for i in range(11)]
-    xy = np.array(dense + sparse)
     params = CutParams(target_doors=60, min_doors=40, max_doors=80)
-    ctx = cut_module._Context.build(tuple(doors_at(xy)), params)
     door_turf = np.concatenate([np.repeat(np.arange(40), 60), np.repeat([40, 41], 66)])
-    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
-    stop_turf[ctx.stop_of] = door_turf
-    orders = [
-        cut_module._order_stops(ctx, np.flatnonzero(stop_turf == t), None, 0) for t in range(42)
-    ]
-    paths = Paths.from_orders(ctx.n_stops, orders)
-    before = paths.lengths(ctx.stop_xy, 42)
+    ctx, paths, orders, before = _ordered(np.array(dense + sparse), params, door_turf)
     assert before[40:].min() > 2 * np.median(before)
 
     cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
 
     assert len(orders) == 43
-    after = paths.lengths(ctx.stop_xy, 43)
+    after = _assert_recut(ctx, paths, orders, 39, 192)
     assert after[39:].max() < 1700
-    assert (
-        after[:39].tolist() == before[:39].tolist()
-    )  # the dense turfs further off are as they were
-    sizes = np.bincount(paths.turf, minlength=43)
-    assert sizes[39:].sum() == 192 and sizes.min() >= 40 and sizes.max() <= 80
-    assert sizes.std() / sizes.mean() <= 0.10
-    for t in range(39, 43):
-        assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
-        assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
+    assert after[:39].tolist() == before[:39].tolist()  # the dense turfs further off are as were
 
 
 def test_three_long_turfs_too_few_for_three_per_pair_are_recut_into_four() -> None:
@@ -321,33 +331,19 @@ def test_three_long_turfs_too_few_for_three_per_pair_are_recut_into_four() -> No
     and both its neighbours are re-cut into four of about 41 doors: every new walk is shorter
     than the longest old one, all stay within [40, 80] and contiguous, and the door CV under 0.10.
     """
-    from ._doors import doors_at, lonlat
+    from ._doors import lonlat
 
     dense = [(10.0 * c, 10.0 * r) for c in range(60) for r in range(60)]
     sparse = [(620.0 + 40.0 * i, 40.0 * j) for i in range(15) for j in range(11)]
-    xy = np.array(dense + sparse)
     road = LineString([lonlat(605, -100), lonlat(605, 700)])
     params = CutParams(target_doors=60, min_doors=40, max_doors=80, barriers=[road])
-    ctx = cut_module._Context.build(tuple(doors_at(xy)), params)
     door_turf = np.concatenate([np.repeat(np.arange(60), 60), np.repeat([60, 61, 62], 55)])
-    stop_turf = np.zeros(ctx.n_stops, dtype=np.int64)
-    stop_turf[ctx.stop_of] = door_turf
-    orders = [
-        cut_module._order_stops(ctx, np.flatnonzero(stop_turf == t), None, 0) for t in range(63)
-    ]
-    paths = Paths.from_orders(ctx.n_stops, orders)
-    before = paths.lengths(ctx.stop_xy, 63)
+    ctx, paths, orders, before = _ordered(np.array(dense + sparse), params, door_turf)
     assert before[60:].min() > 2 * np.median(before)
 
     cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
 
     assert len(orders) == 64
-    after = paths.lengths(ctx.stop_xy, 64)
+    after = _assert_recut(ctx, paths, orders, 60, 165)
     assert after[60:].max() < before[60:].max()
     assert after[:60].tolist() == before[:60].tolist()  # the dense turfs are untouched
-    sizes = np.bincount(paths.turf, minlength=64)
-    assert sizes[60:].sum() == 165 and sizes.min() >= 40 and sizes.max() <= 80
-    assert sizes.std() / sizes.mean() <= 0.10
-    for t in range(60, 64):
-        assert _pieces(ctx.edges, np.flatnonzero(paths.turf == t), ctx.n_stops) == 1
-        assert sorted(orders[t].tolist()) == np.flatnonzero(paths.turf == t).tolist()
