@@ -69,9 +69,10 @@ _POLISH_LONGEST = 1.8
 # canvasser feels, a few metres more in all is not.
 _SHED_FROM = 1.9
 _SHED_COST = 2.0
-# A turf still over 2x the median walk after shedding is re-cut with one neighbour into three
-# or with two into four, if the door CV of the full-size turfs stays under 0.09 (the target is
-# 0.10); a part still that long is looked at again, up to three rounds.
+# A turf still over 2x the median walk after shedding is re-cut with one neighbour into three,
+# re-split with it 40/60 or 45/55, or re-cut with two into four, if the door CV of the full-size
+# turfs stays under 0.09 (the target is 0.10); a part still that long is looked at again, up to
+# three rounds.
 _SHED_TO_SPLIT = 2.0
 _SPLIT_CV = 0.09
 _SPLIT_ROUNDS = 3
@@ -836,11 +837,11 @@ def _polished_walks(
     for t, o in zip(changed.tolist(), paths.orders(changed)):
         orders[t] = o
     if not ctx.balance.by_ceiling:
-        _split_long_pairs(ctx, paths, e, orders, starts, seed)
+        _recut_long_walks(ctx, paths, e, orders, starts, seed)
     return paths.turf, _door_walks(ctx, orders)
 
 
-def _split_long_pairs(
+def _recut_long_walks(
     ctx: _Context,
     paths: Paths,
     edges: IntArray,
@@ -848,12 +849,13 @@ def _split_long_pairs(
     starts: FloatArray | None,
     seed: int,
 ) -> None:
-    """Re-cut a turf walking over 2x the median with its neighbours into one turf more; in place.
+    """Re-cut a turf walking over 2x the median together with its neighbours; in place.
 
     A long turf that could shed no stops is most often a sparse area (a rural precinct) whose
-    doors make full turfs of long walks: one turf more over the same doors walks less in each.
-    The long turf and one neighbour may become three turfs, or the long turf and two
-    neighbours four (where a pair has too few doors for three, or its parts still walk too far);
+    doors make full turfs of long walks: one turf more over the same doors walks less in each,
+    and a sparse turf next to a dense one can hand it doors. The long turf and one neighbour
+    may become three turfs or be re-split 40/60 or 45/55, or the long turf and two neighbours
+    become four (where a pair has too few doors for three, or its parts still walk too far);
     of these re-cuts, the one with the shortest longest walk is kept (a pair's if one brings
     every walk under 2x the median), if every part stays within the door bounds, the door CV
     of the plan's full-size turfs stays under ``_SPLIT_CV``, and its longest walk is shorter
@@ -879,8 +881,8 @@ def _split_long_pairs(
             nbrs = np.unique(
                 np.concatenate([pairs[pairs[:, 0] == t, 1], pairs[pairs[:, 1] == t, 0]])
             )
-            nbrs = [u for u in nbrs[np.argsort(-walk_m[nbrs], kind="stable")].tolist()]
-            nbrs = [u for u in nbrs if u not in changed]
+            order = np.argsort(-walk_m[nbrs], kind="stable")
+            nbrs = [u for u in nbrs[order].tolist() if u not in changed]
             # (turfs, parts, the first part's share of the doors: None for even parts)
             plans = [((t, u), 3, None) for u in nbrs]
             plans += [((t, u), 2, f) for u in nbrs for f in _RESPLIT_SHARES]

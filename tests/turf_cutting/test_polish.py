@@ -316,7 +316,7 @@ def test_a_sparse_pair_walking_over_twice_the_median_is_recut_into_one_turf_more
     ctx, paths, orders, before = _ordered(np.array(dense + sparse), params, door_turf)
     assert before[40:].min() > 2 * np.median(before)
 
-    cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
+    cut_module._recut_long_walks(ctx, paths, ctx.edges, orders, None, 0)
 
     assert len(orders) == 43
     after = _assert_recut(ctx, paths, orders, 39, 192)
@@ -341,7 +341,7 @@ def test_three_long_turfs_too_few_for_three_per_pair_are_recut_into_four() -> No
     ctx, paths, orders, before = _ordered(np.array(dense + sparse), params, door_turf)
     assert before[60:].min() > 2 * np.median(before)
 
-    cut_module._split_long_pairs(ctx, paths, ctx.edges, orders, None, 0)
+    cut_module._recut_long_walks(ctx, paths, ctx.edges, orders, None, 0)
 
     assert len(orders) == 64
     after = _assert_recut(ctx, paths, orders, 60, 165)
