@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from backend.models.turfs import TURF_STATUSES
-from backend.schemas.voters import CanvasserVoterSchema
+from backend.schemas.voters import CanvasserVoterSchema, DoorAddressSchema
 
 
 class UserRefSchema(Schema):
@@ -155,18 +155,11 @@ class DoorListResultCodeSchema(Schema):
     position = fields.Integer()
 
 
-class DoorListDoorSchema(Schema):
-    id = fields.Integer()
+class DoorListDoorSchema(DoorAddressSchema):
+    """A door as a canvasser's phone gets it, in walking order."""
+
     position = fields.Integer()
-    address_line = fields.String()
-    unit = fields.String()
-    city = fields.String()
-    state = fields.String()
-    zip = fields.String()
-    lon = fields.Float(allow_none=True)
-    lat = fields.Float(allow_none=True)
     building_key = fields.String()
-    access_note = fields.String()
     voters = fields.List(fields.Nested(CanvasserVoterSchema))
 
 

@@ -33,7 +33,9 @@ class VoterSchema(CanvasserVoterSchema):
     vote_history = fields.List(fields.Nested(VoteSchema))
 
 
-class DoorSchema(Schema):
+class DoorAddressSchema(Schema):
+    """Where a door is, as organizers and canvassers both see it."""
+
     id = fields.Integer()
     address_line = fields.String()
     unit = fields.String()
@@ -42,8 +44,13 @@ class DoorSchema(Schema):
     zip = fields.String()
     lon = fields.Float(allow_none=True)
     lat = fields.Float(allow_none=True)
-    precinct_id = fields.Integer(allow_none=True)
     access_note = fields.String()
+
+
+class DoorSchema(DoorAddressSchema):
+    """A door as organizers see it."""
+
+    precinct_id = fields.Integer(allow_none=True)
     voters = fields.List(fields.Nested(VoterSchema))
 
 

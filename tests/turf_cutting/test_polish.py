@@ -110,36 +110,46 @@ def _run(case: dict[str, object]) -> tuple[Paths, np.ndarray]:
     return paths, changed
 
 
-@FAST
-@given(partitioned())
-def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) -> None:
+def _check_polished(
+    case: dict, before: list[np.ndarray], paths: Paths, changed: np.ndarray, walk_hi: np.ndarray
+) -> list[np.ndarray]:
+    """The guarantees every polish keeps, plain or shedding; returns the turfs' new orders."""
     xy, cost, edges, lo, hi = case["xy"], case["cost"], case["edges"], case["lo"], case["hi"]
-    before = [o.copy() for o in case["orders"]]
-    assume(all(_pieces(edges, o, len(xy)) == 1 for o in before))
-    k = len(before)
-    pm = case["per_metre"]
-    size0 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in before])
-    paths, changed = _run(case)
+    k, pm = len(before), case["per_metre"]
     after = paths.orders(np.arange(k))
     # every stop in exactly one turf, each turf's path visits exactly its stops
     assert sorted(np.concatenate(after).tolist()) == list(range(len(xy)))
-    for t, o in enumerate(after):
-        assert len(o) >= 1
-        assert (paths.turf[o] == t).all()
+    assert all(len(o) >= 1 and (paths.turf[o] == t).all() for t, o in enumerate(after))
     # each turf stays connected in the graph
     assert all(_pieces(edges, o, len(xy)) == 1 for o in after)
     # sizes: inside the band if they were, never further outside if not
+    size0 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in before])
     size1 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in after])
     assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
     assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
-    # never a longer total walk, no walk past its limit, never a new barrier-crossing leg
-    assert _length(xy, after) <= _length(xy, before) + 1e-6
-    assert all(_length(xy, [o]) <= case["walk_hi"][t] + 1e-6 for t, o in enumerate(after))
+    # no walk past its limit, never a new barrier-crossing leg
+    assert all(_length(xy, [o]) <= walk_hi[t] + 1e-6 for t, o in enumerate(after))
     if case["barriers"]:
         assert _crossings(xy, after, case["barriers"]) <= _crossings(xy, before, case["barriers"])
     # the turfs reported as changed are exactly those whose stops changed
     moved = [t for t in range(k) if sorted(after[t].tolist()) != sorted(before[t].tolist())]
     assert set(moved) <= set(changed.tolist())
+    return after
+
+
+def _connected_before(case: dict) -> list[np.ndarray]:
+    before = [o.copy() for o in case["orders"]]
+    assume(all(_pieces(case["edges"], o, len(case["xy"])) == 1 for o in before))
+    return before
+
+
+@FAST
+@given(partitioned())
+def test_polish_keeps_the_guarantees_and_never_lengthens_the_walk(case: dict) -> None:
+    before = _connected_before(case)
+    paths, changed = _run(case)
+    after = _check_polished(case, before, paths, changed, case["walk_hi"])
+    assert _length(case["xy"], after) <= _length(case["xy"], before) + 1e-6
 
 
 @FAST
@@ -221,29 +231,12 @@ def _run_shed(case: dict[str, object]) -> tuple[Paths, np.ndarray, np.ndarray]:
 @FAST
 @given(partitioned())
 def test_shed_keeps_the_guarantees_and_never_lengthens_the_longest_walk(case: dict) -> None:
-    xy, cost, edges, lo, hi = case["xy"], case["cost"], case["edges"], case["lo"], case["hi"]
-    before = [o.copy() for o in case["orders"]]
-    assume(all(_pieces(edges, o, len(xy)) == 1 for o in before))
-    k = len(before)
-    pm = case["per_metre"]
-    size0 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in before])
-    walk0 = np.array([_length(xy, [o]) for o in before])
+    before = _connected_before(case)
+    walk0 = np.array([_length(case["xy"], [o]) for o in before])
     paths, changed, walk_hi = _run_shed(case)
-    after = paths.orders(np.arange(k))
-    assert sorted(np.concatenate(after).tolist()) == list(range(len(xy)))
-    assert all(len(o) >= 1 and (paths.turf[o] == t).all() for t, o in enumerate(after))
-    assert all(_pieces(edges, o, len(xy)) == 1 for o in after)
-    size1 = np.array([cost[o].sum() + pm * _length(xy, [o]) for o in after])
-    assert (size1 >= np.minimum(lo, size0) - 1e-9).all()
-    assert (size1 <= np.maximum(hi, size0) + 1e-9).all()
-    walk1 = np.array([_length(xy, [o]) for o in after])
-    # no walk past its limit (a long turf's limit is its own walk): the longest never grows
-    assert (walk1 <= walk_hi + 1e-6).all()
-    assert walk1.max() <= walk0.max() + 1e-6
-    if case["barriers"]:
-        assert _crossings(xy, after, case["barriers"]) <= _crossings(xy, before, case["barriers"])
-    moved = [t for t in range(k) if sorted(after[t].tolist()) != sorted(before[t].tolist())]
-    assert set(moved) <= set(changed.tolist())
+    after = _check_polished(case, before, paths, changed, walk_hi)
+    # a long turf's limit is its own walk: the longest never grows
+    assert max(_length(case["xy"], [o]) for o in after) <= walk0.max() + 1e-6
     # determinism
     again, _, _ = _run_shed(case)
     assert (again.turf == paths.turf).all() and (again.nxt == paths.nxt).all()
