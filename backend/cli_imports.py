@@ -95,10 +95,22 @@ def _geocode(label: str = "Geocoding", *, limit: int | None = None) -> tuple[int
               help="Where to write rejected and skipped rows [default: PATH.rejects.csv].")
 @click.option("--geocode/--no-geocode", default=False, show_default=True,
               help="Geocode doors without coordinates with the configured provider afterwards.")
+@click.option("--keep-missing", is_flag=True,
+              help="The file holds new and changed voters only: leave the voters it does not "
+                   "list as they are instead of marking them inactive.")
+@click.option("--max-inactivated", type=click.FloatRange(0, 100), default=10, show_default=True,
+              metavar="PERCENT",
+              help="Refuse the file (storing nothing) if it would mark more than this share of "
+                   "the active voters (and more than 100) inactive.")
 @with_appcontext
 def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: str | None,
-                          skip_invalid: bool, rejects: Path | None, geocode: bool) -> None:
-    """Import the voter file PATH: Ohio, North Carolina, Florida or a mapped CSV."""
+                          skip_invalid: bool, rejects: Path | None, geocode: bool,
+                          keep_missing: bool, max_inactivated: float) -> None:
+    """Import the voter file PATH: Ohio, North Carolina, Florida or a mapped CSV.
+
+    A newer file replaces the list: voters it no longer lists are marked inactive (never
+    deleted), unless --keep-missing.
+    """
     from backend.errors import CanvassError, ImportFileError
     from backend.services.imports import import_voters
 
@@ -106,7 +118,9 @@ def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: 
     try:
         summary = import_voters(db.session, path, None, fmt=fmt, mapping=mapping,
                                 encoding=encoding, skip_invalid=skip_invalid,
-                                rejects_path=rejects, progress=progress)  # fmt: skip
+                                rejects_path=rejects, progress=progress,
+                                keep_missing=keep_missing,
+                                max_inactivated=max_inactivated / 100)  # fmt: skip
         progress.close()
         db.session.commit()
     except ImportFileError as exc:
@@ -139,6 +153,7 @@ def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: 
         f"  voters created       {s.voters_created}",
         f"  voters updated       {s.voters_updated}",
         f"  voters inactivated   {s.voters_inactivated}",
+        *([f"  not in file, kept    {s.voters_missing_kept}"] if keep_missing else []),
         f"  rejected / skipped   {s.rejected} / {s.skipped}",
         f"  doors in file        {s.doors_in_file} ({s.doors_created} new)",
         f"  doors with location  {s.doors_with_coordinates + geocoded}",

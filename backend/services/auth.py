@@ -48,7 +48,8 @@ def _check_new_user(email: str, password: str, role: str) -> str:
     if role not in ROLES:
         errors["role"] = [f"{role!r} is not one of {', '.join(ROLES)}"]
     if errors:
-        raise ValidationError("The user cannot be created: " + ", ".join(errors), errors=errors)
+        reasons = "; ".join(f"{name} {m}" for name, ms in errors.items() for m in ms)
+        raise ValidationError(f"The user cannot be created: {reasons}", errors=errors)
     return email
 
 

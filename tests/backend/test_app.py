@@ -118,6 +118,9 @@ def test_cli_create_user_then_login(runner, client):
     assert "Created organizer org@example.org" in result.output
     again = runner.invoke(args=["create-user", "org@example.org", "--password", "long enough pw"])
     assert again.exit_code != 0 and "already exists" in again.output
+    short = runner.invoke(args=["create-user", "new@example.org", "--password", "short"])
+    assert short.exit_code != 0
+    assert "cannot be created: password must be at least 8 characters" in short.output
     response = client.post("/api/auth/login", json={"email": "org@example.org",
                                                     "password": "long enough pw"})
     assert response.status_code == 200

@@ -433,9 +433,8 @@ class Stage:
         self._exec("DELETE FROM import_batch_pairs")
 
     # -- the end --------------------------------------------------------------------------
-    def finish(self, late_coordinates: list[tuple[Any, ...]]) -> int:
-        """Coordinates found late, shared building locations, and the voters gone from the
-        file marked inactive (returned)."""
+    def finish(self, late_coordinates: list[tuple[Any, ...]]) -> None:
+        """Indexes back, coordinates found late, and shared building locations."""
         if self.fast and self.pg:
             for table, used in (("doors", self.doors_created), ("voters", self.voters_created)):
                 if used:
@@ -455,16 +454,31 @@ class Stage:
             )  # fmt: skip
         if self.had_doors:
             self._share_building_locations()
+
+    def _missing(self) -> str:
+        """SQL condition: a voter row the file did not list."""
+        if self.pg:
+            return ("NOT EXISTS (SELECT 1 FROM import_seen_voters s "
+                    "WHERE s.state_id = voters.state_id)")  # fmt: skip
+        return "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
+
+    def missing_voters(self) -> tuple[int, int]:
+        """(active voters the file does not list, active voters before the file)."""
         if not self.had_voters:
-            return 0
+            return 0, 0
         if self.pg:
             self._exec("ANALYZE import_seen_voters")
-            gone = ("NOT EXISTS (SELECT 1 FROM import_seen_voters s "
-                    "WHERE s.state_id = voters.state_id)")  # fmt: skip
-        else:
-            gone = "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
+        missing = int(self._exec(
+            f"SELECT COUNT(*) FROM voters WHERE is_active AND {self._missing()}").scalar_one())
+        active = int(self._exec("SELECT COUNT(*) FROM voters WHERE is_active").scalar_one())
+        return missing, active - self.voters_created
+
+    def inactivate_missing(self) -> int:
+        """Mark the voters gone from the file inactive; how many."""
+        if not self.had_voters:
+            return 0
         inactivate = (f"UPDATE voters SET is_active = FALSE, updated_at = :now "
-                      f"WHERE is_active AND {gone}")  # fmt: skip
+                      f"WHERE is_active AND {self._missing()}")  # fmt: skip
         if not self.watch:
             return int(self._exec(inactivate, {"now": self.now}).rowcount)
         doors = [

@@ -11,6 +11,7 @@ so phones holding it fetch its door_list again.
 from __future__ import annotations
 
 import csv
+import math
 import queue
 import threading
 import time
@@ -42,6 +43,10 @@ __all__ = ["SHOWN_PROBLEMS", "ImportSummary", "import_voters"]
 
 #: Problems listed on screen (and in the error); the rejects file has them all.
 SHOWN_PROBLEMS = 100
+# A re-import may mark up to this share of the active voters inactive unasked (a monthly list
+# drops a few percent), or up to MISSING_FLOOR voters, whatever the share (a small list).
+MAX_INACTIVATED = 0.10
+MISSING_FLOOR = 100
 
 
 @dataclass
@@ -52,6 +57,7 @@ class ImportSummary:
     voters_created: int = 0
     voters_updated: int = 0
     voters_inactivated: int = 0
+    voters_missing_kept: int = 0  # with keep_missing: active voters the file did not list
     doors_in_file: int = 0
     doors_created: int = 0
     doors_with_coordinates: int = 0
@@ -115,6 +121,8 @@ def import_voters(
     rejects_path: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    keep_missing: bool = False,
+    max_inactivated: float = MAX_INACTIVATED,
 ) -> ImportSummary:
     """Import the voter file at ``path``; flushes, the caller commits.
 
@@ -122,6 +130,11 @@ def import_voters(
     server). Raises ``ImportFileError`` listing ``{file, line, field, message}`` when the file
     has problems and ``skip_invalid`` is false; nothing is stored then. ``progress`` is called
     with (bytes read, file size) as the file streams in.
+
+    A re-import marks the active voters the file does not list inactive, unless
+    ``keep_missing`` (a file of additions and changes only). It refuses, storing nothing, when
+    that would be more than ``max_inactivated`` (a share) of the active voters and more than
+    ``MISSING_FLOOR`` of them: a partial or wrong file must not empty every door list.
     """
     if actor is not None:
         require_organizer(actor)
@@ -179,7 +192,14 @@ def import_voters(
         error.total = rejects.rejected  # type: ignore[attr-defined]  # more than listed
         raise error
     final = time.perf_counter()
-    summary.voters_inactivated = stage.finish(late)
+    stage.finish(late)
+    missing, active = stage.missing_voters()
+    if keep_missing:
+        summary.voters_missing_kept = missing
+    else:
+        if missing > MISSING_FLOOR and missing > max_inactivated * active:
+            raise _too_many_missing(path, missing, active, max_inactivated)
+        summary.voters_inactivated = stage.inactivate_missing()
     summary.elections = len(election_ids)
     summary.precincts_created = stage.precincts_created
     summary.doors_created = stage.doors_created
@@ -206,6 +226,19 @@ def import_voters(
     session.flush()
     summary.timings["finish"] = time.perf_counter() - final
     return summary
+
+
+def _too_many_missing(path: Path, missing: int, active: int, limit: float) -> ImportFileError:
+    share = missing / max(active, 1)
+    message = (
+        f"{path} does not list {missing:,} of the {active:,} active voters ({share:.0%}); "
+        f"importing it would mark them inactive, more than the {limit:.0%} an import may "
+        "without being told, and empty their doors' lists. Nothing was imported. A file of "
+        "new and changed voters only: import it with --keep-missing. A whole new list that "
+        f"really drops them: pass --max-inactivated {math.ceil(share * 100)}."
+    )
+    return ImportFileError(message, errors=[{"file": str(path), "line": 0, "field": "",
+                                             "message": "too many active voters missing"}])  # fmt: skip
 
 
 class _Writer:

@@ -301,6 +301,44 @@ def test_reimport_moves_voters_inactivates_the_gone_and_keeps_canvass_history(ru
     assert voter(session, "OH0000000003").is_active is True
 
 
+def test_a_file_missing_most_voters_is_refused_unless_told(runner, session, tmp_path):
+    """A re-import that would mark more than 10% (and more than 100) of the active voters
+    inactive stores nothing and says why and what to pass; --keep-missing takes it as a file
+    of additions and changes; --max-inactivated takes it as the whole new list."""
+    first = [ohio_voter(n) for n in range(1, 151)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    update = [ohio_voter(1, LAST_NAME="NEWNAME"), ohio_voter(2), ohio_voter(151)]
+    path = write_ohio(tmp_path / "update.csv", update)
+
+    def state() -> list[tuple]:
+        session.expire_all()
+        return session.execute(select(Voter.state_id, Voter.last_name, Voter.is_active)
+                               .order_by(Voter.state_id)).all()  # fmt: skip
+
+    before = state()
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "does not list 148 of the 150 active voters (99%)" in result.output
+    assert "--keep-missing" in result.output and "--max-inactivated 99" in result.output
+    assert "Nothing was imported" in result.output
+    assert state() == before
+
+    result = run(runner, path, "--keep-missing")
+    assert result.exit_code == 0, result.output
+    assert "voters created       1" in result.output
+    assert "voters inactivated   0" in result.output
+    assert "not in file, kept    148" in result.output
+    assert voter(session, "OH0000000001").last_name == "NEWNAME"
+    assert session.scalar(select(func.count()).where(Voter.is_active.is_(False))) == 0
+
+    # As the whole new list: 148 of the 151 active voters gone (98%), as the organizer allows.
+    result = run(runner, path, "--max-inactivated", "99")
+    assert result.exit_code == 0, result.output
+    assert "voters inactivated   148" in result.output
+    session.expire_all()
+    assert session.scalar(select(func.count()).where(Voter.is_active)) == 3
+
+
 def test_interrupted_import_leaves_the_database_as_it_was(session, tmp_path):
     """An import stopped half-way (Ctrl-C during reading) changes nothing once rolled back,
     even though elections, staging rows and a first batch were already written."""
