@@ -19,7 +19,10 @@ class ProgressRowSchema(Schema):
     doors_attempted = fields.Integer()
     contacts = fields.Integer()
     contact_rate = fields.Float(allow_none=True)
-    results = fields.Dict(keys=fields.String(), values=fields.Integer())
+    results = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "knocks by their door-level result code"})
+    voter_results = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                metadata={"description": "voters by their own result code"})
     responses = fields.Dict(keys=fields.String(), values=fields.Integer(),
                             metadata={"description": "survey_response_id -> count"})
 

@@ -186,7 +186,7 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
                 acc["results"][r.result_code] += 1
             for item in items.get(r.id, ()):
                 if item.result_code:
-                    acc["results"][item.result_code] += 1
+                    acc["voter_results"][item.result_code] += 1
                 if item.survey_response_id is not None:
                     acc["responses"][str(item.survey_response_id)] += 1
     if by in ("turf", "precinct"):
@@ -203,7 +203,7 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
 
 def _empty(key: Any, label: str) -> dict[str, Any]:
     return {"key": key, "label": label, "_doors": set(), "_contact_doors": set(),
-            "results": Counter(), "responses": Counter()}
+            "results": Counter(), "voter_results": Counter(), "responses": Counter()}
 
 
 def _finish(group: dict[str, Any], door_count: int | None) -> dict[str, Any]:
@@ -211,7 +211,8 @@ def _finish(group: dict[str, Any], door_count: int | None) -> dict[str, Any]:
     return {"key": group["key"], "label": group["label"], "door_count": door_count,
             "doors_attempted": attempted, "contacts": contacts,
             "contact_rate": _rate(contacts, attempted),
-            "results": dict(group["results"]), "responses": dict(group["responses"])}
+            "results": dict(group["results"]), "voter_results": dict(group["voter_results"]),
+            "responses": dict(group["responses"])}
 
 
 def _haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

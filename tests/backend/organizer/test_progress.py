@@ -113,3 +113,18 @@ def test_progress_refuses_unknown_grouping(org):
     response = org.get("/api/progress?by=street")
     assert response.status_code == 422
     assert "by" in response.get_json()["errors"]  # the field is named, whatever its location
+
+
+def test_knocks_and_voters_are_counted_apart(org, county, universe, factory, session):
+    """One knock where a voter answered: one knock 'canvassed' and one voter 'canvassed', not
+    two of one kind; a voter refusing at a door canvassed counts under voters only."""
+    turf = session.get(Turf, cut(org, universe["id"], target_doors=40)[0]["id"])
+    door = county.doors[0]
+    voters = [v for v in county.voters if v.door_id == door.id]
+    items = [{"voter_id": voters[0].id, "result_code": "canvassed"}]
+    if len(voters) > 1:
+        items.append({"voter_id": voters[1].id, "result_code": "refused"})
+    factory.report(door, county.alice, turf=turf, result_code="canvassed", items=items)
+    row = next(r for r in org.get("/api/progress?by=turf").get_json()["rows"] if r["key"] == turf.id)
+    assert row["results"] == {"canvassed": 1}
+    assert row["voter_results"] == {i["result_code"]: 1 for i in items}

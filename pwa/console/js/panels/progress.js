@@ -28,7 +28,8 @@ function progressColumns(by) {
     { key: "doors_attempted", label: "Attempted", num: true, format: fmt },
     { key: "contacts", label: "Contacts", num: true, format: fmt },
     { key: "contact_rate", label: "Contact rate", num: true, format: pct },
-    { key: "results", label: "Results", format: resultsText },
+    { key: "results", label: "Knocks by result", format: resultsText },
+    { key: "voter_results", label: "Voters by result", format: resultsText },
   ];
 }
 
