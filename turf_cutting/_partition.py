@@ -792,6 +792,33 @@ def _tree_cut(
     return members[inside], members[~inside]
 
 
+def split_even(
+    xy: FloatArray,
+    cost: FloatArray,
+    edges: IntArray,
+    members: IntArray,
+    parts: int,
+    lo: float,
+    hi: float,
+) -> list[IntArray] | None:
+    """``members`` in ``parts`` contiguous pieces of about equal weight, each within [lo, hi].
+
+    Halving in proportion (3 parts: one third against two thirds, then the two thirds in
+    half) keeps every piece near the mean; None if some cut finds no contiguous split.
+    """
+    if parts == 1:
+        return [members]
+    first = parts // 2
+    w = float(cost[members].sum())
+    got = split_pair(xy, cost, edges, members, w * first / parts, first * lo, (parts - first) * hi)
+    if got is None:
+        return None
+    small, big = sorted(got, key=lambda q: float(cost[q].sum()))
+    one = split_even(xy, cost, edges, small, first, lo, hi)
+    two = split_even(xy, cost, edges, big, parts - first, lo, hi)
+    return None if one is None or two is None else one + two
+
+
 def _bisect_contiguous(
     xy: FloatArray, cost: FloatArray, edges: IntArray, members: IntArray, parts: int
 ) -> list[IntArray] | None:

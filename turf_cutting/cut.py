@@ -40,6 +40,7 @@ from ._partition import (
     make_contiguous,
     partition,
     relabel,
+    split_even,
     split_pair,
 )
 from ._polish import Paths, polish
@@ -77,6 +78,9 @@ _SHED_TO_SPLIT = 2.0
 _SPLIT_CV = 0.09
 _SPLIT_ROUNDS = 3
 _RESPLIT_SHARES = (0.4, 0.45, 0.55, 0.6)
+# Splitting a turf: parts within 10% of the mean if the doors allow, else 25%, else 50%; past
+# that, whatever contiguous split there is (a string of doors on one road may allow no other).
+_SPLIT_TOLERANCES = (0.1, 0.25, 0.5)
 
 
 # --------------------------------------------------------------------------- public API
@@ -172,9 +176,7 @@ def split_turf(
         raise TurfEditError(
             f"turf_index {turf_index} has {len(stops)} stops, too few for parts={parts}"
         )
-    pieces = _bisect_contiguous(ctx.stop_xy, ctx.cost, ctx.edges, stops, parts)
-    if pieces is None or len(pieces) < parts:
-        pieces = _split_anyhow(ctx, stops, parts)
+    pieces = _split_evenly(ctx, stops, parts)
     k = len(plan.turfs)
     stop_turf = np.full(ctx.n_stops, -1, dtype=np.int64)
     for i, piece in enumerate(pieces[1:]):
@@ -361,6 +363,21 @@ def _reopen(plan: TurfPlan, params: CutParams | None = None) -> tuple[_Context, 
     door_turf = np.array([where[d.id] for d in plan.doors], dtype=np.int64)
     ctx = _Context.build(plan.doors, plan.params if params is None else params, extra_key=door_turf)
     return ctx, door_turf
+
+
+def _split_evenly(ctx: _Context, stops: IntArray, parts: int) -> list[IntArray]:
+    """``stops`` in ``parts`` contiguous pieces, as even as the graph allows."""
+    unit = float(ctx.cost[stops].sum()) / parts
+    for tol in _SPLIT_TOLERANCES:
+        pieces = split_even(
+            ctx.stop_xy, ctx.cost, ctx.edges, stops, parts, unit * (1 - tol), unit * (1 + tol)
+        )
+        if pieces is not None:
+            return pieces
+    pieces = _bisect_contiguous(ctx.stop_xy, ctx.cost, ctx.edges, stops, parts)
+    if pieces is None or len(pieces) < parts:
+        pieces = _split_anyhow(ctx, stops, parts)
+    return pieces
 
 
 def _split_anyhow(ctx: _Context, stops: IntArray, parts: int) -> list[IntArray]:
@@ -951,7 +968,7 @@ def _recut(
     if not count * bal.lo - 1e-9 <= weight <= count * bal.hi + 1e-9:
         return None
     if share is None:
-        parts = _split_in(ctx, edges, stops, count)
+        parts = split_even(ctx.stop_xy, ctx.cost, edges, stops, count, bal.lo, bal.hi)
     else:
         got = split_pair(ctx.stop_xy, ctx.cost, edges, stops, share * weight, bal.lo, bal.hi)
         parts = None if got is None else list(got)
@@ -961,24 +978,6 @@ def _recut(
     if min(sizes) < bal.lo - 1e-9 or max(sizes) > bal.hi + 1e-9:
         return None
     return parts
-
-
-def _split_in(ctx: _Context, edges: IntArray, stops: IntArray, count: int) -> list[IntArray] | None:
-    """``stops`` in ``count`` contiguous parts of about equal load, by halving recursively."""
-    if count == 1:
-        return [stops]
-    bal, cost = ctx.balance, ctx.cost
-    first = count // 2
-    w = float(cost[stops].sum())
-    got = split_pair(
-        ctx.stop_xy, cost, edges, stops, w * first / count, first * bal.lo, (count - first) * bal.hi
-    )
-    if got is None:
-        return None
-    small, big = sorted(got, key=lambda q: float(cost[q].sum()))
-    one = _split_in(ctx, edges, small, first)
-    two = _split_in(ctx, edges, big, count - first)
-    return None if one is None or two is None else one + two
 
 
 def _bands(

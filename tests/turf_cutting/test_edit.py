@@ -44,6 +44,19 @@ def test_split_keeps_other_turfs(plan) -> None:  # type: ignore[no-untyped-def]
             assert before.outline.equals(after.outline)
 
 
+@pytest.mark.parametrize(("doors", "parts"), [(28, 3), (29, 4), (232, 3), (100, 7)])
+def test_split_into_several_parts_is_even(doors: int, parts: int) -> None:
+    """Three or more parts come out about equal: halving the biggest piece each time gave
+    14/7/7 for 28 doors in three, and 25 of 100 doors in one of seven parts."""
+    whole = cut_turfs(uniform(doors, seed=doors), CutParams(target_doors=doors, min_doors=1,
+                                                             max_doors=2 * doors))  # fmt: skip
+    out = split_turf(whole, 0, parts=parts)
+    assert_guarantees(out)
+    sizes = [len(t) for t in out.turfs]
+    assert len(sizes) == parts and sum(sizes) == doors
+    assert max(sizes) <= 1.15 * doors / parts and min(sizes) >= 0.85 * doors / parts
+
+
 def test_merge_adjacent_turfs(plan) -> None:  # type: ignore[no-untyped-def]
     assert_guarantees(merge_turfs(split_turf(plan, 0), 0, len(plan.turfs)))
     # find a pair that is adjacent: outlines touch
