@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from backend.api.guard import actor
 from backend.extensions import db
-from backend.schemas.auth import UserCreateSchema, UserQuerySchema, UserSchema
+from backend.schemas.auth import UserCreateSchema, UserQuerySchema, UserSchema, UserUpdateSchema
 from backend.services import auth as auth_service
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="People and roles")
@@ -23,6 +23,15 @@ class Users(MethodView):
             db.session, data["email"], data["password"], role=data["role"],
             name=data.get("name", ""), actor=actor(),
         )
+
+
+@blp.route("/<int:user_id>")
+class UserItem(MethodView):
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Rename, change the role of, disable or re-enable a user."""
+        return auth_service.update_user(db.session, user_id, actor(), **data)
 
 
 @blp.route("/<int:user_id>/tokens")

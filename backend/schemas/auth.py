@@ -21,6 +21,13 @@ class UserCreateSchema(UserSchema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))
 
 
+class UserUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(max=200))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    is_active = fields.Boolean(metadata={"description": "false disables the account and signs "
+                                                       "it out of every device"})
+
+
 class UserQuerySchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
 

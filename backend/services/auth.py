@@ -87,6 +87,47 @@ def list_users(session: Session, actor: User, *, role: str | None = None) -> lis
     return list(session.scalars(query))
 
 
+def update_user(
+    session: Session,
+    user_id: int,
+    actor: User,
+    *,
+    role: str | None = None,
+    name: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Rename, change the role of, disable or re-enable a user.
+
+    An admin may change anyone but themselves; an organizer may rename, disable and re-enable
+    canvassers only (as they may add canvassers only). Disabling signs the user out of every
+    device: the phone keeps its unsent reports, which sync once the account is enabled again.
+    """
+    if not actor.is_organizer:
+        raise PermissionDenied("Only organizers and admins can change users.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    if user.id == actor.id and (role not in (None, user.role) or is_active is False):
+        raise PermissionDenied("You cannot change your own role or disable yourself; ask "
+                               "another admin.")  # fmt: skip
+    if actor.role == "organizer" and (user.role != "canvasser" or role not in (None, "canvasser")):
+        raise PermissionDenied("Organizers can change canvassers only, and not their role; "
+                               "ask an admin.")  # fmt: skip
+    if role is not None and role not in ROLES:
+        raise ValidationError(f"The role {role!r} is not one of {', '.join(ROLES)}.",
+                              errors={"role": [f"not one of {', '.join(ROLES)}"]})  # fmt: skip
+    if name is not None:
+        user.name = name.strip()
+    if role is not None:
+        user.role = role
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        if not is_active:
+            revoke_user_tokens(session, user.id, actor)
+    session.flush()
+    return user
+
+
 def issue_token(session: Session, user: User, *, ttl_hours: int) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()

@@ -136,3 +136,35 @@ def test_invalid_fields_get_422_naming_each_field(client):
     assert response.status_code == 422
     assert set(body["errors"]) == {"email", "password"}
     assert "email" in body["message"] and "password" in body["message"]
+
+
+def test_organizers_disable_and_rename_canvassers_admins_change_roles(client, factory, login):
+    """Disabling signs the canvasser out at once and keeps them out until re-enabled; an
+    organizer may not touch roles or other organizers; nobody demotes or disables themselves."""
+    admin, organizer = factory.user("admin"), factory.user("organizer")
+    canvasser = factory.user("canvasser")
+    as_admin, as_org, as_canvasser = login(admin), login(organizer), login(canvasser)
+    assert as_canvasser.get("/api/auth/me").status_code == 200
+
+    off = as_org.patch(f"/api/users/{canvasser.id}", json={"is_active": False, "name": " Sam "})
+    assert off.status_code == 200, off.get_json()
+    assert (off.get_json()["is_active"], off.get_json()["name"]) == (False, "Sam")
+    assert as_canvasser.get("/api/auth/me").status_code == 401
+    refused = client.post("/api/auth/login", json={"email": canvasser.email,
+                                                   "password": "correct horse battery"})
+    assert refused.status_code == 401 and "disabled" in refused.get_json()["message"]
+    assert as_org.patch(f"/api/users/{canvasser.id}", json={"is_active": True}).status_code == 200
+    assert login(canvasser).get("/api/auth/me").status_code == 200
+
+    promote = as_org.patch(f"/api/users/{canvasser.id}", json={"role": "organizer"})
+    assert promote.status_code == 403 and "ask an admin" in promote.get_json()["message"]
+    assert as_org.patch(f"/api/users/{admin.id}", json={"is_active": False}).status_code == 403
+    assert login(canvasser).patch(f"/api/users/{canvasser.id}", json={"name": "x"}).status_code == 403
+    assert as_admin.patch(f"/api/users/{canvasser.id}", json={"role": "organizer"}).get_json()[
+        "role"] == "organizer"
+    itself = as_admin.patch(f"/api/users/{admin.id}", json={"role": "canvasser"})
+    assert itself.status_code == 403 and "yourself" in itself.get_json()["message"]
+    assert as_admin.patch(f"/api/users/{admin.id}", json={"is_active": False}).status_code == 403
+    assert as_admin.patch("/api/users/999999", json={"name": "x"}).status_code == 404
+    bad = as_admin.patch(f"/api/users/{canvasser.id}", json={"role": "boss"})
+    assert bad.status_code == 422 and "role" in str(bad.get_json()["errors"])

@@ -331,3 +331,40 @@ def test_invite_shows_a_qr_code_of_its_link(page: Page, live_server):
     src = qr.get_attribute("src")
     assert src.startswith("data:image/svg+xml")
     assert unquote(src.split(",", 1)[1]) == qr_svg(link.get_attribute("href"))
+
+
+def test_team_panel_disables_and_reenables_a_canvasser_and_admins_change_roles(
+    page: Page, live_server
+):
+    """An organizer disables a canvasser (who is signed out at once) and enables them again;
+    an admin changes a role; nobody gets buttons for themselves."""
+    factory = live_server.factory()
+    organizer, admin = factory.user("organizer"), factory.user("admin")
+    canvasser = factory.user("canvasser")
+    log_in(page, live_server.url, organizer.email, "correct horse battery")
+    page.get_by_role("tab", name="Team").click()
+    row = page.locator("#canvasser-list tr", has_text=canvasser.email)
+    expect(row).to_contain_text("yes")
+    expect(page.locator("#canvasser-list tr", has_text=organizer.email)).not_to_contain_text("Disable")
+    expect(page.locator("#canvasser-list tr", has_text=admin.email).get_by_role("button")).to_have_count(0)
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Disable").click()
+    expect(page.locator("#status")).to_contain_text(f"{canvasser.email} is disabled")
+    expect(row).to_contain_text("no")
+    db.session.rollback()
+    assert db.session.get(User, canvasser.id).is_active is False
+    db.session.rollback()
+    row.get_by_role("button", name="Enable").click()
+    expect(page.locator("#status")).to_contain_text(f"{canvasser.email} can log in again")
+    expect(row).to_contain_text("yes")
+    # An organizer cannot change roles: no role menu.
+    expect(row.get_by_role("combobox")).to_have_count(0)
+
+    page.evaluate("sessionStorage.clear()")
+    log_in(page, live_server.url, admin.email, "correct horse battery")
+    page.get_by_role("tab", name="Team").click()
+    page.get_by_label(f"Role of {canvasser.email}").select_option("organizer")
+    expect(page.locator("#status")).to_contain_text(f"{canvasser.email} is now organizer")
+    db.session.rollback()
+    assert db.session.get(User, canvasser.id).role == "organizer"
+    db.session.rollback()

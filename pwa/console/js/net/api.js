@@ -154,6 +154,15 @@ export const listUsers = (role) =>
   request("GET", "/api/users", undefined, { role });
 
 /**
+ * Renames a user, changes their role (admins only), or disables / re-enables the account.
+ * @param {number} userId
+ * @param {{name?: string, role?: string, is_active?: boolean}} changes
+ * @returns {Promise<object>} the user as stored
+ */
+export const updateUser = (userId, changes) =>
+  request("PATCH", `/api/users/${userId}`, changes);
+
+/**
  * Issues an invite code and link for volunteers to join as canvassers.
  * @param {{max_uses?: number, hours?: number}} options
  */

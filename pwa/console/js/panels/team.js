@@ -1,9 +1,9 @@
 // Bring volunteers in: an invite link and code (with a QR code when the server makes one),
-// and the list of canvassers.
+// and the people: disable or re-enable an account, and (admins) change a role.
 
 import * as api from "../net/api.js";
 import { setCanvassers, state } from "../state.js";
-import { attempt, h, table } from "../ui.js";
+import { attempt, h, setStatus, table } from "../ui.js";
 
 /**
  * Fills the team panel.
@@ -97,22 +97,72 @@ export function renderTeamPanel(panel) {
     });
   });
 
+  // Organizers may change canvassers only (as they may add canvassers only); admins anyone
+  // but themselves. The server checks the same; this only hides buttons that would fail.
+  const mayChange = (user) =>
+    state.user &&
+    user.id !== state.user.id &&
+    (state.user.role === "admin" || user.role === "canvasser");
+
+  const change = (user, changes, done) =>
+    attempt(async () => {
+      const stored = await api.updateUser(user.id, changes);
+      setStatus(done(stored));
+      await refresh();
+    });
+
+  const actions = (_, user) => {
+    if (!mayChange(user)) return "";
+    const toggle = h(
+      "button",
+      {
+        type: "button",
+        onclick: () =>
+          user.is_active === false
+            ? change(user, { is_active: true }, (u) => `${u.email} can log in again.`)
+            : confirm(
+                `Disable ${user.name || user.email}? They are signed out of every device at ` +
+                  "once. Reports not yet sent stay on their phone and sync when the account " +
+                  "is enabled again.",
+              ) &&
+              change(user, { is_active: false }, (u) => `${u.email} is disabled.`),
+      },
+      user.is_active === false ? "Enable" : "Disable",
+    );
+    if (state.user.role !== "admin") return toggle;
+    const role = h(
+      "select",
+      {
+        "aria-label": `Role of ${user.email}`,
+        onchange: (e) =>
+          change(user, { role: e.target.value }, (u) => `${u.email} is now ${u.role}.`),
+      },
+      ["canvasser", "organizer", "admin"].map((r) =>
+        h("option", { value: r, selected: r === user.role }, r),
+      ),
+    );
+    return h("span", { class: "row-actions" }, role, " ", toggle);
+  };
+
   const refresh = () =>
     attempt(async () => {
-      setCanvassers(await api.listUsers("canvasser"));
+      const everyone = await api.listUsers();
+      setCanvassers(everyone.filter((u) => u.role === "canvasser"));
       people.replaceChildren(
         table(
           [
             { key: "name", label: "Name" },
             { key: "email", label: "Email" },
+            { key: "role", label: "Role" },
             {
               key: "is_active",
               label: "Active",
               format: (v) => (v === false ? "no" : "yes"),
             },
+            { key: "id", label: "", format: actions },
           ],
-          state.canvassers,
-          { empty: "No canvassers yet." },
+          everyone,
+          { empty: "No one yet." },
         ),
       );
     });
@@ -121,7 +171,7 @@ export function renderTeamPanel(panel) {
     h("h2", {}, "Invite volunteers"),
     form,
     result,
-    h("h3", {}, "Canvassers"),
+    h("h3", {}, "People"),
     h("button", { type: "button", onclick: () => refresh() }, "Refresh list"),
     people,
   );
