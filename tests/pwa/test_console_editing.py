@@ -368,3 +368,22 @@ def test_team_panel_disables_and_reenables_a_canvasser_and_admins_change_roles(
     db.session.rollback()
     assert db.session.get(User, canvasser.id).role == "organizer"
     db.session.rollback()
+
+
+def test_select_all_selects_the_turfs_the_filter_matches(page: Page, live_server):
+    """With a filter typed, "Select all matching" selects exactly the matching turfs (all of
+    them, not the first rows of every turf), replacing what was selected before."""
+    seed_demo()
+    turfs = live_turfs()
+    log_in(page, live_server.url, *DEMO_ORGANIZER)
+    page.get_by_role("tab", name="Turfs").click()
+    some = min(turfs)
+    page.get_by_label(f"Select {some}").check()
+    needle = "1"  # in some names; in no status label or demo canvasser's name
+    page.get_by_placeholder("Filter by name, status or canvasser").fill(needle)
+    page.get_by_role("button", name="Select all matching").click()
+    expected = sum(1 for name in turfs if needle in name)
+    assert 0 < expected < len(turfs)
+    expect(page.locator("#panel-turfs")).to_contain_text(f"{len(turfs)} turfs, {expected} selected")
+    page.get_by_placeholder("Filter by name, status or canvasser").fill("")
+    expect(page.get_by_label(f"Select {some}")).to_be_checked(checked=needle in some)

@@ -74,15 +74,21 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
   fillCanvassers();
   events.addEventListener("canvassers", fillCanvassers);
 
-  const drawList = () => {
+  // The turfs the filter matches: what the list shows (the first MAX_ROWS of them) and what
+  // "Select all" selects (all of them, shown or not).
+  const matching = () => {
     const needle = filter.value.trim().toLowerCase();
-    const rows = state.turfs.filter(
+    return state.turfs.filter(
       (t) =>
         !needle ||
         t.name.toLowerCase().includes(needle) ||
         (STATUS_LABELS[t.status] || "").toLowerCase().includes(needle) ||
         assignees(t).toLowerCase().includes(needle),
     );
+  };
+
+  const drawList = () => {
+    const rows = matching();
     const selectedCount = state.selected.size;
     summary.textContent =
       `${fmt(state.turfs.length)} turfs, ${fmt(selectedCount)} selected` +
@@ -291,10 +297,12 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
         "button",
         {
           type: "button",
-          onclick: () =>
-            selectMany(state.turfs.slice(0, MAX_ROWS).map((t) => t.id)),
+          onclick: () => {
+            clearSelection();
+            selectMany(matching().map((t) => t.id));
+          },
         },
-        "Select all",
+        "Select all matching",
       ),
       h("button", { type: "button", onclick: clearSelection }, "Select none"),
     ),
