@@ -13,6 +13,12 @@ export default {
   "auth.code": "Invite code", "auth.name": "Your name", "auth.new_password": "Password (8 characters or more)",
   "auth.join": "Join", "auth.have_account": "I already have an account",
   "auth.offline": "No network. Connect once to log in; after that the app works offline.",
+  "auth.session_expired": ({ n, name }) => n
+    ? `Your login has ended, ${name}. Log in again to send your ${n} ${plural(n, "report", "reports")}: ${plural(n, "it is", "they are")} kept on this phone.`
+    : `Your login has ended, ${name}. Log in again.`,
+  "auth.other_user_unsent": ({ n, name }) =>
+    `This phone holds ${n} ${plural(n, "report", "reports")} by ${name} not sent yet. ${name} must log in here to send ${plural(n, "it", "them")} first, or export ${plural(n, "it", "them")} for your organizer.`,
+  "auth.export": "Export the unsent reports",
 
   "install.title": "Install the app:", "install.ios": "tap Share, then “Add to Home Screen”. It then opens without a network and your reports are kept safe.",
 

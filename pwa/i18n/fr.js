@@ -13,6 +13,12 @@ export default {
   "auth.code": "Code d'invitation", "auth.name": "Votre nom", "auth.new_password": "Mot de passe (8 caractères ou plus)",
   "auth.join": "Rejoindre", "auth.have_account": "J'ai déjà un compte",
   "auth.offline": "Pas de réseau. Connectez-vous une fois ; ensuite l'application marche hors ligne.",
+  "auth.session_expired": ({ n, name }) => n
+    ? `Votre connexion a pris fin, ${name}. Reconnectez-vous pour envoyer ${plural(n, "votre", "vos")} ${n} ${plural(n, "compte rendu", "comptes rendus")} : ${plural(n, "il reste", "ils restent")} sur ce téléphone.`
+    : `Votre connexion a pris fin, ${name}. Reconnectez-vous.`,
+  "auth.other_user_unsent": ({ n, name }) =>
+    `Ce téléphone contient ${n} ${plural(n, "compte rendu", "comptes rendus")} de ${name} pas encore ${plural(n, "envoyé", "envoyés")}. ${name} doit d'abord se connecter ici pour ${plural(n, "l'envoyer", "les envoyer")}, ou ${plural(n, "l'exporter", "les exporter")} pour votre organisateur.`,
+  "auth.export": "Exporter les comptes rendus non envoyés",
 
   "install.title": "Installez l'application :", "install.ios": "touchez Partager, puis « Sur l'écran d'accueil ». Elle s'ouvre alors sans réseau et vos comptes rendus sont protégés.",
 

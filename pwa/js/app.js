@@ -6,6 +6,7 @@ import { lang } from "../i18n/index.js";
 import { getMeta, setMeta, deleteMeta } from "./data/db.js";
 import * as store from "./data/store.js";
 import * as sync from "./net/sync.js";
+import { onUnauthorized } from "./net/api.js";
 import * as bridge from "./sw-bridge.js";
 import * as reports from "./data/reports.js";
 import { renderStatus } from "./ui/status.js";
@@ -128,8 +129,19 @@ export async function loadConfig() {
   }
 }
 
+/**
+ * The server refused the session's token (expired, or an organizer signed the volunteer out):
+ * keep the outbox and the turfs, and show the login screen, unless a door form is being
+ * filled in; then it shows at the next screen. The token is dropped, so nothing calls the
+ * server with it again.
+ */
+async function sessionRefused(token) {
+  if ((await store.expireSession(token)) && !document.querySelector("form.dirty")) render();
+}
+
 export function start() {
   document.documentElement.lang = lang;
+  onUnauthorized(sessionRefused);
   sync.subscribe(paintStatus);
   // An update waits for the outbox to empty: look again whenever the sync state changes, so
   // a report acknowledged just after the walk ended cannot leave the update stranded.
