@@ -52,12 +52,25 @@ export function render() {
 
 async function renderNow() {
   const root = document.getElementById("app");
+  const params = new URLSearchParams(location.search);
+  const listCode = params.get("list_code")?.trim();
+  if (listCode) {
+    // The console's QR code opens the app with ?list_code=. Kept on the phone rather than in
+    // the address, so it survives a login or a dead zone and a reload cannot claim it twice.
+    await store.keepListCodeToClaim(listCode);
+    params.delete("list_code");
+    const search = params.toString();
+    history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}${location.hash}`);
+  }
   const session = await store.getSession();
   let { name, args } = parse();
-  const params = new URLSearchParams(location.search);
   if (!session) {
     name = params.get("code") || name === "join" ? "join" : "login";
     args = [params.get("code") || args[0] || ""];
+  } else if (listCode) {
+    name = "turfs"; // the turfs view claims the kept code
+    args = [];
+    history.replaceState(null, "", "#/turfs");
   } else if (!routes[name] || name === "login" || name === "join") {
     const walk = await getMeta("walk");
     name = walk && (await store.getTurf(walk.turf_id)) && location.pathname.endsWith("/walk") ? "walk" : "turfs";
@@ -154,6 +167,10 @@ export function start() {
     sync.start();
     loadConfig();
     askPersistence();
+  });
+  // A list code kept for lack of network is claimed as soon as the network returns.
+  self.addEventListener("online", async () => {
+    if (document.body.dataset.view === "turfs" && (await store.getListCodeToClaim())) render();
   });
   bridge.onUpdateReady(maybeUpdate);
   bridge.register().catch((err) => console.warn("service worker", err));

@@ -36,6 +36,14 @@ export async function expireSession(token) {
   });
 }
 
+/**
+ * A list code opened from the console's link or QR code (or typed with no network), kept
+ * until it is claimed: it survives a login, a reload and going offline.
+ */
+export const getListCodeToClaim = () => getMeta("list_code_to_claim");
+export const keepListCodeToClaim = (code) => setMeta("list_code_to_claim", code);
+export const forgetListCodeToClaim = () => deleteMeta("list_code_to_claim");
+
 export const listTurfs = () => getAll("turfs");
 export const getTurf = (id) => get("turfs", id);
 

@@ -37,7 +37,9 @@ async function handOver(answer) {
     api.logout(answer.token).catch(() => {}); // the refused login's token is of no use
     throw new Error(t("auth.other_user_unsent", { n: unsent, name: previous.user?.name || previous.user?.email }));
   }
+  const listCode = await store.getListCodeToClaim();
   await store.wipeAll();
+  if (listCode) await store.keepListCodeToClaim(listCode);
 }
 
 async function finish(answer) {
@@ -65,8 +67,15 @@ function bind(root, submit) {
   });
 }
 
+/** Why the login screen shows up again, and what waits for the login. */
+async function loginNotices() {
+  const [expired, listCode, unsent] = await Promise.all([
+    store.expiredSession(), store.getListCodeToClaim(), unsentCount()]);
+  return { expired, listCode, unsent };
+}
+
 export async function renderLogin(root) {
-  const [expired, unsent] = await Promise.all([store.expiredSession(), unsentCount()]);
+  const { expired, listCode, unsent } = await loginNotices();
   const email = expired?.user?.email || "";
   mount(
     root,
@@ -74,6 +83,9 @@ export async function renderLogin(root) {
       <h1>${t("app.name")}</h1>
       ${expired
         ? html`<p class="notice tone-again" role="status" data-testid="session-expired">${t("auth.session_expired", { n: unsent, name: expired.user?.name || email })}</p>`
+        : ""}
+      ${listCode
+        ? html`<p class="notice" role="status" data-testid="list-code-waiting">${t("auth.list_code_waiting", { code: listCode })}</p>`
         : ""}
       <form data-testid="login-form">
         <label>${t("auth.email")}<input name="email" type="email" autocomplete="username" value="${email}" required /></label>
