@@ -13,6 +13,13 @@ export default {
   "auth.code": "Invite code", "auth.name": "Your name", "auth.new_password": "Password (8 characters or more)",
   "auth.join": "Join", "auth.have_account": "I already have an account",
   "auth.offline": "No network. Connect once to log in; after that the app works offline.",
+  "auth.session_expired": ({ n, name }) => n
+    ? `Your login has ended, ${name}. Log in again to send your ${n} ${plural(n, "report", "reports")}: ${plural(n, "it is", "they are")} kept on this phone.`
+    : `Your login has ended, ${name}. Log in again.`,
+  "auth.other_user_unsent": ({ n, name }) =>
+    `This phone holds ${n} ${plural(n, "report", "reports")} by ${name} not sent yet. ${name} must log in here to send ${plural(n, "it", "them")} first, or export ${plural(n, "it", "them")} for your organizer.`,
+  "auth.export": "Export the unsent reports",
+  "auth.list_code_waiting": "List {code} is added to this phone once you log in.",
 
   "install.title": "Install the app:", "install.ios": "tap Share, then “Add to Home Screen”. It then opens without a network and your reports are kept safe.",
 
@@ -28,6 +35,9 @@ export default {
   "turfs.downloaded": "Turf saved on this phone.", "turfs.none_on_phone": "No turf on this phone yet.",
   "turfs.none_assigned": "No turf assigned to you yet.", "turfs.offline": "Offline: showing what is on this phone.",
   "turfs.list_code": "List code from your organizer", "turfs.claim": "Get this list", "turfs.claimed": "List added.",
+  "turfs.claiming": "Getting list {code}…",
+  "turfs.claim_offline": "No network: list code {code} is kept on this phone and claimed as soon as you are back online.",
+  "turfs.download_offline": "No network: connect to download this turf.",
   "turfs.revoked_waiting": "Taken back: sending your reports, then it leaves this phone.",
 
   "notice.turf_unassigned": "This turf was given to someone else. Your reports are still sent and kept.",

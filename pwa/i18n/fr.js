@@ -13,6 +13,13 @@ export default {
   "auth.code": "Code d'invitation", "auth.name": "Votre nom", "auth.new_password": "Mot de passe (8 caractères ou plus)",
   "auth.join": "Rejoindre", "auth.have_account": "J'ai déjà un compte",
   "auth.offline": "Pas de réseau. Connectez-vous une fois ; ensuite l'application marche hors ligne.",
+  "auth.session_expired": ({ n, name }) => n
+    ? `Votre connexion a pris fin, ${name}. Reconnectez-vous pour envoyer ${plural(n, "votre", "vos")} ${n} ${plural(n, "compte rendu", "comptes rendus")} : ${plural(n, "il reste", "ils restent")} sur ce téléphone.`
+    : `Votre connexion a pris fin, ${name}. Reconnectez-vous.`,
+  "auth.other_user_unsent": ({ n, name }) =>
+    `Ce téléphone contient ${n} ${plural(n, "compte rendu", "comptes rendus")} de ${name} pas encore ${plural(n, "envoyé", "envoyés")}. ${name} doit d'abord se connecter ici pour ${plural(n, "l'envoyer", "les envoyer")}, ou ${plural(n, "l'exporter", "les exporter")} pour votre organisateur.`,
+  "auth.export": "Exporter les comptes rendus non envoyés",
+  "auth.list_code_waiting": "La liste {code} sera ajoutée à ce téléphone une fois connecté.",
 
   "install.title": "Installez l'application :", "install.ios": "touchez Partager, puis « Sur l'écran d'accueil ». Elle s'ouvre alors sans réseau et vos comptes rendus sont protégés.",
 
@@ -28,6 +35,9 @@ export default {
   "turfs.downloaded": "Secteur enregistré sur ce téléphone.", "turfs.none_on_phone": "Aucun secteur sur ce téléphone.",
   "turfs.none_assigned": "Aucun secteur ne vous est encore confié.", "turfs.offline": "Hors ligne : voici ce qui est sur ce téléphone.",
   "turfs.list_code": "Code de liste donné par l'organisateur", "turfs.claim": "Obtenir cette liste", "turfs.claimed": "Liste ajoutée.",
+  "turfs.claiming": "Obtention de la liste {code}…",
+  "turfs.claim_offline": "Pas de réseau : le code de liste {code} est gardé sur ce téléphone et sera utilisé dès le retour du réseau.",
+  "turfs.download_offline": "Pas de réseau : connectez-vous au réseau pour télécharger ce secteur.",
   "turfs.revoked_waiting": "Repris : vos comptes rendus partent, puis il quitte ce téléphone.",
 
   "notice.turf_unassigned": "Ce secteur a été confié à quelqu'un d'autre. Vos comptes rendus sont quand même envoyés et gardés.",

@@ -6,6 +6,7 @@ import { lang } from "../i18n/index.js";
 import { getMeta, setMeta, deleteMeta } from "./data/db.js";
 import * as store from "./data/store.js";
 import * as sync from "./net/sync.js";
+import { onUnauthorized } from "./net/api.js";
 import * as bridge from "./sw-bridge.js";
 import * as reports from "./data/reports.js";
 import { renderStatus } from "./ui/status.js";
@@ -51,12 +52,25 @@ export function render() {
 
 async function renderNow() {
   const root = document.getElementById("app");
+  const params = new URLSearchParams(location.search);
+  const listCode = params.get("list_code")?.trim();
+  if (listCode) {
+    // The console's QR code opens the app with ?list_code=. Kept on the phone rather than in
+    // the address, so it survives a login or a dead zone and a reload cannot claim it twice.
+    await store.keepListCodeToClaim(listCode);
+    params.delete("list_code");
+    const search = params.toString();
+    history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}${location.hash}`);
+  }
   const session = await store.getSession();
   let { name, args } = parse();
-  const params = new URLSearchParams(location.search);
   if (!session) {
     name = params.get("code") || name === "join" ? "join" : "login";
     args = [params.get("code") || args[0] || ""];
+  } else if (listCode) {
+    name = "turfs"; // the turfs view claims the kept code
+    args = [];
+    history.replaceState(null, "", "#/turfs");
   } else if (!routes[name] || name === "login" || name === "join") {
     const walk = await getMeta("walk");
     name = walk && (await store.getTurf(walk.turf_id)) && location.pathname.endsWith("/walk") ? "walk" : "turfs";
@@ -128,8 +142,19 @@ export async function loadConfig() {
   }
 }
 
+/**
+ * The server refused the session's token (expired, or an organizer signed the volunteer out):
+ * keep the outbox and the turfs, and show the login screen, unless a door form is being
+ * filled in; then it shows at the next screen. The token is dropped, so nothing calls the
+ * server with it again.
+ */
+async function sessionRefused(token) {
+  if ((await store.expireSession(token)) && !document.querySelector("form.dirty")) render();
+}
+
 export function start() {
   document.documentElement.lang = lang;
+  onUnauthorized(sessionRefused);
   sync.subscribe(paintStatus);
   // An update waits for the outbox to empty: look again whenever the sync state changes, so
   // a report acknowledged just after the walk ended cannot leave the update stranded.
@@ -142,6 +167,10 @@ export function start() {
     sync.start();
     loadConfig();
     askPersistence();
+  });
+  // A list code kept for lack of network is claimed as soon as the network returns.
+  self.addEventListener("online", async () => {
+    if (document.body.dataset.view === "turfs" && (await store.getListCodeToClaim())) render();
   });
   bridge.onUpdateReady(maybeUpdate);
   bridge.register().catch((err) => console.warn("service worker", err));

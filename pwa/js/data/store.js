@@ -4,9 +4,45 @@
  */
 import { count, db, deleteMeta, destroy, get, getAll, getMeta, setMeta, write } from "./db.js";
 
-export const getSession = () => getMeta("session");
+/** The session to call the server with: none when logged out or after the server refused it. */
+export async function getSession() {
+  const session = await getMeta("session");
+  return session && !session.expired_at ? session : null;
+}
 export const setSession = (session) => setMeta("session", session);
 export const clearSession = () => deleteMeta("session");
+
+/**
+ * The session the server refused (token expired or revoked). Its user is kept: the reports
+ * waiting on the phone are theirs, and only they may send them.
+ */
+export async function expiredSession() {
+  const session = await getMeta("session");
+  return session?.expired_at ? session : null;
+}
+
+/**
+ * Mark the session refused, unless it has moved on from `token` (a newer login, or another
+ * tab already did it). The token goes; the user, turfs and outbox stay. Returns whether it
+ * changed anything.
+ */
+export async function expireSession(token) {
+  return write(["meta"], async (tx) => {
+    const session = await tx.objectStore("meta").get("session");
+    if (!session || session.expired_at || session.token !== token) return false;
+    const { token: _refused, ...rest } = session;
+    tx.objectStore("meta").put({ ...rest, expired_at: new Date().toISOString() }, "session");
+    return true;
+  });
+}
+
+/**
+ * A list code opened from the console's link or QR code (or typed with no network), kept
+ * until it is claimed: it survives a login, a reload and going offline.
+ */
+export const getListCodeToClaim = () => getMeta("list_code_to_claim");
+export const keepListCodeToClaim = (code) => setMeta("list_code_to_claim", code);
+export const forgetListCodeToClaim = () => deleteMeta("list_code_to_claim");
 
 export const listTurfs = () => getAll("turfs");
 export const getTurf = (id) => get("turfs", id);

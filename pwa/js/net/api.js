@@ -18,12 +18,25 @@ export class ApiError extends Error {
 // Resolved from the document, so the app works under any static-host prefix.
 const BASE = new URL("./", document.baseURI).href;
 
+let unauthorized = async () => {};
+
+/**
+ * Be told, with the token, when the server refuses the stored session's token (401: expired
+ * or revoked). Called before the ApiError is thrown, so callers see the session already
+ * marked. A token passed explicitly (not the session's) never triggers it.
+ */
+export function onUnauthorized(fn) {
+  unauthorized = fn;
+}
+
 async function call(method, path, { body, token, auth = true } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  let sessionToken = null;
   if (auth) {
-    const session = token ? { token } : await getMeta("session");
-    if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+    if (!token) sessionToken = (await getMeta("session"))?.token || null;
+    const sent = token || sessionToken;
+    if (sent) headers.Authorization = `Bearer ${sent}`;
   }
   let response;
   try {
@@ -35,6 +48,13 @@ async function call(method, path, { body, token, auth = true } = {}) {
     });
   } catch (err) {
     throw new NetworkError(String(err && err.message ? err.message : err));
+  }
+  if (response.status === 401 && sessionToken) {
+    try {
+      await unauthorized(sessionToken);
+    } catch (err) {
+      console.error(err); // the caller still hears the server's 401, not this
+    }
   }
   let data = null;
   try {
@@ -53,7 +73,8 @@ export const api = {
     call("POST", "api/auth/login", { body: { email, password }, auth: false }),
   join: (code, email, name, password) =>
     call("POST", "api/auth/join", { body: { code, email, name, password }, auth: false }),
-  logout: () => call("POST", "api/auth/logout"),
+  /** Revoke the session's token, or `token` (a login the app refused to keep). */
+  logout: (token) => call("POST", "api/auth/logout", { token }),
   clientConfig: () => call("GET", "api/client_config", { auth: false }),
   myTurfs: () => call("GET", "api/my/turfs"),
   doorList: (turfId) => call("GET", `api/turfs/${turfId}/door_list`),

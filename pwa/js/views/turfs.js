@@ -26,6 +26,7 @@ function noticeText(notice) {
 export async function renderTurfs(root) {
   const local = await store.listTurfs();
   const wiped = (await getMeta("wiped_turfs")) || [];
+  const listCode = await store.getListCodeToClaim();
   mount(
     root,
     html`<section class="turfs">
@@ -51,6 +52,7 @@ export async function renderTurfs(root) {
       </ul>
       <h2>${t("turfs.assigned")}</h2>
       <ul class="cards" data-testid="server-turfs"><li class="muted">${t("common.loading")}</li></ul>
+      <p class="notice" role="status" data-testid="list-code-waiting" ${listCode ? "" : "hidden"}></p>
       <form class="claim" data-testid="claim-form">
         <label>${t("turfs.list_code")}<input name="list_code" autocapitalize="characters" required /></label>
         <button type="submit" class="big">${t("turfs.claim")}</button>
@@ -63,18 +65,51 @@ export async function renderTurfs(root) {
   });
   $("[data-testid=claim-form]", root).addEventListener("submit", async (event) => {
     event.preventDefault();
-    const code = new FormData(event.target).get("list_code").trim();
-    try {
-      const answer = await api.claim(code);
-      const turf = answer.turf || answer;
-      await download(turf.id ?? answer.turf_id);
-      toast(t("turfs.claimed"));
-      renderTurfs(root);
-    } catch (err) {
-      toast(err instanceof NetworkError ? t("auth.offline") : err.message);
-    }
+    claim(root, new FormData(event.target).get("list_code").trim(), { open: false });
   });
   loadAssigned(root, local);
+  if (listCode) claim(root, listCode, { open: true });
+}
+
+let claiming = null;
+
+/**
+ * Claim a turf by its list code and download it, then open it (`open`, the scanned link) or
+ * show it in the list (the code box). With no network the code is kept and claimed when the
+ * network returns; a code the server refuses is forgotten, with its reason.
+ */
+function claim(root, code, { open }) {
+  claiming ??= claimNow(root, code, { open }).finally(() => (claiming = null));
+  return claiming;
+}
+
+async function claimNow(root, code, { open }) {
+  const notice = $("[data-testid=list-code-waiting]", root);
+  const say = (text) => {
+    notice.textContent = text;
+    notice.hidden = !text;
+  };
+  await store.keepListCodeToClaim(code);
+  say(t("turfs.claiming", { code }));
+  try {
+    const answer = await api.claim(code);
+    const turfId = (answer.turf || answer).id ?? answer.turf_id;
+    await download(turfId);
+    await store.forgetListCodeToClaim();
+    toast(t("turfs.claimed"));
+    if (open) go(`#/walk/${turfId}`);
+    else renderTurfs(root);
+  } catch (err) {
+    if (err instanceof NetworkError) {
+      say(t("turfs.claim_offline", { code }));
+    } else if (err instanceof ApiError && err.status === 401) {
+      // The app now asks for a login; the code waits for it.
+    } else {
+      await store.forgetListCodeToClaim();
+      say("");
+      toast(err.message);
+    }
+  }
 }
 
 async function download(turfId) {
@@ -116,7 +151,7 @@ async function loadAssigned(root, local) {
       } catch (err) {
         button.disabled = false;
         button.textContent = t("turfs.download");
-        toast(err instanceof NetworkError ? t("auth.offline") : err.message);
+        toast(err instanceof NetworkError ? t("turfs.download_offline") : err.message);
       }
     });
   }
