@@ -161,6 +161,14 @@ class DoorListDoorSchema(DoorAddressSchema):
     position = fields.Integer()
     building_key = fields.String()
     voters = fields.List(fields.Nested(CanvasserVoterSchema))
+    # The door's contact history, as in the change feed's door_status payload.
+    status = fields.String(metadata={
+        "description": "door-level result so far (a result code, 'canvassed', or "
+                       "'not_contacted' when never knocked)"})
+    rank = fields.Integer(metadata={"description": "rank of that status, 0 when never knocked"})
+    attempts = fields.Integer(metadata={"description": "knocks counted so far, by anyone"})
+    last_attempt_at = fields.DateTime(allow_none=True,
+                                      metadata={"description": "the latest knock, if any"})
 
 
 class DoorListTurfSchema(Schema):

@@ -36,6 +36,8 @@ in ``where(Model.id.in_(...))`` or to run with ``session.scalars``):
 - ``turf_progress(session, turf_id) -> dict``: doors, knocked, contacted, refused, not_home,
   do_not_contact, needs_review counts for a turf's current doors.
 - ``status_of(session, *, voter_id=None, door_id=None) -> ContactHistory | None``.
+- ``door_statuses(session, door_ids) -> dict[int, dict]``: the door-level status a phone
+  shows (``DOOR_STATUS_FIELDS``), for the door list; doors never knocked are left out.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ from backend.models import (
 )
 
 __all__ = [
+    "DOOR_STATUS_FIELDS",
+    "NEVER_KNOCKED",
     "REVIEW_WINDOW",
     "Derived",
     "Outcome",
@@ -70,6 +74,7 @@ __all__ = [
     "door_ids_not_home",
     "door_ids_to_revisit",
     "door_ids_with_status",
+    "door_statuses",
     "refresh",
     "result_code_ranks",
     "status_of",
@@ -375,10 +380,31 @@ def status_of(session: Session, *, voter_id: int | None = None,
     return session.scalar(select(ContactHistory).where(ContactHistory.subject == subject))
 
 
-# ---- queries for universes, progress and the next cut -------------------------------------
+# ---- queries for universes, progress, door lists and the next cut --------------------------
 
 _VOTER = ContactHistory.voter_id.is_not(None)
 _DOOR = ContactHistory.voter_id.is_(None)
+
+
+#: What a phone holds of a door's status, in the door list and in ``door_status`` changes.
+DOOR_STATUS_FIELDS = ("status", "rank", "attempts", "last_attempt_at")
+NEVER_KNOCKED: dict[str, Any] = {"status": NO_STATUS, "rank": 0, "attempts": 0,
+                                 "last_attempt_at": None}
+
+
+def door_statuses(session: Session, door_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The door-level status of these doors (``DOOR_STATUS_FIELDS``), keyed by door id.
+
+    Doors without a row are left out (``NEVER_KNOCKED`` stands for them), and so are rows
+    whose every report was superseded (attempts 0): on a phone both are simply to do.
+    """
+    door_ids = set(door_ids)
+    if not door_ids:
+        return {}
+    rows = session.execute(
+        select(ContactHistory.door_id, *(getattr(ContactHistory, c) for c in DOOR_STATUS_FIELDS))
+        .where(_DOOR, ContactHistory.attempts > 0, any_of(session, ContactHistory.door_id, door_ids)))
+    return {row.door_id: {c: getattr(row, c) for c in DOOR_STATUS_FIELDS} for row in rows}
 
 
 def voter_ids_never_contacted() -> Select[tuple[int]]:

@@ -523,7 +523,7 @@ def _after_store(session: Session, canvasser: User, stored: list[_Pending],
         if derived is not None:
             payload.update(status=derived.status, rank=derived.rank,
                            attempts=derived.attempts,
-                           knocked_at=_iso(derived.last_attempt_at))
+                           last_attempt_at=_iso(derived.last_attempt_at))
         if door_id in notes:
             payload["access_note"] = notes[door_id]
         feed.extend({"kind": "door_status", "turf_id": t, "payload": payload}

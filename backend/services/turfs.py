@@ -50,6 +50,7 @@ from backend.models import (
     Voter,
 )
 from backend.models._types import utcnow
+from backend.services import contact_history
 from backend.services import progress as progress_service
 from backend.services.access import ensure_can_read_turf, require_organizer
 from backend.services.changes import record_change
@@ -324,8 +325,9 @@ DOOR_LIST_COLUMNS = (Door.id, Door.address_line, Door.unit, Door.city, Door.stat
 
 def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
     """What a phone downloads for a turf: doors in walk order with their voters (canvasser
-    fields only), the active survey, result codes and the outline. Canvassers get only their
-    assigned turfs (404 otherwise, so turf ids cannot be probed)."""
+    fields only) and door-level status from contact history, the active survey, result codes
+    and the outline. Canvassers get only their assigned turfs (404 otherwise, so turf ids
+    cannot be probed)."""
     turf = ensure_can_read_turf(session, actor, turf_id)
     doors = list(session.execute(
         select(TurfDoor.position, *DOOR_LIST_COLUMNS)
@@ -333,10 +335,17 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
         .where(TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))
         .order_by(TurfDoor.position)
     ))
+    # The change seq is read before the statuses, so every door_status change up to it is
+    # already in them: a phone pulling from here misses no knock (docs/sync-protocol.md).
+    change_seq = session.scalar(select(func.max(SyncChange.id))) or 0
     by_door: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    statuses: dict[int, dict[str, Any]] = {}
     if doors:
         for voter in _target_voters(session, turf, [d.id for d in doors]):
             by_door[voter.door_id].append(voter_view(voter, full=False))
+        # Knocks already made (by anyone, on any phone): a second canvasser, or the same
+        # one after a logout or on a new phone, must not knock these doors again.
+        statuses = contact_history.door_statuses(session, [d.id for d in doors])
     questions = session.scalars(
         select(SurveyQuestion).where(SurveyQuestion.is_active.is_(True))
         .options(selectinload(SurveyQuestion.responses))
@@ -360,7 +369,8 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
             {"id": d.id, "position": d.position, "address_line": d.address_line, "unit": d.unit,
              "city": d.city, "state": d.state, "zip": d.zip, "lon": d.lon, "lat": d.lat,
              "building_key": d.building_key, "access_note": d.access_note,
-             "voters": by_door.get(d.id, [])}
+             "voters": by_door.get(d.id, []),
+             **statuses.get(d.id, contact_history.NEVER_KNOCKED)}
             for d in doors
         ],
         "survey_questions": [
@@ -371,7 +381,7 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
             for q in questions
         ],
         "result_codes": [dict(c._mapping) for c in codes],
-        "change_seq": session.scalar(select(func.max(SyncChange.id))) or 0,
+        "change_seq": change_seq,
         "generated_at": utcnow(),
     }
 

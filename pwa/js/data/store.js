@@ -111,11 +111,15 @@ export async function dismissNotices(turfId) {
   });
 }
 
-/** A door's status as the server sees it (another canvasser on the same turf). */
-export async function setDoorStatus(turfId, doorId, status) {
+/**
+ * A door's status as the server now sees it (a `door_status` change: a knock by anyone on
+ * the turf, this phone included). It replaces the server's earlier status only; this
+ * phone's own reports live in the history and are weighed against it in `walk.js`.
+ */
+export async function setDoorStatus(turfId, doorId, { status, rank, attempts, last_attempt_at }) {
   await write(["doors"], async (tx) => {
     const door = await tx.objectStore("doors").get([turfId, doorId]);
-    if (door) tx.objectStore("doors").put({ ...door, status });
+    if (door) tx.objectStore("doors").put({ ...door, status, rank, attempts, last_attempt_at });
   });
 }
 

@@ -26,18 +26,42 @@ export const STATUS_LOOK = {
 export const look = (status) => STATUS_LOOK[status] || { shape: "●", tone: "again" };
 
 /**
- * Latest local status of each door: from this phone's reports (latest wins, retracted
- * ones ignored), else what the server sent with the door list.
+ * The status the server holds for a door (from the door list, then `door_status` changes):
+ * `{status, at}`, or null when nobody has knocked it. A door stored before the door list
+ * carried `attempts` and `last_attempt_at` has only a status, older than any local report.
+ */
+function serverKnock(door) {
+  if (!door.status || door.status === "not_contacted" || door.status === "todo" || door.attempts === 0) return null;
+  return { status: door.status, at: door.last_attempt_at ? Date.parse(door.last_attempt_at) : -Infinity };
+}
+
+/**
+ * Each door's status on this phone: what the server knows (knocks by anyone, on any phone),
+ * unless this phone's latest report of the door (retracted ones ignored) is newer than the
+ * server's last attempt, or still waiting to be sent and no older: the server cannot know
+ * it yet. A sent report the server already counted gives way to the server's status, which
+ * ranks results rather than taking the latest (docs/sync-protocol.md, contact history).
  */
 export function doorStatuses(doors, history) {
   const status = new Map();
+  const known = new Map();
   for (const door of doors) {
+    const server = serverKnock(door);
+    if (server) known.set(door.id, server);
     if (door.do_not_contact) status.set(door.id, "do_not_contact");
-    else if (door.status && door.status !== "todo") status.set(door.id, door.status);
+    else if (server) status.set(door.id, server.status);
   }
+  const latest = new Map();
   for (const report of history) {
     if (report.state === "superseded" || report.state === "rejected") continue;
-    status.set(report.door_id, reportStatus(report));
+    latest.set(report.door_id, report);
+  }
+  for (const [doorId, report] of latest) {
+    const server = known.get(doorId);
+    const at = Date.parse(report.recorded_at);
+    if (!server || at > server.at || (report.state === "waiting" && at >= server.at)) {
+      status.set(doorId, reportStatus(report));
+    }
   }
   return status;
 }

@@ -189,7 +189,8 @@ async function apply(change) {
       if (await onPhone(turfId)) await refresh(turfId, change.kind);
       break;
     case "door_status":
-      if (await onPhone(turfId)) await store.setDoorStatus(turfId, p.door_id, p.status);
+      // A change without a status says only that the access note changed: the status stays.
+      if (p.status !== undefined && (await onPhone(turfId))) await store.setDoorStatus(turfId, p.door_id, p);
       break;
     case "survey_changed":
       for (const turf of await store.listTurfs()) {

@@ -80,3 +80,64 @@ def test_fast_json_answers_match_their_documented_schemas(org, alice, county, un
     assert DoorListSchema().dump(DoorListSchema().load(door_list)) == door_list
     for body in (org.get("/api/turfs").get_json(), alice.get("/api/my/turfs").get_json()):
         assert TurfSchema(many=True).dump(TurfSchema(many=True).load(body)) == body
+
+
+def test_door_list_carries_each_doors_status_so_a_second_canvasser_skips_knocked_doors(
+        org, alice, login, county, universe, session):
+    """Bob knocks three doors of a turf (one twice; one knock he later withdraws with a
+    superseding correction) and the organizer gives the turf to Alice. Her door list holds
+    each door's contact-history status, rank, attempts and last attempt, named as in the
+    change feed; doors never knocked, or whose only knock was superseded, say so."""
+    import datetime as dt
+
+    from backend.schemas.turfs import DoorListSchema
+    from tests.backend.sync.conftest import make_report, push
+
+    turf = cut(org, universe["id"], target_doors=20)[0]
+    org.put(f"/api/turfs/{turf['id']}/assignees", json={"user_ids": [county.bob.id]})
+    doors = [d["id"] for d in org.get(f"/api/turfs/{turf['id']}/door_list").get_json()["doors"]]
+    bob = login(county.bob)
+    t0 = dt.datetime.now(dt.UTC)  # after the assignment began, so no clock clamp applies
+
+    def at(seconds):
+        return (t0 + dt.timedelta(seconds=seconds)).isoformat()
+
+    first_try = make_report(doors[0], turf["id"], result_code="not_home", recorded_at=at(0))
+    refused = make_report(doors[0], turf["id"], result_code="refused", recorded_at=at(30))
+    not_home = make_report(doors[1], turf["id"], result_code="not_home", recorded_at=at(10))
+    mistake = make_report(doors[2], turf["id"], result_code="moved", recorded_at=at(20))
+    withdrawn = make_report(doors[2], turf["id"], result_code=None, recorded_at=at(21),
+                            correction={"kind": "wrong_address", "details": {}},
+                            supersedes=mistake["uuid"])
+    answer = push(bob, [first_try, refused, not_home, mistake, withdrawn]).get_json()
+    assert [r["status"] for r in answer["results"]] == ["accepted"] * 5, answer
+    feed = bob.get("/api/sync/changes?cursor=0").get_json()["changes"]
+    org.put(f"/api/turfs/{turf['id']}/assignees", json={"user_ids": [county.alice.id]})
+
+    body = alice.get(f"/api/turfs/{turf['id']}/door_list").get_json()
+    by_id = {d["id"]: d for d in body["doors"]}
+    fields = ("status", "rank", "attempts", "last_attempt_at")
+
+    def when(iso):
+        return dt.datetime.fromisoformat(iso)
+
+    assert {k: by_id[doors[0]][k] for k in fields[:3]} == {
+        "status": "refused", "rank": 2, "attempts": 2}
+    assert when(by_id[doors[0]]["last_attempt_at"]) == when(at(30))
+    assert {k: by_id[doors[1]][k] for k in fields[:3]} == {
+        "status": "not_home", "rank": 1, "attempts": 1}
+    assert when(by_id[doors[1]]["last_attempt_at"]) == when(at(10))
+    never = {"status": "not_contacted", "rank": 0, "attempts": 0, "last_attempt_at": None}
+    assert {k: by_id[doors[2]][k] for k in fields} == never
+    for door_id in doors[3:]:
+        assert {k: by_id[door_id][k] for k in fields} == never
+    # The door list and the change feed name the same thing the same way.
+    latest = {}
+    for change in feed:
+        if change["kind"] == "door_status":
+            latest[change["payload"]["door_id"]] = change["payload"]
+    for door_id in doors[:2]:
+        assert {k: latest[door_id][k] for k in fields[:3]} == {
+            k: by_id[door_id][k] for k in fields[:3]}
+        assert when(latest[door_id]["last_attempt_at"]) == when(by_id[door_id]["last_attempt_at"])
+    assert DoorListSchema().dump(DoorListSchema().load(body)) == body
