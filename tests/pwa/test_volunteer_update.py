@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,19 +31,21 @@ def test_update_waits_for_sent_reports_and_ended_walk(page, context, live_server
     expect_waiting(page, 1)
 
     version_js = served / "js" / "version.js"
-    version_js.write_text(version_js.read_text().replace('"0.1.0"', '"9.9.9"'))
+    # The version of the day, read from the file, so a release bump does not break the test.
+    current = re.search(r'CANVASS_VERSION = "([^"]+)"', version_js.read_text()).group(1)
+    version_js.write_text(version_js.read_text().replace(f'"{current}"', '"9.9.9"'))
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
     expect(page.get_by_test_id("update-ready")).to_be_visible(timeout=15_000)
     page.reload()
     expect(page.get_by_test_id("update-ready")).to_be_visible(timeout=15_000)
-    assert page.evaluate("self.CANVASS_VERSION") == "0.1.0"
+    assert page.evaluate("self.CANVASS_VERSION") == current
 
     page.get_by_test_id("syncbar").click()
     expect(page.get_by_test_id("update-blocked")).to_be_visible()
     context.unroute("**/api/sync/reports")
     page.get_by_test_id("sync-now").click()
     expect_waiting(page, 0)
-    assert page.evaluate("self.CANVASS_VERSION") == "0.1.0"  # the walk is still in progress
+    assert page.evaluate("self.CANVASS_VERSION") == current  # the walk is still in progress
     page.get_by_test_id("end-walk").click()
     try:
         page.wait_for_function("self.CANVASS_VERSION === '9.9.9'", timeout=10_000)

@@ -30,6 +30,33 @@ function accessNoteFor(door) {
   return door.access_note_dirty ? door.access_note : null;
 }
 
+/**
+ * Wraps a save so it runs once however fast the taps come: on a phone a double tap fires a
+ * second click while the first report is still being written, and each click would record
+ * a report. The view's buttons stay disabled while it runs; `work` resolves to true when it
+ * left the screen (they stay disabled until the next view replaces them), otherwise they
+ * come back (a check refused the save, or the volunteer stays on this screen).
+ */
+function oneAtATime(root) {
+  let busy = false;
+  return (work) => async (event) => {
+    event?.preventDefault();
+    if (busy) return;
+    busy = true;
+    const buttons = $$("button:not([disabled])", root);
+    for (const b of buttons) b.disabled = true;
+    let left = false;
+    try {
+      left = await work(event);
+    } finally {
+      if (!left) {
+        for (const b of buttons) b.disabled = false;
+        busy = false;
+      }
+    }
+  };
+}
+
 export async function renderStop(root, [turfIdText, keyText]) {
   const turfId = Number(turfIdText);
   const key = decodeURIComponent(keyText);
@@ -68,7 +95,8 @@ export async function renderStop(root, [turfIdText, keyText]) {
     await saveAccessNote(turfId, doors, new FormData(event.target).get("access_note").trim());
     toast(t("door.access_saved"));
   });
-  $("[data-action=inaccessible]", root).addEventListener("click", async () => {
+  const once = oneAtATime(root);
+  $("[data-action=inaccessible]", root).addEventListener("click", once(async () => {
     const note = $("input[name=access_note]", root).value.trim();
     for (const door of open) {
       await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
@@ -77,7 +105,8 @@ export async function renderStop(root, [turfIdText, keyText]) {
     await clearDirty(turfId, doors);
     toast(t("door.saved"));
     go(`#/walk/${turfId}`);
-  });
+    return true;
+  }));
   $("[data-action=skip]", root).addEventListener("click", async () => {
     await setSkipped(turfId, doors.map((d) => d.id), true);
     go(`#/walk/${turfId}`);
@@ -205,38 +234,39 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
     form.classList.remove("dirty");
     toast(t("door.saved"));
     go(back);
+    return true;
   };
+  const once = oneAtATime(form);
 
   for (const button of $$("[data-result]", form)) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", once(async () => {
       await recordReport({ ...common(), result_code: button.dataset.result });
       await newPeopleReports(form, common);
-      await done();
-    });
+      return done();
+    }));
   }
   $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  form.addEventListener("submit", once(async () => {
     const voters = collectVoters(form, turf, door);
     const added = $$(".new-person", form).length;
     const base = common();
     if (!voters.length && !added && !base.note && !base.lit_drop) {
       toast(t("door.nothing_chosen"));
-      return;
+      return false;
     }
     const moved = voters.filter((v) => v.result_code === "moved").map((v) => v.voter_id);
     // "Moved" also goes to the organizers' review queue as a field correction.
     const correction = moved.length ? { kind: "moved", details: { voter_ids: moved } } : null;
     if (voters.length || base.note || base.lit_drop) await recordReport({ ...base, voters, correction });
     await newPeopleReports(form, common);
-    await done();
-  });
+    return done();
+  }));
   $("[data-action=skip]", form).addEventListener("click", async () => {
     await setSkipped(turfId, [doorId], true);
     go(`#/walk/${turfId}`);
   });
   for (const button of $$("[data-correction]", form)) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", once(async () => {
       const kind = button.dataset.correction;
       const details = {};
       if (kind === "new_unit") {
@@ -248,10 +278,12 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
         await recordReport({ ...common(), supersedes: null, correction: { kind, details } });
         toast(t("correction.sent"));
         if (kind === "wrong_address") go(back);
+        return kind === "wrong_address";
       };
-      if (kind === "misplaced_pin") locate(send);
-      else send(null);
-    });
+      if (kind !== "misplaced_pin") return send(null);
+      // The pin correction waits for a position fix; the buttons come back if there is none.
+      return new Promise((resolve) => locate((position) => send(position).then(resolve, () => resolve(false)), () => resolve(false)));
+    }));
   }
 }
 

@@ -164,8 +164,11 @@ function row(turfId, stop, status, litMode, state) {
 }
 
 /** One position fix, on request only (no continuous GPS: it drains batteries). */
-export function locate(done) {
-  if (!navigator.geolocation) return toast(t("walk.no_gps"));
+export function locate(done, failed) {
+  if (!navigator.geolocation) {
+    toast(t("walk.no_gps"));
+    return failed?.();
+  }
   toast(t("walk.locating"));
   navigator.geolocation.getCurrentPosition(
     (pos) => {
@@ -177,7 +180,10 @@ export function locate(done) {
       };
       done?.(app.position);
     },
-    (err) => toast(t("walk.gps_failed", { reason: err.message })),
+    (err) => {
+      toast(t("walk.gps_failed", { reason: err.message }));
+      failed?.(err);
+    },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 }
