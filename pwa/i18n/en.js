@@ -60,6 +60,11 @@ export default {
   "door.access_placeholder": "buzz 4B, doorman, elevator out…", "door.access_saved": "Access note saved.",
   "door.building_inaccessible": "Whole building inaccessible", "door.floor": "Floor {floor}",
   "door.other_units": "Other units", "door.no_unit": "(no unit)",
+  "door.note_alone": "A note alone cannot be sent. Choose a door result above, an answer or a result for a person, or “Literature left”.",
+  "door.note_too_long": ({ n, max }) => `The note is too long: ${n} characters, at most ${max}. Shorten it to save.`,
+  "door.too_long": ({ max }) => `Too long: at most ${max} characters. Shorten it to save.`,
+  "door.new_person_too_long": "The new person's details are too long: shorten their note.",
+  "door.new_person_name": "Give the new person a first or last name.",
   "door.correcting": "Correcting your earlier entry for this door.",
 
   "correction.wrong_address": "Wrong address", "correction.misplaced_pin": "The pin is in the wrong place (use my position)",
@@ -79,6 +84,16 @@ export default {
   "shift.end_walk": "End my walk", "shift.language": "Language", "shift.logout": "Log out",
   "shift.logout_refused": ({ n }) => `You cannot log out: ${n} ${plural(n, "report is", "reports are")} not sent yet.`,
   "shift.version": "App version {v}",
+
+  "parked.not_assigned": "This door is no longer in a turf assigned to you.",
+  "parked.uuid_conflict": "It clashes with a report already sent from this phone.",
+  "parked.survey_answer": "A survey question or answer it uses was changed by an organizer.",
+  "parked.voter": "A person it names is no longer on the voter list.",
+  "parked.supersedes": "The entry it corrects is not one of yours for this door.",
+  "parked.too_long": "Some text in it is longer than the server accepts.",
+  "parked.result_code": "It has no result the server knows: a door result, an answer for a person or literature left.",
+  "parked.door": "This door no longer exists.",
+  "parked.other": "The server did not accept it (details below).",
 
   "update.ready": "Update ready", "update.apply": "Install the update now",
   "update.blocked": "It installs when your reports are sent and your walk is ended.",

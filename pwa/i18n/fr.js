@@ -60,6 +60,11 @@ export default {
   "door.access_placeholder": "sonner 4B, gardien, ascenseur en panne…", "door.access_saved": "Note d'accès enregistrée.",
   "door.building_inaccessible": "Immeuble entier inaccessible", "door.floor": "Étage {floor}",
   "door.other_units": "Autres logements", "door.no_unit": "(sans numéro)",
+  "door.note_alone": "Une note seule ne peut pas être envoyée. Choisissez un résultat pour la porte, une réponse ou un résultat pour une personne, ou « Tract déposé ».",
+  "door.note_too_long": ({ n, max }) => `La note est trop longue : ${n} caractères, ${max} au plus. Raccourcissez-la pour enregistrer.`,
+  "door.too_long": ({ max }) => `Trop long : ${max} caractères au plus. Raccourcissez pour enregistrer.`,
+  "door.new_person_too_long": "Les informations de la nouvelle personne sont trop longues : raccourcissez sa note.",
+  "door.new_person_name": "Donnez un prénom ou un nom à la nouvelle personne.",
   "door.correcting": "Correction de votre saisie précédente pour cette porte.",
 
   "correction.wrong_address": "Mauvaise adresse", "correction.misplaced_pin": "Le repère est mal placé (utiliser ma position)",
@@ -79,6 +84,16 @@ export default {
   "shift.end_walk": "Terminer ma tournée", "shift.language": "Langue", "shift.logout": "Se déconnecter",
   "shift.logout_refused": ({ n }) => `Déconnexion impossible : ${n} ${plural(n, "compte rendu n'est", "comptes rendus ne sont")} pas encore ${plural(n, "envoyé", "envoyés")}.`,
   "shift.version": "Version {v}",
+
+  "parked.not_assigned": "Cette porte n'est plus dans un secteur qui vous est attribué.",
+  "parked.uuid_conflict": "Il entre en conflit avec un compte rendu déjà envoyé depuis ce téléphone.",
+  "parked.survey_answer": "Une question ou une réponse du questionnaire a été modifiée par un organisateur.",
+  "parked.voter": "Une personne qu'il cite n'est plus sur la liste électorale.",
+  "parked.supersedes": "La saisie qu'il corrige n'est pas l'une des vôtres pour cette porte.",
+  "parked.too_long": "Un de ses textes est plus long que ce que le serveur accepte.",
+  "parked.result_code": "Il n'a aucun résultat reconnu par le serveur : résultat de porte, réponse d'une personne ou tract déposé.",
+  "parked.door": "Cette porte n'existe plus.",
+  "parked.other": "Le serveur ne l'a pas accepté (détails ci-dessous).",
 
   "update.ready": "Mise à jour prête", "update.apply": "Installer la mise à jour",
   "update.blocked": "Elle s'installera quand vos comptes rendus seront envoyés et votre tournée terminée.",

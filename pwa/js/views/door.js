@@ -14,6 +14,14 @@ import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
 
 const NO_DOOR_BUTTON = new Set(["canvassed", "lit_drop"]);
 
+// The server's limits (backend/schemas/sync.py, backend/services/sync.py): the form enforces
+// the same ones, since a report the server refuses leaves the door "to do" and its data
+// stranded in "needs attention".
+const LIMITS = { note: 4000, text_answer: 2000, access_note: 1000, correction_details: 4000 };
+// Not server limits, only there to keep a correction's details under theirs.
+const NAME_MAX = 100;
+const PERSON_NOTE_MAX = 1000;
+
 async function buildingDoors(turfId, key) {
   const doors = await store.turfDoors(turfId);
   return doors.filter((d) => (d.building_key || `${d.address_line}|${d.zip || ""}`) === key);
@@ -73,7 +81,7 @@ export async function renderStop(root, [turfIdText, keyText]) {
         <h1 class="grow">${doors[0].address_line}</h1>
       </header>
       <form class="access" data-testid="access-form">
-        <label>${t("door.access_note")}<input name="access_note" value="${doors[0].access_note || ""}" placeholder="${t("door.access_placeholder")}" /></label>
+        <label>${t("door.access_note")}<input name="access_note" maxlength="${LIMITS.access_note}" value="${doors[0].access_note || ""}" placeholder="${t("door.access_placeholder")}" /></label>
         <button type="submit">${t("common.save")}</button>
       </form>
       <div class="actions">
@@ -92,12 +100,18 @@ export async function renderStop(root, [turfIdText, keyText]) {
   );
   $("[data-testid=access-form]", root).addEventListener("submit", async (event) => {
     event.preventDefault();
-    await saveAccessNote(turfId, doors, new FormData(event.target).get("access_note").trim());
+    const note = new FormData(event.target).get("access_note").trim();
+    if (note.length > LIMITS.access_note) return toast(t("door.too_long", { max: LIMITS.access_note }));
+    await saveAccessNote(turfId, doors, note);
     toast(t("door.access_saved"));
   });
   const once = oneAtATime(root);
   $("[data-action=inaccessible]", root).addEventListener("click", once(async () => {
     const note = $("input[name=access_note]", root).value.trim();
+    if (note.length > LIMITS.access_note) {
+      toast(t("door.too_long", { max: LIMITS.access_note }));
+      return false;
+    }
     for (const door of open) {
       await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
     }
@@ -147,7 +161,7 @@ function voterCard(voter, turf) {
         <legend>${q.name}</legend>
         ${q.script_text ? html`<p class="script">${q.script_text}</p>` : ""}
         ${q.kind === "text"
-          ? html`<input data-text="${v}:${q.id}" data-testid="text-response" />`
+          ? html`<input data-text="${v}:${q.id}" data-testid="text-response" maxlength="${LIMITS.text_answer}" />`
           : html`<div class="choices">${choiceButtons(`q:${v}:${q.id}`, (q.responses || []).map((r) => [r.id, r.name]), "survey-response")}</div>`}
       </fieldset>`)}
       <fieldset><legend>${t("door.voter_result")}</legend>
@@ -190,14 +204,15 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
       ${door.voters.map((v) => voterCard(v, turf))}
       <div class="new-people" data-testid="new-people"></div>
       <button type="button" class="big" data-action="add-person" data-testid="add-person">＋ ${t("door.add_person")}</button>
-      <label>${t("door.note")}<textarea name="note" rows="2" data-testid="note"></textarea></label>
+      <label>${t("door.note")}<textarea name="note" rows="2" maxlength="${LIMITS.note}" data-testid="note"></textarea></label>
       <button type="button" class="choice big" aria-pressed="false" data-action="lit" data-testid="lit-left">✉ ${t("walk.lit_left")}</button>
+      <p class="error" role="alert" data-testid="door-error"></p>
       <button type="submit" class="primary big" data-testid="save">${t("door.save")}</button>`}
       <button type="button" class="big" data-action="skip" data-testid="skip">↻ ${t("door.skip")}</button>
       <details class="corrections"><summary class="button" data-testid="corrections">✎ ${t("door.corrections")}</summary>
         <button type="button" class="big" data-correction="wrong_address" data-testid="correction-wrong_address">${t("correction.wrong_address")}</button>
         <button type="button" class="big" data-correction="misplaced_pin" data-testid="correction-misplaced_pin">${t("correction.misplaced_pin")}</button>
-        <label>${t("correction.new_unit")}<input name="new_unit" data-testid="new-unit" /></label>
+        <label>${t("correction.new_unit")}<input name="new_unit" maxlength="${NAME_MAX}" data-testid="new-unit" /></label>
         <button type="button" class="big" data-correction="new_unit">${t("correction.add_unit")}</button>
       </details>
     </form>`,
@@ -237,9 +252,18 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
     return true;
   };
   const once = oneAtATime(form);
+  /** Say why nothing was saved, where the volunteer looks: by the Save button. */
+  const refuse = (message) => {
+    const el = $("[data-testid=door-error]", form);
+    el.textContent = message;
+    el.scrollIntoView({ block: "center" });
+    return false;
+  };
 
   for (const button of $$("[data-result]", form)) {
     button.addEventListener("click", once(async () => {
+      const problem = formProblem(form);
+      if (problem) return refuse(problem);
       await recordReport({ ...common(), result_code: button.dataset.result });
       await newPeopleReports(form, common);
       return done();
@@ -247,17 +271,20 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
   }
   $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
   form.addEventListener("submit", once(async () => {
+    const problem = formProblem(form);
+    if (problem) return refuse(problem);
     const voters = collectVoters(form, turf, door);
-    const added = $$(".new-person", form).length;
+    const people = newPeople(form);
     const base = common();
-    if (!voters.length && !added && !base.note && !base.lit_drop) {
-      toast(t("door.nothing_chosen"));
-      return false;
-    }
+    // The server takes a report only with a result, a voter item or literature left: a note
+    // on its own would be refused at sync and the door would go back to "to do".
+    const saysSomething = voters.length || base.lit_drop;
+    if (base.note && !saysSomething) return refuse(t("door.note_alone"));
+    if (!saysSomething && !people.length) return refuse(t("door.nothing_chosen"));
     const moved = voters.filter((v) => v.result_code === "moved").map((v) => v.voter_id);
     // "Moved" also goes to the organizers' review queue as a field correction.
     const correction = moved.length ? { kind: "moved", details: { voter_ids: moved } } : null;
-    if (voters.length || base.note || base.lit_drop) await recordReport({ ...base, voters, correction });
+    if (saysSomething) await recordReport({ ...base, voters, correction });
     await newPeopleReports(form, common);
     return done();
   }));
@@ -320,15 +347,72 @@ function collectVoters(form, turf, door) {
   return out;
 }
 
+/**
+ * The first thing the server would refuse (too long) or the phone would drop (a new person
+ * without a name), as a message for the volunteer, or null. Checked before anything is
+ * recorded, so a save is all or nothing.
+ */
+function formProblem(form) {
+  const note = form.elements.note?.value.trim() || "";
+  if (note.length > LIMITS.note) return t("door.note_too_long", { n: note.length, max: LIMITS.note });
+  for (const input of $$("input[data-text]", form)) {
+    if (input.value.trim().length > LIMITS.text_answer) return t("door.too_long", { max: LIMITS.text_answer });
+  }
+  for (const { details } of newPeople(form)) {
+    if (!details.first_name && !details.last_name) return t("door.new_person_name");
+    if (serverJsonLength(details) > LIMITS.correction_details) return t("door.new_person_too_long");
+  }
+  return null;
+}
+
+/**
+ * `len(json.dumps(value))` as the server measures correction details: ", " and ": " between
+ * items, and every character outside printable ASCII written as a six-character \u escape
+ * (an accented name counts six times).
+ */
+export function serverJsonLength(value) {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === "boolean") return value ? 4 : 5;
+  if (typeof value === "number") return String(value).length;
+  if (typeof value === "string") {
+    let n = 2;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      n += c === 0x22 || c === 0x5c || [8, 9, 10, 12, 13].includes(c) ? 2 : c < 0x20 || c >= 0x7f ? 6 : 1;
+    }
+    return n;
+  }
+  const items = Array.isArray(value)
+    ? value.map(serverJsonLength)
+    : Object.entries(value).map(([k, v]) => serverJsonLength(k) + 2 + serverJsonLength(v));
+  return 2 + items.reduce((a, b) => a + b, 0) + Math.max(0, items.length - 1) * 2;
+}
+
+/** The people added at the door with anything typed, as correction details. */
+function newPeople(form) {
+  const out = [];
+  for (const [n, el] of $$(".new-person", form).entries()) {
+    const value = (name) => form.elements[`${name}_${n}`].value.trim();
+    const details = {
+      first_name: value("np_first"),
+      last_name: value("np_last"),
+      note: value("np_note"),
+      consent_recontact: form.elements[`np_recontact_${n}`].checked,
+    };
+    if (details.first_name || details.last_name || details.note) out.push({ el, details });
+  }
+  return out;
+}
+
 function addPersonFields(form) {
   const box = $(".new-people", form);
   const n = box.children.length;
   const el = document.createElement("fieldset");
   el.className = "new-person card";
   el.innerHTML = html`<legend>${t("door.new_person")}</legend>
-    <label>${t("door.first_name")}<input name="np_first_${n}" data-testid="new-first" /></label>
-    <label>${t("door.last_name")}<input name="np_last_${n}" data-testid="new-last" /></label>
-    <label>${t("door.new_person_note")}<input name="np_note_${n}" /></label>
+    <label>${t("door.first_name")}<input name="np_first_${n}" maxlength="${NAME_MAX}" data-testid="new-first" /></label>
+    <label>${t("door.last_name")}<input name="np_last_${n}" maxlength="${NAME_MAX}" data-testid="new-last" /></label>
+    <label>${t("door.new_person_note")}<input name="np_note_${n}" maxlength="${PERSON_NOTE_MAX}" data-testid="new-note" /></label>
     <label class="check"><input type="checkbox" name="np_recontact_${n}" /> ${t("door.consent_recontact")}</label>`.__raw;
   box.append(el);
   $("input", el).focus();
@@ -336,24 +420,14 @@ function addPersonFields(form) {
 
 /** Each person added at the door becomes a correction report an organizer reviews. */
 async function newPeopleReports(form, common) {
-  for (const [n, el] of $$(".new-person", form).entries()) {
-    const first = form.elements[`np_first_${n}`].value.trim();
-    const last = form.elements[`np_last_${n}`].value.trim();
-    if (!first && !last) continue;
+  for (const { el, details } of newPeople(form)) {
+    if (!details.first_name && !details.last_name) continue;
     await recordReport({
       ...common(),
       supersedes: null,
       note: "",
       lit_drop: false,
-      correction: {
-        kind: "new_person",
-        details: {
-          first_name: first,
-          last_name: last,
-          note: form.elements[`np_note_${n}`].value.trim(),
-          consent_recontact: form.elements[`np_recontact_${n}`].checked,
-        },
-      },
+      correction: { kind: "new_person", details },
     });
     el.remove();
   }
