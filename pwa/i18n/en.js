@@ -65,6 +65,11 @@ export default {
   "door.too_long": ({ max }) => `Too long: at most ${max} characters. Shorten it to save.`,
   "door.new_person_too_long": "The new person's details are too long: shorten their note.",
   "door.new_person_name": "Give the new person a first or last name.",
+  "door.earlier": "Recorded earlier:",
+  "door.correct_earlier": "Correct this result",
+  "door.new_visit": "Record a new visit",
+  "door.choice_help": "Correct: your earlier entry was wrong; it no longer counts. New visit: you knocked again; both count and the stronger result stays on the door.",
+  "door.new_visit_help": "A new visit counts as another attempt; the stronger result stays on the door.",
   "door.correcting": "Correcting your earlier entry for this door.",
 
   "correction.wrong_address": "Wrong address", "correction.misplaced_pin": "The pin is in the wrong place (use my position)",

@@ -65,6 +65,11 @@ export default {
   "door.too_long": ({ max }) => `Trop long : ${max} caractères au plus. Raccourcissez pour enregistrer.`,
   "door.new_person_too_long": "Les informations de la nouvelle personne sont trop longues : raccourcissez sa note.",
   "door.new_person_name": "Donnez un prénom ou un nom à la nouvelle personne.",
+  "door.earlier": "Déjà enregistré :",
+  "door.correct_earlier": "Corriger ce résultat",
+  "door.new_visit": "Enregistrer une nouvelle visite",
+  "door.choice_help": "Corriger : votre saisie précédente était fausse, elle ne compte plus. Nouvelle visite : vous avez frappé à nouveau, les deux comptent et le résultat le plus fort reste sur la porte.",
+  "door.new_visit_help": "Une nouvelle visite compte comme une tentative de plus ; le résultat le plus fort reste sur la porte.",
   "door.correcting": "Correction de votre saisie précédente pour cette porte.",
 
   "correction.wrong_address": "Mauvaise adresse", "correction.misplaced_pin": "Le repère est mal placé (utiliser ma position)",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from backend.extensions import db
+from backend.services import contact_history
 from tests.pwa.volunteer import (
     expect_waiting,
     login_and_download,
@@ -107,3 +109,107 @@ def test_door_form_saves_only_what_the_server_accepts(page, context, live_server
     assert knock.note.startswith("Gate code 1234") and len(knock.note) == 4000
     assert [i.voter_id for i in knock.items] == [seeded.voters[0].id]
     assert stored["correction"].body["correction"]["details"]["first_name"] == "Zoé"
+
+
+def _sent(page, user_id: int, n: int) -> None:
+    """Wait until the server holds `n` reports of the user and the outbox is empty."""
+    for _ in range(100):
+        if len(server_reports(user_id)) == n:
+            break
+        page.wait_for_timeout(200)
+    assert len(server_reports(user_id)) == n
+    expect_waiting(page, 0)
+
+
+def _door_on_server(door_id: int) -> tuple[str, int]:
+    db.session.expire_all()
+    row = contact_history.status_of(db.session, door_id=door_id)
+    return row.status, row.attempts
+
+
+def _show_finished(page) -> None:
+    summary = page.locator("summary", has_text="Done")
+    if not summary.evaluate("el => el.parentElement.open"):
+        summary.click()
+
+
+def _open_finished(page, door_id: int) -> None:
+    _show_finished(page)
+    page.locator(f'[data-testid=finished] li[data-door="{door_id}"] a').click()
+    expect(page.get_by_test_id("earlier")).to_be_visible()
+
+
+def _badge(page, door_id: int):
+    return page.locator(f'[data-testid=finished] li[data-door="{door_id}"] .badge')
+
+
+def test_finished_door_corrected_or_visited_again_phone_and_server_agree(page, context, live_server):
+    """Refused at door A, not home at B, synced. Reopened, A shows "Refused" and offers a
+    correction or a new visit. A new visit finding nobody home leaves A "refused" on the phone
+    as on the server (2 attempts); correcting replaces the refused report on both. After
+    "Undo last" and a correction, Back to the used correcting screen cannot supersede the
+    same report a second time."""
+    seeded = seed_turf(live_server, doors=4)
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    door_a = int(page.get_by_test_id("next-stop").get_attribute("data-door"))
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-refused").click()
+    door_b = int(page.get_by_test_id("next-stop").get_attribute("data-door"))
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 2)
+    refused_uuid = next(r.uuid for r in server_reports(seeded.user.id) if r.door_id == door_a)
+
+    _open_finished(page, door_a)
+    expect(page.get_by_test_id("earlier")).to_contain_text("Refused")
+    expect(page.get_by_test_id("door-result-not_home")).to_be_hidden()
+    page.get_by_test_id("new-visit").click()
+    expect(page.get_by_test_id("correcting")).to_be_hidden()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 3)
+    assert _door_on_server(door_a) == ("refused", 2)
+    _show_finished(page)
+    expect(_badge(page, door_a)).to_have_attribute("data-status", "refused")
+
+    page.locator(f'[data-testid=finished] li[data-door="{door_a}"] a').click()
+    page.get_by_test_id("correct-earlier").click()
+    expect(page.get_by_test_id("correcting")).to_be_visible()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 4)
+    assert _door_on_server(door_a) == ("not_home", 2)
+    correction = next(r for r in server_reports(seeded.user.id) if r.supersedes_uuid)
+    assert correction.supersedes_uuid == refused_uuid and correction.door_id == door_a
+    _show_finished(page)
+    expect(_badge(page, door_a)).to_have_attribute("data-status", "not_home")
+
+    # "Undo last" of a sent report opens the correcting screen; B's not home becomes refused.
+    _open_finished(page, door_b)
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 5)
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("correcting")).to_be_visible()
+    used = page.evaluate("location.hash")
+    page.get_by_test_id("door-result-refused").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 6)
+    assert _door_on_server(door_b) == ("refused", 2)
+
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_test_id("earlier")).to_be_visible()
+    assert page.evaluate("location.hash") != used
+    expect(page.get_by_test_id("correcting")).to_be_hidden()
+    page.get_by_test_id("correct-earlier").click()
+    page.get_by_test_id("door-result-come_back").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 7)
+    superseded = [r.supersedes_uuid for r in server_reports(seeded.user.id) if r.supersedes_uuid]
+    assert len(superseded) == len(set(superseded)) == 3
+    assert _door_on_server(door_b) == ("come_back", 2)
+    assert page.evaluate("canvass.parkedAll()") == []

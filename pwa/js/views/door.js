@@ -7,7 +7,7 @@ import { t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { write } from "../data/db.js";
-import { byFloor, doorStatuses, names } from "../data/walk.js";
+import { byFloor, counts, deciding, doorStatuses, names, ranksOf } from "../data/walk.js";
 import { $, $$, html, mount, toast } from "../ui/dom.js";
 import { app, go, recordReport } from "../app.js";
 import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
@@ -68,10 +68,10 @@ function oneAtATime(root) {
 export async function renderStop(root, [turfIdText, keyText]) {
   const turfId = Number(turfIdText);
   const key = decodeURIComponent(keyText);
-  const doors = await buildingDoors(turfId, key);
-  if (!doors.length) return go(`#/walk/${turfId}`);
+  const [turf, doors] = await Promise.all([store.getTurf(turfId), buildingDoors(turfId, key)]);
+  if (!turf || !doors.length) return go(`#/walk/${turfId}`);
   const history = await reports.turfHistory(turfId);
-  const status = doorStatuses(doors, history);
+  const status = doorStatuses(doors, history, ranksOf(turf.result_codes));
   const open = doors.filter((d) => !status.has(d.id) && !d.do_not_contact);
   mount(
     root,
@@ -176,11 +176,36 @@ function voterCard(voter, turf) {
   </article>`;
 }
 
-export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
+/**
+ * The door screen. `supersedes` (from "Undo last" of a sent report) is the uuid of this
+ * phone's report the new one corrects. A finished door first shows its result and asks:
+ * correct that result (the new report supersedes the phone's report behind it, which then
+ * no longer counts) or record a new visit (both count; the stronger result stays, as on the
+ * server).
+ */
+export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) {
   const turfId = Number(turfIdText);
   const doorId = Number(doorIdText);
-  const [turf, door] = await Promise.all([store.getTurf(turfId), store.getDoor(turfId, doorId)]);
+  const [turf, door, past] = await Promise.all([
+    store.getTurf(turfId),
+    store.getDoor(turfId, doorId),
+    reports.turfHistory(turfId),
+  ]);
   if (!turf || !door) return go(`#/walk/${turfId}`);
+  let supersedes = supersedesArg || null;
+  const target = supersedes && past.find((r) => r.uuid === supersedes);
+  if (supersedes && (!target || target.door_id !== doorId || !counts(target) || past.some((r) => r.supersedes === supersedes))) {
+    // Back to a correcting screen already used: correcting that report again would make
+    // both corrections count on the server. Show the door as it is now instead.
+    history.replaceState(null, "", `#/door/${turfId}/${doorId}`);
+    supersedes = null;
+  }
+  const ranks = ranksOf(turf.result_codes);
+  const earlier = door.do_not_contact ? null : doorStatuses([door], past, ranks).get(doorId);
+  // The phone's report that gives the door its result: the one "correct" replaces.
+  const behind = deciding(doorId, past, ranks);
+  const correctable = behind && behind.rank > 0 ? behind.report : null;
+  const choose = Boolean(earlier && !supersedes);
   const building = (await store.turfDoors(turfId)).filter((d) => d.building_key && d.building_key === door.building_key).length > 1;
   const back = building ? `#/stop/${turfId}/${encodeURIComponent(door.building_key)}` : `#/walk/${turfId}`;
   const doorCodes = turf.result_codes.filter((c) => (c.scope === "door" || c.scope === "both") && !NO_DOOR_BUTTON.has(c.code));
@@ -192,7 +217,16 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
         <h1 class="grow">${door.address_line}${door.unit ? html` <span class="unit">${door.unit}</span>` : ""}</h1>
       </header>
       ${door.access_note ? html`<p class="access">🔑 ${door.access_note}</p>` : ""}
-      ${supersedes ? html`<p class="notice" data-testid="correcting">↶ ${t("door.correcting")}</p>` : ""}
+      <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
+      ${choose
+        ? html`<div class="card earlier" data-testid="earlier">
+            <p>${t("door.earlier")} ${statusBadge(earlier)}</p>
+            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_earlier")}</button>` : ""}
+            <button type="button" class="big" data-action="new-visit" data-testid="new-visit">＋ ${t("door.new_visit")}</button>
+            <p class="muted">${correctable ? t("door.choice_help") : t("door.new_visit_help")}</p>
+          </div>`
+        : ""}
+      <div data-testid="door-entry" ${choose ? "hidden" : ""}>
       ${door.do_not_contact
         ? html`<p class="notice tone-bad" data-testid="dnc">⛔ ${t("door.dnc")}</p>`
         : html`
@@ -208,6 +242,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
       <button type="button" class="choice big" aria-pressed="false" data-action="lit" data-testid="lit-left">✉ ${t("walk.lit_left")}</button>
       <p class="error" role="alert" data-testid="door-error"></p>
       <button type="submit" class="primary big" data-testid="save">${t("door.save")}</button>`}
+      </div>
       <button type="button" class="big" data-action="skip" data-testid="skip">↻ ${t("door.skip")}</button>
       <details class="corrections"><summary class="button" data-testid="corrections">✎ ${t("door.corrections")}</summary>
         <button type="button" class="big" data-correction="wrong_address" data-testid="correction-wrong_address">${t("correction.wrong_address")}</button>
@@ -218,6 +253,14 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
     </form>`,
   );
   const form = $("form", root);
+  const open = (correcting) => {
+    supersedes = correcting ? correctable.uuid : null;
+    $("[data-testid=correcting]", form).hidden = !correcting;
+    $("[data-testid=earlier]", form).remove();
+    $("[data-testid=door-entry]", form).hidden = false;
+  };
+  $("[data-action=correct]", form)?.addEventListener("click", () => open(true));
+  $("[data-action=new-visit]", form)?.addEventListener("click", () => open(false));
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button.choice[data-group]");
     if (!button) return;
