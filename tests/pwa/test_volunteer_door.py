@@ -213,3 +213,15 @@ def test_finished_door_corrected_or_visited_again_phone_and_server_agree(page, c
     assert len(superseded) == len(set(superseded)) == 3
     assert _door_on_server(door_b) == ("come_back", 2)
     assert page.evaluate("canvass.parkedAll()") == []
+
+
+def test_switching_language_repaints_the_sync_bar_at_once(page, context, live_server):
+    """The sync bar follows a language switch straight away, not at the next sync (nothing
+    waits and the network is up, so no sync comes along to repaint it)."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    expect(page.get_by_test_id("waiting")).to_have_text("All reports sent")
+    page.get_by_test_id("syncbar").click()
+    page.get_by_test_id("language").select_option("fr")
+    expect(page.get_by_test_id("sync-now")).to_contain_text("Envoyer")
+    expect(page.get_by_test_id("waiting")).to_have_text("Tous les comptes rendus sont envoyés", timeout=2_000)

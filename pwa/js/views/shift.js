@@ -8,7 +8,7 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta } from "../data/db.js";
 import { $, $$, download, html, mount, toast } from "../ui/dom.js";
-import { app, endWalk, go, render, updateIsSafe } from "../app.js";
+import { app, endWalk, go, paintStatus, render, updateIsSafe } from "../app.js";
 import * as sync from "../net/sync.js";
 import * as bridge from "../sw-bridge.js";
 import { api } from "../net/api.js";
@@ -118,6 +118,8 @@ export async function renderShift(root) {
   }
   $("select[name=lang]", root).addEventListener("change", (e) => {
     setLang(e.target.value);
+    // The sync bar lives outside the view and is painted on sync events only.
+    paintStatus();
     render();
   });
   $("[data-action=logout]", root).addEventListener("click", async () => {
