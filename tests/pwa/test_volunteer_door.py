@@ -147,8 +147,8 @@ def test_finished_door_corrected_or_visited_again_phone_and_server_agree(page, c
     """Refused at door A, not home at B, synced. Reopened, A shows "Refused" and offers a
     correction or a new visit. A new visit finding nobody home leaves A "refused" on the phone
     as on the server (2 attempts); correcting replaces the refused report on both. After
-    "Undo last" and a correction, Back to the used correcting screen cannot supersede the
-    same report a second time."""
+    "Undo last" and a correction, Back to the used correcting screen shows the door's choice
+    again and cannot supersede the same report a second time."""
     seeded = seed_turf(live_server, doors=4)
     login_and_download(page, live_server, seeded.user)
     page.get_by_test_id("open-turf").click()
@@ -200,8 +200,7 @@ def test_finished_door_corrected_or_visited_again_phone_and_server_agree(page, c
     _sent(page, seeded.user.id, 6)
     assert _door_on_server(door_b) == ("refused", 2)
 
-    page.go_back()
-    page.go_back()
+    page.go_back()  # to the correcting screen already used
     expect(page.get_by_test_id("earlier")).to_be_visible()
     assert page.evaluate("location.hash") != used
     expect(page.get_by_test_id("correcting")).to_be_hidden()
@@ -225,3 +224,58 @@ def test_switching_language_repaints_the_sync_bar_at_once(page, context, live_se
     page.get_by_test_id("language").select_option("fr")
     expect(page.get_by_test_id("sync-now")).to_contain_text("Envoyer")
     expect(page.get_by_test_id("waiting")).to_have_text("Tous les comptes rendus sont envoyés", timeout=2_000)
+
+
+def test_phone_never_supersedes_a_report_twice(page, context, live_server):
+    """Whatever the screen, the phone's store refuses a second correction of the same report
+    (the server would count both) and writes nothing of it."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    _walk_offline(page, context)
+    door_id = seeded.doors[0].id
+    outcome = page.evaluate(
+        """async ([turfId, doorId]) => {
+          const reports = await import("/js/data/reports.js");
+          const make = (fields) => reports.makeReport({ door_id: doorId, turf_id: turfId, ...fields });
+          const first = await reports.record(await make({ result_code: "refused" }));
+          await reports.record(await make({ result_code: "not_home", supersedes: first.uuid }));
+          try {
+            await reports.record(await make({ result_code: "come_back", supersedes: first.uuid }));
+            return "recorded";
+          } catch (err) {
+            return String(err.message);
+          }
+        }""",
+        [seeded.turf.id, door_id],
+    )
+    assert "already corrected" in outcome
+    assert [r["result_code"] for r in _outbox(page)] == ["refused", "not_home"]
+
+
+def test_undoing_an_unsent_correction_brings_back_what_it_replaced(page, context, live_server):
+    """A correction still waiting on the phone is taken back with "Undo last": the report it
+    replaced counts again, on the phone (and can still be corrected) as on the server."""
+    seeded = seed_turf(live_server, doors=3)
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    door_a = int(page.get_by_test_id("next-stop").get_attribute("data-door"))
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-refused").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    _sent(page, seeded.user.id, 1)
+
+    context.set_offline(True)
+    _open_finished(page, door_a)
+    page.get_by_test_id("correct-earlier").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    expect_waiting(page, 1)
+    page.get_by_test_id("undo").click()
+    expect_waiting(page, 0)
+    _show_finished(page)
+    expect(_badge(page, door_a)).to_have_attribute("data-status", "refused")
+    _open_finished(page, door_a)
+    expect(page.get_by_test_id("correct-earlier")).to_be_visible()
+    context.set_offline(False)
+    page.evaluate("canvass.sync()")
+    assert _door_on_server(door_a) == ("refused", 1)
