@@ -85,7 +85,7 @@ async function renderNow() {
 
 // --- sync bar, update etiquette ---------------------------------------------------------
 
-function paintStatus(state = sync.state) {
+export function paintStatus(state = sync.state) {
   const el = document.getElementById("statusbar");
   if (el) renderStatus(el, state, { updateReady: app.updateReady });
 }

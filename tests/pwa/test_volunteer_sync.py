@@ -107,6 +107,8 @@ def test_rejected_report_is_parked_with_its_reason_while_others_go_through(page,
     reason = page.get_by_test_id("parked-reason")
     expect(reason).to_have_count(1)
     expect(reason).to_contain_text("survey_response")
+    expect(page.get_by_test_id("parked-why")).to_have_text(
+        "A survey question or answer it uses was changed by an organizer.")
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("logout-refused")).to_contain_text("1 report")
     parked = page.evaluate("canvass.parkedAll()")

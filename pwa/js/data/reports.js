@@ -52,13 +52,17 @@ export async function makeReport(fields) {
  */
 export async function record(report) {
   await write(["outbox", "history", "doors"], async (tx) => {
-    tx.objectStore("outbox").put(report);
     const history = tx.objectStore("history");
-    history.put({ ...report, state: "waiting" });
-    if (report.supersedes) {
-      const earlier = await history.get(report.supersedes);
-      if (earlier) history.put({ ...earlier, state: "superseded" });
+    const earlier = report.supersedes ? await history.get(report.supersedes) : null;
+    if (earlier?.state === "superseded") {
+      // Both corrections would count on the server: the earlier one is no longer there to replace.
+      tx.done.catch(() => {});
+      tx.abort();
+      throw new Error(`report ${report.supersedes} was already corrected`);
     }
+    tx.objectStore("outbox").put(report);
+    history.put({ ...report, state: "waiting" });
+    if (earlier) history.put({ ...earlier, state: "superseded" });
     if (report.access_note !== null && report.turf_id !== null) {
       const doors = tx.objectStore("doors");
       const door = await doors.get([report.turf_id, report.door_id]);
@@ -145,9 +149,14 @@ export async function undoLast(turfId) {
   const last = past[past.length - 1];
   if (!last) return null;
   if (await get("outbox", last.uuid)) {
-    await write(["outbox", "history"], (tx) => {
-      tx.objectStore("outbox").delete(last.uuid);
-      tx.objectStore("history").delete(last.uuid);
+    await write(["outbox", "history"], async (tx) => {
+      const outbox = tx.objectStore("outbox");
+      const history = tx.objectStore("history");
+      outbox.delete(last.uuid);
+      history.delete(last.uuid);
+      // An undone correction never reaches the server: what it replaced counts again.
+      const earlier = last.supersedes ? await history.get(last.supersedes) : null;
+      if (earlier) history.put({ ...earlier, state: (await outbox.get(earlier.uuid)) ? "waiting" : "sent" });
     });
     return { undone: last };
   }

@@ -25,6 +25,33 @@ export const STATUS_LOOK = {
 
 export const look = (status) => STATUS_LOOK[status] || { shape: "●", tone: "again" };
 
+// As on the server (backend/services/contact_history.py): a code missing from the turf's
+// result codes ranks 1, a conversation 3, and a voter's rank-4 code counts as a conversation
+// at the door.
+const CONVERSATION = "canvassed";
+const CONVERSATION_RANK = 3;
+
+/** Rank of each result code, from the door list's result codes. */
+export function ranksOf(resultCodes = []) {
+  return Object.fromEntries(resultCodes.map((c) => [c.code, c.rank]));
+}
+
+function rankOf(code, ranks) {
+  return ranks[code] ?? (code === CONVERSATION ? CONVERSATION_RANK : 1);
+}
+
+/** Within one report, the best of several codes: rank, then the code (never their order). */
+function best(codes, ranks) {
+  let out = null;
+  for (const code of codes) {
+    if (!code) continue;
+    const r = rankOf(code, ranks);
+    const o = out && rankOf(out, ranks);
+    if (!out || r > o || (r === o && code > out)) out = code;
+  }
+  return out;
+}
+
 /**
  * The status the server holds for a door (from the door list, then `door_status` changes):
  * `{status, at}`, or null when nobody has knocked it. A door stored before the door list
@@ -41,8 +68,11 @@ function serverKnock(door) {
  * server's last attempt, or still waiting to be sent and no older: the server cannot know
  * it yet. A sent report the server already counted gives way to the server's status, which
  * ranks results rather than taking the latest (docs/sync-protocol.md, contact history).
+ * This phone's deciding report follows the server's rule too (the strongest outcome, then
+ * the latest; superseded and refused ones ignored), and one the server has not seen still
+ * gives way to a stronger result the server holds, unless it corrects an earlier report.
  */
-export function doorStatuses(doors, history) {
+export function doorStatuses(doors, history, ranks = {}) {
   const status = new Map();
   const known = new Map();
   for (const door of doors) {
@@ -51,28 +81,52 @@ export function doorStatuses(doors, history) {
     if (door.do_not_contact) status.set(door.id, "do_not_contact");
     else if (server) status.set(door.id, server.status);
   }
-  const latest = new Map();
-  for (const report of history) {
-    if (report.state === "superseded" || report.state === "rejected") continue;
-    latest.set(report.door_id, report);
-  }
-  for (const [doorId, report] of latest) {
+  for (const [doorId, mine] of strongest(history, ranks)) {
     const server = known.get(doorId);
-    const at = Date.parse(report.recorded_at);
-    if (!server || at > server.at || (report.state === "waiting" && at >= server.at)) {
-      status.set(doorId, reportStatus(report));
+    const at = Date.parse(mine.report.recorded_at);
+    if (!server) {
+      status.set(doorId, mine.status);
+      continue;
     }
+    const unseen = at > server.at || (mine.report.state === "waiting" && at >= server.at);
+    if (unseen && (mine.report.supersedes || mine.rank >= rankOf(server.status, ranks)))
+      status.set(doorId, mine.status);
   }
   return status;
 }
 
-/** The status a report gives its door on this phone. */
-export function reportStatus(report) {
-  if (report.correction && !report.result_code && !report.voters.length) return "corrected";
-  if (report.lit_drop && !report.result_code) return "lit_drop";
-  if (report.result_code) return report.result_code;
-  if (report.voters.some((v) => v.responses?.length)) return "canvassed";
-  return report.voters.find((v) => v.result_code)?.result_code || "canvassed";
+/** Per door, this phone's report that decides its status: `{status, rank, report}`. */
+function strongest(history, ranks) {
+  const out = new Map();
+  for (const report of history) {
+    if (!counts(report)) continue;
+    const status = reportStatus(report, ranks);
+    // A correction alone (a new person, a pin) has no outcome: it shows only on its own.
+    const rank = status === "corrected" ? 0 : rankOf(status, ranks);
+    const current = out.get(report.door_id);
+    if (!current || rank >= current.rank) out.set(report.door_id, { status, rank, report });
+  }
+  return out;
+}
+
+/** This phone's report that decides a door's status (`{status, rank, report}`), or null. */
+export function deciding(doorId, history, ranks = {}) {
+  return strongest(history.filter((r) => r.door_id === doorId), ranks).get(doorId) || null;
+}
+
+/** Whether a report made on this phone still counts: not superseded, not refused. */
+export function counts(report) {
+  return report.state !== "superseded" && report.state !== "rejected";
+}
+
+/** The status a report gives its door, by the server's rule for a door's outcome. */
+export function reportStatus(report, ranks = {}) {
+  const codes = [report.result_code || (report.lit_drop ? "lit_drop" : null)];
+  for (const voter of report.voters) {
+    const own = best([voter.result_code, voter.responses?.length ? CONVERSATION : null], ranks);
+    codes.push(own && rankOf(own, ranks) > CONVERSATION_RANK ? CONVERSATION : own);
+  }
+  return best(codes, ranks) || (report.correction ? "corrected" : CONVERSATION);
 }
 
 /** Group doors into stops in walk order; doors sharing a building key are one stop. */
@@ -126,8 +180,8 @@ export function byFloor(doors) {
  * Order stops for the walk: unfinished stops in walk order (the next one first), then
  * skipped ones, then finished ones.
  */
-export function planWalk(doors, history, skipped = new Set()) {
-  const status = doorStatuses(doors, history);
+export function planWalk(doors, history, skipped = new Set(), ranks = {}) {
+  const status = doorStatuses(doors, history, ranks);
   const all = stops(doors).map((stop) => {
     const open = stop.doors.filter((d) => !status.has(d.id));
     return {

@@ -7,12 +7,20 @@ import { t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { write } from "../data/db.js";
-import { byFloor, doorStatuses, names } from "../data/walk.js";
+import { byFloor, counts, deciding, doorStatuses, names, ranksOf } from "../data/walk.js";
 import { $, $$, html, mount, toast } from "../ui/dom.js";
 import { app, go, recordReport } from "../app.js";
 import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
 
 const NO_DOOR_BUTTON = new Set(["canvassed", "lit_drop"]);
+
+// The server's limits (backend/schemas/sync.py, backend/services/sync.py): the form enforces
+// the same ones, since a report the server refuses leaves the door "to do" and its data
+// stranded in "needs attention".
+const LIMITS = { note: 4000, text_answer: 2000, access_note: 1000, correction_details: 4000 };
+// Not server limits, only there to keep a correction's details under theirs.
+const NAME_MAX = 100;
+const PERSON_NOTE_MAX = 1000;
 
 async function buildingDoors(turfId, key) {
   const doors = await store.turfDoors(turfId);
@@ -30,13 +38,40 @@ function accessNoteFor(door) {
   return door.access_note_dirty ? door.access_note : null;
 }
 
+/**
+ * Wraps a save so it runs once however fast the taps come: on a phone a double tap fires a
+ * second click while the first report is still being written, and each click would record
+ * a report. The view's buttons stay disabled while it runs; `work` resolves to true when it
+ * left the screen (they stay disabled until the next view replaces them), otherwise they
+ * come back (a check refused the save, or the volunteer stays on this screen).
+ */
+function oneAtATime(root) {
+  let busy = false;
+  return (work) => async (event) => {
+    event?.preventDefault();
+    if (busy) return;
+    busy = true;
+    const buttons = $$("button:not([disabled])", root);
+    for (const b of buttons) b.disabled = true;
+    let left = false;
+    try {
+      left = await work(event);
+    } finally {
+      if (!left) {
+        for (const b of buttons) b.disabled = false;
+        busy = false;
+      }
+    }
+  };
+}
+
 export async function renderStop(root, [turfIdText, keyText]) {
   const turfId = Number(turfIdText);
   const key = decodeURIComponent(keyText);
-  const doors = await buildingDoors(turfId, key);
-  if (!doors.length) return go(`#/walk/${turfId}`);
+  const [turf, doors] = await Promise.all([store.getTurf(turfId), buildingDoors(turfId, key)]);
+  if (!turf || !doors.length) return go(`#/walk/${turfId}`);
   const history = await reports.turfHistory(turfId);
-  const status = doorStatuses(doors, history);
+  const status = doorStatuses(doors, history, ranksOf(turf.result_codes));
   const open = doors.filter((d) => !status.has(d.id) && !d.do_not_contact);
   mount(
     root,
@@ -46,7 +81,7 @@ export async function renderStop(root, [turfIdText, keyText]) {
         <h1 class="grow">${doors[0].address_line}</h1>
       </header>
       <form class="access" data-testid="access-form">
-        <label>${t("door.access_note")}<input name="access_note" value="${doors[0].access_note || ""}" placeholder="${t("door.access_placeholder")}" /></label>
+        <label>${t("door.access_note")}<input name="access_note" maxlength="${LIMITS.access_note}" value="${doors[0].access_note || ""}" placeholder="${t("door.access_placeholder")}" /></label>
         <button type="submit">${t("common.save")}</button>
       </form>
       <div class="actions">
@@ -65,11 +100,18 @@ export async function renderStop(root, [turfIdText, keyText]) {
   );
   $("[data-testid=access-form]", root).addEventListener("submit", async (event) => {
     event.preventDefault();
-    await saveAccessNote(turfId, doors, new FormData(event.target).get("access_note").trim());
+    const note = new FormData(event.target).get("access_note").trim();
+    if (note.length > LIMITS.access_note) return toast(t("door.too_long", { max: LIMITS.access_note }));
+    await saveAccessNote(turfId, doors, note);
     toast(t("door.access_saved"));
   });
-  $("[data-action=inaccessible]", root).addEventListener("click", async () => {
+  const once = oneAtATime(root);
+  $("[data-action=inaccessible]", root).addEventListener("click", once(async () => {
     const note = $("input[name=access_note]", root).value.trim();
+    if (note.length > LIMITS.access_note) {
+      toast(t("door.too_long", { max: LIMITS.access_note }));
+      return false;
+    }
     for (const door of open) {
       await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
     }
@@ -77,7 +119,8 @@ export async function renderStop(root, [turfIdText, keyText]) {
     await clearDirty(turfId, doors);
     toast(t("door.saved"));
     go(`#/walk/${turfId}`);
-  });
+    return true;
+  }));
   $("[data-action=skip]", root).addEventListener("click", async () => {
     await setSkipped(turfId, doors.map((d) => d.id), true);
     go(`#/walk/${turfId}`);
@@ -118,7 +161,7 @@ function voterCard(voter, turf) {
         <legend>${q.name}</legend>
         ${q.script_text ? html`<p class="script">${q.script_text}</p>` : ""}
         ${q.kind === "text"
-          ? html`<input data-text="${v}:${q.id}" data-testid="text-response" />`
+          ? html`<input data-text="${v}:${q.id}" data-testid="text-response" maxlength="${LIMITS.text_answer}" />`
           : html`<div class="choices">${choiceButtons(`q:${v}:${q.id}`, (q.responses || []).map((r) => [r.id, r.name]), "survey-response")}</div>`}
       </fieldset>`)}
       <fieldset><legend>${t("door.voter_result")}</legend>
@@ -133,11 +176,36 @@ function voterCard(voter, turf) {
   </article>`;
 }
 
-export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
+/**
+ * The door screen. `supersedes` (from "Undo last" of a sent report) is the uuid of this
+ * phone's report the new one corrects. A finished door first shows its result and asks:
+ * correct that result (the new report supersedes the phone's report behind it, which then
+ * no longer counts) or record a new visit (both count; the stronger result stays, as on the
+ * server).
+ */
+export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) {
   const turfId = Number(turfIdText);
   const doorId = Number(doorIdText);
-  const [turf, door] = await Promise.all([store.getTurf(turfId), store.getDoor(turfId, doorId)]);
+  const [turf, door, past] = await Promise.all([
+    store.getTurf(turfId),
+    store.getDoor(turfId, doorId),
+    reports.turfHistory(turfId),
+  ]);
   if (!turf || !door) return go(`#/walk/${turfId}`);
+  let supersedes = supersedesArg || null;
+  const target = supersedes && past.find((r) => r.uuid === supersedes);
+  if (supersedes && (!target || target.door_id !== doorId || !counts(target) || past.some((r) => r.supersedes === supersedes))) {
+    // Back to a correcting screen already used: correcting that report again would make
+    // both corrections count on the server. Show the door as it is now instead.
+    history.replaceState(null, "", `#/door/${turfId}/${doorId}`);
+    supersedes = null;
+  }
+  const ranks = ranksOf(turf.result_codes);
+  const earlier = door.do_not_contact ? null : doorStatuses([door], past, ranks).get(doorId);
+  // The phone's report that gives the door its result: the one "correct" replaces.
+  const behind = deciding(doorId, past, ranks);
+  const correctable = behind && behind.rank > 0 ? behind.report : null;
+  const choose = Boolean(earlier && !supersedes);
   const building = (await store.turfDoors(turfId)).filter((d) => d.building_key && d.building_key === door.building_key).length > 1;
   const back = building ? `#/stop/${turfId}/${encodeURIComponent(door.building_key)}` : `#/walk/${turfId}`;
   const doorCodes = turf.result_codes.filter((c) => (c.scope === "door" || c.scope === "both") && !NO_DOOR_BUTTON.has(c.code));
@@ -149,7 +217,16 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
         <h1 class="grow">${door.address_line}${door.unit ? html` <span class="unit">${door.unit}</span>` : ""}</h1>
       </header>
       ${door.access_note ? html`<p class="access">🔑 ${door.access_note}</p>` : ""}
-      ${supersedes ? html`<p class="notice" data-testid="correcting">↶ ${t("door.correcting")}</p>` : ""}
+      <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
+      ${choose
+        ? html`<div class="card earlier" data-testid="earlier">
+            <p>${t("door.earlier")} ${statusBadge(earlier)}</p>
+            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_earlier")}</button>` : ""}
+            <button type="button" class="big" data-action="new-visit" data-testid="new-visit">＋ ${t("door.new_visit")}</button>
+            <p class="muted">${correctable ? t("door.choice_help") : t("door.new_visit_help")}</p>
+          </div>`
+        : ""}
+      <div data-testid="door-entry" ${choose ? "hidden" : ""}>
       ${door.do_not_contact
         ? html`<p class="notice tone-bad" data-testid="dnc">⛔ ${t("door.dnc")}</p>`
         : html`
@@ -161,19 +238,29 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
       ${door.voters.map((v) => voterCard(v, turf))}
       <div class="new-people" data-testid="new-people"></div>
       <button type="button" class="big" data-action="add-person" data-testid="add-person">＋ ${t("door.add_person")}</button>
-      <label>${t("door.note")}<textarea name="note" rows="2" data-testid="note"></textarea></label>
+      <label>${t("door.note")}<textarea name="note" rows="2" maxlength="${LIMITS.note}" data-testid="note"></textarea></label>
       <button type="button" class="choice big" aria-pressed="false" data-action="lit" data-testid="lit-left">✉ ${t("walk.lit_left")}</button>
+      <p class="error" role="alert" data-testid="door-error"></p>
       <button type="submit" class="primary big" data-testid="save">${t("door.save")}</button>`}
+      </div>
       <button type="button" class="big" data-action="skip" data-testid="skip">↻ ${t("door.skip")}</button>
       <details class="corrections"><summary class="button" data-testid="corrections">✎ ${t("door.corrections")}</summary>
         <button type="button" class="big" data-correction="wrong_address" data-testid="correction-wrong_address">${t("correction.wrong_address")}</button>
         <button type="button" class="big" data-correction="misplaced_pin" data-testid="correction-misplaced_pin">${t("correction.misplaced_pin")}</button>
-        <label>${t("correction.new_unit")}<input name="new_unit" data-testid="new-unit" /></label>
+        <label>${t("correction.new_unit")}<input name="new_unit" maxlength="${NAME_MAX}" data-testid="new-unit" /></label>
         <button type="button" class="big" data-correction="new_unit">${t("correction.add_unit")}</button>
       </details>
     </form>`,
   );
   const form = $("form", root);
+  const open = (correcting) => {
+    supersedes = correcting ? correctable.uuid : null;
+    $("[data-testid=correcting]", form).hidden = !correcting;
+    $("[data-testid=earlier]", form).remove();
+    $("[data-testid=door-entry]", form).hidden = false;
+  };
+  $("[data-action=correct]", form)?.addEventListener("click", () => open(true));
+  $("[data-action=new-visit]", form)?.addEventListener("click", () => open(false));
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button.choice[data-group]");
     if (!button) return;
@@ -205,38 +292,51 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
     form.classList.remove("dirty");
     toast(t("door.saved"));
     go(back);
+    return true;
+  };
+  const once = oneAtATime(form);
+  /** Say why nothing was saved, where the volunteer looks: by the Save button. */
+  const refuse = (message) => {
+    const el = $("[data-testid=door-error]", form);
+    el.textContent = message;
+    el.scrollIntoView({ block: "center" });
+    return false;
   };
 
   for (const button of $$("[data-result]", form)) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", once(async () => {
+      const problem = formProblem(form);
+      if (problem) return refuse(problem);
       await recordReport({ ...common(), result_code: button.dataset.result });
       await newPeopleReports(form, common);
-      await done();
-    });
+      return done();
+    }));
   }
   $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  form.addEventListener("submit", once(async () => {
+    const problem = formProblem(form);
+    if (problem) return refuse(problem);
     const voters = collectVoters(form, turf, door);
-    const added = $$(".new-person", form).length;
+    const people = newPeople(form);
     const base = common();
-    if (!voters.length && !added && !base.note && !base.lit_drop) {
-      toast(t("door.nothing_chosen"));
-      return;
-    }
+    // The server takes a report only with a result, a voter item or literature left: a note
+    // on its own would be refused at sync and the door would go back to "to do".
+    const saysSomething = voters.length || base.lit_drop;
+    if (base.note && !saysSomething) return refuse(t("door.note_alone"));
+    if (!saysSomething && !people.length) return refuse(t("door.nothing_chosen"));
     const moved = voters.filter((v) => v.result_code === "moved").map((v) => v.voter_id);
     // "Moved" also goes to the organizers' review queue as a field correction.
     const correction = moved.length ? { kind: "moved", details: { voter_ids: moved } } : null;
-    if (voters.length || base.note || base.lit_drop) await recordReport({ ...base, voters, correction });
+    if (saysSomething) await recordReport({ ...base, voters, correction });
     await newPeopleReports(form, common);
-    await done();
-  });
+    return done();
+  }));
   $("[data-action=skip]", form).addEventListener("click", async () => {
     await setSkipped(turfId, [doorId], true);
     go(`#/walk/${turfId}`);
   });
   for (const button of $$("[data-correction]", form)) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", once(async () => {
       const kind = button.dataset.correction;
       const details = {};
       if (kind === "new_unit") {
@@ -248,10 +348,12 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedes]) {
         await recordReport({ ...common(), supersedes: null, correction: { kind, details } });
         toast(t("correction.sent"));
         if (kind === "wrong_address") go(back);
+        return kind === "wrong_address";
       };
-      if (kind === "misplaced_pin") locate(send);
-      else send(null);
-    });
+      if (kind !== "misplaced_pin") return send(null);
+      // The pin correction waits for a position fix; the buttons come back if there is none.
+      return new Promise((resolve) => locate((position) => send(position).then(resolve, () => resolve(false)), () => resolve(false)));
+    }));
   }
 }
 
@@ -288,15 +390,72 @@ function collectVoters(form, turf, door) {
   return out;
 }
 
+/**
+ * The first thing the server would refuse (too long) or the phone would drop (a new person
+ * without a name), as a message for the volunteer, or null. Checked before anything is
+ * recorded, so a save is all or nothing.
+ */
+function formProblem(form) {
+  const note = form.elements.note?.value.trim() || "";
+  if (note.length > LIMITS.note) return t("door.note_too_long", { n: note.length, max: LIMITS.note });
+  for (const input of $$("input[data-text]", form)) {
+    if (input.value.trim().length > LIMITS.text_answer) return t("door.too_long", { max: LIMITS.text_answer });
+  }
+  for (const { details } of newPeople(form)) {
+    if (!details.first_name && !details.last_name) return t("door.new_person_name");
+    if (serverJsonLength(details) > LIMITS.correction_details) return t("door.new_person_too_long");
+  }
+  return null;
+}
+
+/**
+ * `len(json.dumps(value))` as the server measures correction details: ", " and ": " between
+ * items, and every character outside printable ASCII written as a six-character \u escape
+ * (an accented name counts six times).
+ */
+export function serverJsonLength(value) {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === "boolean") return value ? 4 : 5;
+  if (typeof value === "number") return String(value).length;
+  if (typeof value === "string") {
+    let n = 2;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      n += c === 0x22 || c === 0x5c || [8, 9, 10, 12, 13].includes(c) ? 2 : c < 0x20 || c >= 0x7f ? 6 : 1;
+    }
+    return n;
+  }
+  const items = Array.isArray(value)
+    ? value.map(serverJsonLength)
+    : Object.entries(value).map(([k, v]) => serverJsonLength(k) + 2 + serverJsonLength(v));
+  return 2 + items.reduce((a, b) => a + b, 0) + Math.max(0, items.length - 1) * 2;
+}
+
+/** The people added at the door with anything typed, as correction details. */
+function newPeople(form) {
+  const out = [];
+  for (const [n, el] of $$(".new-person", form).entries()) {
+    const value = (name) => form.elements[`${name}_${n}`].value.trim();
+    const details = {
+      first_name: value("np_first"),
+      last_name: value("np_last"),
+      note: value("np_note"),
+      consent_recontact: form.elements[`np_recontact_${n}`].checked,
+    };
+    if (details.first_name || details.last_name || details.note) out.push({ el, details });
+  }
+  return out;
+}
+
 function addPersonFields(form) {
   const box = $(".new-people", form);
   const n = box.children.length;
   const el = document.createElement("fieldset");
   el.className = "new-person card";
   el.innerHTML = html`<legend>${t("door.new_person")}</legend>
-    <label>${t("door.first_name")}<input name="np_first_${n}" data-testid="new-first" /></label>
-    <label>${t("door.last_name")}<input name="np_last_${n}" data-testid="new-last" /></label>
-    <label>${t("door.new_person_note")}<input name="np_note_${n}" /></label>
+    <label>${t("door.first_name")}<input name="np_first_${n}" maxlength="${NAME_MAX}" data-testid="new-first" /></label>
+    <label>${t("door.last_name")}<input name="np_last_${n}" maxlength="${NAME_MAX}" data-testid="new-last" /></label>
+    <label>${t("door.new_person_note")}<input name="np_note_${n}" maxlength="${PERSON_NOTE_MAX}" data-testid="new-note" /></label>
     <label class="check"><input type="checkbox" name="np_recontact_${n}" /> ${t("door.consent_recontact")}</label>`.__raw;
   box.append(el);
   $("input", el).focus();
@@ -304,24 +463,14 @@ function addPersonFields(form) {
 
 /** Each person added at the door becomes a correction report an organizer reviews. */
 async function newPeopleReports(form, common) {
-  for (const [n, el] of $$(".new-person", form).entries()) {
-    const first = form.elements[`np_first_${n}`].value.trim();
-    const last = form.elements[`np_last_${n}`].value.trim();
-    if (!first && !last) continue;
+  for (const { el, details } of newPeople(form)) {
+    if (!details.first_name && !details.last_name) continue;
     await recordReport({
       ...common(),
       supersedes: null,
       note: "",
       lit_drop: false,
-      correction: {
-        kind: "new_person",
-        details: {
-          first_name: first,
-          last_name: last,
-          note: form.elements[`np_note_${n}`].value.trim(),
-          consent_recontact: form.elements[`np_recontact_${n}`].checked,
-        },
-      },
+      correction: { kind: "new_person", details },
     });
     el.remove();
   }

@@ -6,7 +6,7 @@
 import { t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
-import { look, planWalk } from "../data/walk.js";
+import { look, planWalk, ranksOf } from "../data/walk.js";
 import { $, esc, html, mount } from "../ui/dom.js";
 import { app, go } from "../app.js";
 import { locate, skippedDoors } from "./walk.js";
@@ -42,7 +42,7 @@ export async function renderMap(root, [turfIdText]) {
     reports.turfHistory(turfId),
     skippedDoors(turfId),
   ]);
-  const plan = planWalk(doors, history, skipped);
+  const plan = planWalk(doors, history, skipped, ranksOf(turf.result_codes));
   mount(
     root,
     html`<section class="map-view">

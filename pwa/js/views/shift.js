@@ -8,10 +8,31 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta } from "../data/db.js";
 import { $, $$, download, html, mount, toast } from "../ui/dom.js";
-import { app, endWalk, go, render, updateIsSafe } from "../app.js";
+import { app, endWalk, go, paintStatus, render, updateIsSafe } from "../app.js";
 import * as sync from "../net/sync.js";
 import * as bridge from "../sw-bridge.js";
 import { api } from "../net/api.js";
+
+/**
+ * Why the server refused a report, in the volunteer's words; the server's own text stays
+ * beside it for the organizer. Error keys are the report's field paths
+ * ("voters[0].responses[1].survey_response_id").
+ */
+function whyParked(parked) {
+  if (parked.code === "not_assigned") return t("parked.not_assigned");
+  if (parked.code === "uuid_conflict") return t("parked.uuid_conflict");
+  const fields = Object.keys(parked.errors || {}).join(" ");
+  const known = [
+    [/survey_(question|response)_id/, "parked.survey_answer"],
+    [/voter_id/, "parked.voter"],
+    [/supersedes/, "parked.supersedes"],
+    [/\bnote\b|access_note|correction\.details|\.text\b/, "parked.too_long"],
+    [/result_code/, "parked.result_code"],
+    [/door_id/, "parked.door"],
+  ];
+  const match = known.find(([pattern]) => pattern.test(fields));
+  return t(match ? match[1] : "parked.other");
+}
 
 export async function renderShift(root) {
   const [session, waiting, parked, turfs, walk, safety, lastSync] = await Promise.all([
@@ -47,7 +68,8 @@ export async function renderShift(root) {
           <p>${t("shift.parked_help")}</p>
           <ul class="cards" data-testid="parked">${parked.map((p) => html`<li class="card" data-uuid="${p.uuid}">
             <div class="grow"><strong>${t("shift.door", { id: p.door_id })}</strong>
-              <span class="reason" data-testid="parked-reason">${p.reason}</span>
+              <span data-testid="parked-why">${whyParked(p)}</span>
+              <span class="reason muted" data-testid="parked-reason">${p.reason}</span>
               <span class="muted">${Object.entries(p.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")}</span></div>
             <button data-dismiss="${p.uuid}">${t("shift.dismiss")}</button></li>`)}</ul>`
         : ""}
@@ -96,6 +118,8 @@ export async function renderShift(root) {
   }
   $("select[name=lang]", root).addEventListener("change", (e) => {
     setLang(e.target.value);
+    // The sync bar lives outside the view and is painted on sync events only.
+    paintStatus();
     render();
   });
   $("[data-action=logout]", root).addEventListener("click", async () => {

@@ -7,7 +7,7 @@ import { t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta, setMeta } from "../data/db.js";
-import { distanceM, formatDistance, look, names, planWalk } from "../data/walk.js";
+import { distanceM, formatDistance, look, names, planWalk, ranksOf } from "../data/walk.js";
 import { $, $$, html, mount, toast } from "../ui/dom.js";
 import { app, go, recordReport, startWalk } from "../app.js";
 import * as sync from "../net/sync.js";
@@ -65,7 +65,7 @@ export async function renderWalk(root, [turfIdText]) {
     reports.turfHistory(turfId),
     skippedDoors(turfId),
   ]);
-  const plan = planWalk(doors, history, skipped);
+  const plan = planWalk(doors, history, skipped, ranksOf(turf.result_codes));
   const litMode = Boolean(await getMeta("lit_mode"));
   const [next, ...rest] = plan.todo;
   const pct = plan.progress.total ? Math.round((100 * plan.progress.done) / plan.progress.total) : 0;
@@ -164,8 +164,11 @@ function row(turfId, stop, status, litMode, state) {
 }
 
 /** One position fix, on request only (no continuous GPS: it drains batteries). */
-export function locate(done) {
-  if (!navigator.geolocation) return toast(t("walk.no_gps"));
+export function locate(done, failed) {
+  if (!navigator.geolocation) {
+    toast(t("walk.no_gps"));
+    return failed?.();
+  }
   toast(t("walk.locating"));
   navigator.geolocation.getCurrentPosition(
     (pos) => {
@@ -177,7 +180,10 @@ export function locate(done) {
       };
       done?.(app.position);
     },
-    (err) => toast(t("walk.gps_failed", { reason: err.message })),
+    (err) => {
+      toast(t("walk.gps_failed", { reason: err.message }));
+      failed?.(err);
+    },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 }
