@@ -292,13 +292,11 @@ def my_turfs(session: Session, actor: User) -> list[dict[str, Any]]:
 
 
 def _target_voters(session: Session, turf: Turf, door_ids: list[int]) -> list[Any]:
-    """The voters a canvasser talks to at these doors: those the turf's universe selects
-    (all active, not suppressed voters for a turf without a universe). Plain rows with the
-    attributes ``voter_view`` reads, not ORM objects: a phone's door list is a hot path."""
-    filters: dict[str, Any] = {}
-    if turf.universe_id is not None:
-        universe = session.get(Universe, turf.universe_id)
-        filters = dict(universe.filters or {}) if universe else {}
+    """The voters a canvasser talks to at these doors: those the filters the turf was cut
+    with select (all active, not suppressed voters for empty filters), never the universe's
+    current ones. Plain rows with the attributes ``voter_view`` reads, not ORM objects: a
+    phone's door list is a hot path."""
+    filters = dict(turf.filters or {})
     # Time of day chooses doors for a re-attempt cut; at the door everyone selected counts.
     filters.pop("last_attempt_time_of_day", None)
     return list(session.execute(_door_voters_query(json.dumps(filters, sort_keys=True),
@@ -379,35 +377,61 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writing
 
 
-def _weights(session: Session, universe: Universe | None,
+def _weights(session: Session, filters: dict[str, Any] | None,
              door_ids: list[int] | None = None) -> Counter[int]:
-    """Voters the universe selects per door (all active voters without a universe)."""
+    """Voters the filters select per door (all active voters for empty filters)."""
     from backend.services.universes import door_weights
 
-    filters = dict(universe.filters or {}) if universe is not None else {}
-    return Counter(door_weights(session, filters, door_ids=door_ids))
+    return Counter(door_weights(session, dict(filters or {}), door_ids=door_ids))
+
+
+def _shared_filters(session: Session, turfs: Sequence[Turf], action: str) -> dict[str, Any]:
+    """The filters these turfs were all cut with; 409 naming the universes if they differ,
+    since one turf has one set of filters and the doors of the others would be left with
+    nobody to talk to."""
+    first = dict(turfs[0].filters or {})
+    for other in turfs[1:]:
+        if dict(other.filters or {}) != first:
+            names = [_universe_name(session, t) for t in (turfs[0], other)]
+            raise Conflict(
+                f"Turfs {turfs[0].name!r} ({names[0]}) and {other.name!r} ({names[1]}) were cut "
+                f"with different voter filters, so they cannot be {action} into one turf: its "
+                f"door list would leave voters out. {action.capitalize()} turfs of one "
+                f"universe at a time.",
+                errors={"turf_ids": [f"{turfs[0].id} and {other.id} target different voters"]})
+    return first
+
+
+def _universe_name(session: Session, turf: Turf) -> str:
+    universe = session.get(Universe, turf.universe_id) if turf.universe_id else None
+    return f"universe {universe.name!r}" if universe else "no universe"
 
 
 def refresh_voter_counts(session: Session, turf_ids: Sequence[int]) -> None:
-    """Count each turf's voters again (its universe's voters at its live doors): a re-import
-    changed who lives at some of its doors. One count per universe and 10,000 doors."""
-    members: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    """Count each turf's voters again (the voters its filters select at its live doors): a
+    re-import changed who lives at some of its doors. One count per filters and 10,000 doors."""
+    filters_of: dict[int, str] = {}
+    for start in range(0, len(turf_ids), 10_000):
+        filters_of.update((turf_id, json.dumps(filters or {}, sort_keys=True))
+                          for turf_id, filters in session.execute(
+                              select(Turf.id, Turf.filters)
+                              .where(Turf.id.in_(turf_ids[start:start + 10_000]))))
+    members: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for start in range(0, len(turf_ids), 10_000):
         rows = session.execute(
-            select(Turf.universe_id, TurfDoor.turf_id, TurfDoor.door_id)
-            .join(Turf, Turf.id == TurfDoor.turf_id)
+            select(TurfDoor.turf_id, TurfDoor.door_id)
             .where(TurfDoor.turf_id.in_(turf_ids[start:start + 10_000]),
                    TurfDoor.removed_at.is_(None))
         )
-        for universe_id, turf_id, door_id in rows:
-            members[universe_id].append((turf_id, door_id))
+        for turf_id, door_id in rows:
+            members[filters_of[turf_id]].append((turf_id, door_id))
     counts = dict.fromkeys(turf_ids, 0)
-    for universe_id, pairs in members.items():
-        universe = session.get(Universe, universe_id) if universe_id is not None else None
+    for filters_json, pairs in members.items():
+        filters = json.loads(filters_json)
         door_ids = sorted({door_id for _, door_id in pairs})
         weights: Counter[int] = Counter()
         for start in range(0, len(door_ids), 10_000):
-            weights.update(_weights(session, universe, door_ids[start:start + 10_000]))
+            weights.update(_weights(session, filters, door_ids[start:start + 10_000]))
         for turf_id, door_id in pairs:
             counts[turf_id] += weights[door_id]
     session.execute(update(Turf), [{"id": t, "voter_count": n} for t, n in counts.items()])
@@ -432,14 +456,15 @@ def _store_turf(session: Session, turf: Turf, lib_turf: tc.Turf, weights: dict[i
 
 
 def _create_turfs(session: Session, plan_turfs: Sequence[tc.Turf], *, universe_id: int | None,
-                  names: Sequence[str], weights: dict[int, int], actor: User,
-                  outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
-    """Insert turfs and their doors in bulk (100,000 doors in one executemany)."""
+                  filters: dict[str, Any], names: Sequence[str], weights: dict[int, int],
+                  actor: User, outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
+    """Insert turfs and their doors in bulk (100,000 doors in one executemany); each turf
+    keeps a copy of ``filters``, the voter filters it was cut with."""
     now = utcnow()
     turfs = []
     for i, lib_turf in enumerate(plan_turfs):
-        turf = Turf(name=names[i], universe_id=universe_id, created_by_id=actor.id,
-                    created_at=now, updated_at=now)
+        turf = Turf(name=names[i], universe_id=universe_id, filters=dict(filters),
+                    created_by_id=actor.id, created_at=now, updated_at=now)
         _store_turf(session, turf, lib_turf, weights, outlines[i] if outlines else None)
         turfs.append(turf)
     session.add_all(turfs)
@@ -603,7 +628,7 @@ def _cut_in_subprocesses(chunks: list[list[tc.Door]], params: tc.CutParams, seed
 
 def _cut_candidates(session: Session, universe: Universe) -> tuple[list[tc.Door], Counter[int]]:
     """The universe's located doors that are in no live turf, with their voter weights."""
-    weights = _weights(session, universe)
+    weights = _weights(session, universe.filters)
     taken = set(session.scalars(live_turf_door_ids()))
     rows = session.execute(
         select(Door.id, Door.lon, Door.lat, Door.precinct_id, Door.building_key)
@@ -672,7 +697,7 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     report(0.8, f"storing {len(lib_turfs)} turfs")
     t2 = time.perf_counter()
     prefix = (params.get("name_prefix") or universe.name).strip()
-    turfs = _create_turfs(session, lib_turfs, universe_id=universe.id,
+    turfs = _create_turfs(session, lib_turfs, universe_id=universe.id, filters=universe.filters or {},
                           names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
                           actor=actor)  # type: ignore[arg-type]
     timings["store_s"] = round(time.perf_counter() - t2, 2)
@@ -772,7 +797,7 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
         inside = shapely.contains_xy(area, np.array([r.lon for r in rows]),
                                      np.array([r.lat for r in rows]))
         rows = [r for r, keep in zip(rows, inside.tolist()) if keep]
-    weights = _weights(session, universe, [r.id for r in rows]) if rows else Counter()
+    weights = _weights(session, universe.filters, [r.id for r in rows]) if rows else Counter()
     rows = [r for r in rows if r.id in weights]
     if not rows:
         raise ValidationError(
@@ -808,7 +833,8 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
     plan = tc.plan_from_assignment(_lib_doors(rows, weights), [0] * len(rows), cut_params({}))
     prefix = (name or "").strip()
     turf_names = [prefix] if prefix else _next_names(session, f"{universe.name} drawn", 1)
-    turf = _create_turfs(session, plan.turfs, universe_id=universe.id, names=turf_names,
+    turf = _create_turfs(session, plan.turfs, universe_id=universe.id,
+                         filters=universe.filters or {}, names=turf_names,
                          weights=weights, actor=actor, outlines=[outline])[0]
     return {"turf": turf_views(session, [turf])[0], "skipped": overlaps}
 
@@ -822,8 +848,7 @@ def _plan_of(session: Session, turfs: Sequence[Turf]) -> tuple[tc.TurfPlan, Coun
     weights: Counter[int] = Counter()
     for i, turf in enumerate(turfs):
         rows = _turf_door_rows(session, turf.id)
-        universe = session.get(Universe, turf.universe_id) if turf.universe_id else None
-        weights.update(_weights(session, universe, [r.id for r in rows]))
+        weights.update(_weights(session, turf.filters, [r.id for r in rows]))
         doors.extend(_lib_doors(rows, weights))
         labels.extend([i] * len(rows))
     if not doors:
@@ -849,8 +874,8 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     turf.updated_at = now
     _announce(session, turf, added, removed)
     names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
-    new = _create_turfs(session, rest, universe_id=turf.universe_id, names=names,
-                        weights=weights, actor=actor)
+    new = _create_turfs(session, rest, universe_id=turf.universe_id, filters=turf.filters or {},
+                        names=names, weights=weights, actor=actor)
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
@@ -891,6 +916,7 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
         raise ValidationError("Give at least two different turfs to merge.",
                               errors={"turf_ids": ["need two different turfs"]})
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    _shared_filters(session, turfs, "merged")
     outline = _merged_outline(turfs)
     plan, weights = _plan_of(session, turfs)
     plan = tc.plan_from_assignment(plan.doors, [0] * len(plan.doors), plan.params)
@@ -949,6 +975,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
     require_organizer(actor, "re-cut turfs")
     lib_params = cut_params(params)
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    filters = _shared_filters(session, turfs, "re-cut")
     attempted = progress_service.attempted_doors(session, [t.id for t in turfs])
     now = utcnow()
     done_by_turf: dict[int, list[Any]] = {}
@@ -961,10 +988,9 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
         raise Conflict("Every door of these turfs has been knocked; nothing is left to re-cut.",
                        errors={"turf_ids": ["nothing undone"]})
     universe_id = turfs[0].universe_id
-    universe = session.get(Universe, universe_id) if universe_id else None
     kept_turfs = [t for t in turfs if done_by_turf[t.id]]
     all_rows = [r for t in kept_turfs for r in done_by_turf[t.id]] + undone_rows
-    weights = _weights(session, universe, [r.id for r in all_rows])
+    weights = _weights(session, filters, [r.id for r in all_rows])
     # One plan over all these doors: each kept turf is a group, the undone doors another,
     # which the library then re-cuts in place.
     labels = [i for i, t in enumerate(kept_turfs) for _ in done_by_turf[t.id]]
@@ -992,7 +1018,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
             deleted.append(turf.id)
     session.flush()
     prefix = (params.get("name_prefix") or f"{turfs[0].name} re-cut").strip()
-    new = _create_turfs(session, new_lib_turfs, universe_id=universe_id,
+    new = _create_turfs(session, new_lib_turfs, universe_id=universe_id, filters=filters,
                         names=_next_names(session, prefix, len(new_lib_turfs)), weights=weights,
                         actor=actor)
     return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}
