@@ -386,19 +386,25 @@ def _weights(session: Session, filters: dict[str, Any] | None,
 
 
 def _shared_filters(session: Session, turfs: Sequence[Turf], action: str) -> dict[str, Any]:
-    """The filters these turfs were all cut with; 409 naming the universes if they differ,
-    since one turf has one set of filters and the doors of the others would be left with
-    nobody to talk to."""
+    """The voter filters these turfs were all cut with, for one turf made of them (``action``:
+    "merge", "re-cut"). Refused (409) when they differ, naming both universes: the new turf
+    has one set of filters, and at the other turfs' doors it would find nobody to talk to."""
     first = dict(turfs[0].filters or {})
     for other in turfs[1:]:
-        if dict(other.filters or {}) != first:
-            names = [_universe_name(session, t) for t in (turfs[0], other)]
-            raise Conflict(
-                f"Turfs {turfs[0].name!r} ({names[0]}) and {other.name!r} ({names[1]}) were cut "
-                f"with different voter filters, so they cannot be {action} into one turf: its "
-                f"door list would leave voters out. {action.capitalize()} turfs of one "
-                f"universe at a time.",
-                errors={"turf_ids": [f"{turfs[0].id} and {other.id} target different voters"]})
+        if dict(other.filters or {}) == first:
+            continue
+        pair = (turfs[0], other)
+        if turfs[0].universe_id == other.universe_id:
+            why = (f"were cut from {_universe_name(session, other)} before and after its "
+                   f"filters were edited")
+        else:
+            why = (f"were cut from {_universe_name(session, turfs[0])} and "
+                   f"{_universe_name(session, other)}, which select different voters")
+        raise Conflict(
+            f"Cannot {action} {pair[0].name!r} with {pair[1].name!r}: they {why}, so one turf "
+            f"made of both would leave doors with nobody to talk to. {action.capitalize()} "
+            f"only turfs cut from the same universe.",
+            errors={"turf_ids": [f"turfs {pair[0].id} and {pair[1].id} target different voters"]})
     return first
 
 
@@ -916,7 +922,7 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
         raise ValidationError("Give at least two different turfs to merge.",
                               errors={"turf_ids": ["need two different turfs"]})
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
-    _shared_filters(session, turfs, "merged")
+    _shared_filters(session, turfs, "merge")
     outline = _merged_outline(turfs)
     plan, weights = _plan_of(session, turfs)
     plan = tc.plan_from_assignment(plan.doors, [0] * len(plan.doors), plan.params)

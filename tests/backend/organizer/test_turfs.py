@@ -287,3 +287,38 @@ def test_canvassers_cannot_cut_draw_edit_or_list_turfs(org, alice, county, unive
     assert alice.post("/api/turfs/recut", json={"turf_ids": [turf["id"]]}).status_code == 403
     job_id = org.post(f"/api/universes/{universe['id']}/cut", json={}).get_json()["id"]
     assert alice.get(f"/api/jobs/{job_id}").status_code == 403
+
+
+def test_merging_turfs_of_universes_that_select_different_voters_is_refused(org, county, session):
+    """A merged turf has one set of filters: merging a Democrats turf into a Republicans one
+    would leave the Democrats' doors with nobody to talk to. Refused, naming both universes,
+    with nothing changed; universes with the same filters merge."""
+    def universe(name, filters):
+        return org.post("/api/universes", json={"name": name, "filters": filters}).get_json()
+
+    def draw(universe_id, name, box):
+        response = org.post("/api/turfs", json={"universe_id": universe_id, "name": name,
+                                                "polygon": square(*box)})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["turf"]
+
+    dems, reps = universe("Dems", {"parties": ["D"]}), universe("Reps", {"parties": ["R"]})
+    a = draw(dems["id"], "A", (*cell(0, 0)[:2], *cell(1, 1)[2:]))
+    b = draw(reps["id"], "B", (*cell(2, 0)[:2], *cell(3, 1)[2:]))
+    response = org.post("/api/turfs/merge", json={"turf_ids": [a["id"], b["id"]]})
+    assert response.status_code == 409, response.get_json()
+    message = response.get_json()["message"]
+    assert "'A'" in message and "'B'" in message
+    assert "universe 'Dems'" in message and "universe 'Reps'" in message
+    assert org.get(f"/api/turfs/{b['id']}").status_code == 200
+    assert len(live_members(session, a["id"])) == a["door_count"]
+    # Two universes with the same filters target the same voters: they merge.
+    also_dems = universe("Also Dems", {"parties": ["D"]})
+    c = draw(also_dems["id"], "C", (*cell(0, 2)[:2], *cell(1, 3)[2:]))
+    response = org.post("/api/turfs/merge", json={"turf_ids": [a["id"], c["id"]]})
+    assert response.status_code == 200, response.get_json()
+    merged = response.get_json()["turfs"][0]
+    body = org.get(f"/api/turfs/{merged['id']}/door_list").get_json()
+    assert merged["door_count"] == a["door_count"] + c["door_count"]
+    assert all(d["voters"] for d in body["doors"])
+    assert merged["voter_count"] == sum(len(d["voters"]) for d in body["doors"])
