@@ -771,8 +771,40 @@ def _polygon(data: dict[str, Any]) -> BaseGeometry:
         raise ValidationError("polygon coordinates must be lon, lat in degrees",
                               errors={"polygon": ["coordinates out of range"]})
     if not geometry.is_valid:
-        geometry = shapely.make_valid(geometry)
+        # Refused, never repaired: make_valid turns a bowtie into two turfs and a ring that
+        # doubles back into a GeometryCollection the map cannot draw.
+        problem = _invalidity(geometry)
+        raise ValidationError(f"The polygon cannot be used: {problem} Redraw it so that its "
+                              f"edges do not cross or touch.",
+                              errors={"polygon": [problem]})
     return geometry
+
+
+_INVALIDITY = {
+    "Self-intersection": "its edges cross each other",
+    "Ring Self-intersection": "its edge touches itself",
+    "Hole lies outside shell": "it has a hole outside its outer edge",
+    "Nested shells": "one of its parts lies inside another",
+    "Interior is disconnected": "its holes cut it into pieces",
+    "Too few points": "it has too few distinct corners",
+}
+
+
+def _invalidity(geometry: BaseGeometry) -> str:
+    """Why shapely finds the polygon invalid, in words, with where (lon, lat).
+
+    >>> from shapely.geometry import Polygon
+    >>> _invalidity(Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]))
+    'its edges cross each other near lon 0.5, lat 0.5.'
+    """
+    reason = shapely.is_valid_reason(geometry)
+    kind, _, where = reason.partition("[")
+    words = _INVALIDITY.get(kind.strip(), kind.strip().lower() or "it is not a valid polygon")
+    try:
+        lon, lat = (float(v) for v in where.rstrip("]").split())
+    except ValueError:
+        return f"{words}."
+    return f"{words} near lon {round(lon, 6)}, lat {round(lat, 6)}."
 
 
 def _overlapping_outlines(session: Session, polygon: BaseGeometry) -> list[Turf]:

@@ -322,3 +322,25 @@ def test_merging_turfs_of_universes_that_select_different_voters_is_refused(org,
     assert merged["door_count"] == a["door_count"] + c["door_count"]
     assert all(d["voters"] for d in body["doors"])
     assert merged["voter_count"] == sum(len(d["voters"]) for d in body["doors"])
+
+
+@pytest.mark.parametrize(("ring", "where"), [
+    # a bowtie: its edges cross between the 2 x 2 block's middle doors
+    ([(0, 0), (2, 2), (2, 0), (0, 2)], "lon -82.9996, lat 40.0004"),
+    # a square with a spike that goes out to (1, 3) and comes back along itself
+    ([(0, 0), (2, 0), (2, 2), (1, 2), (1, 3), (1, 2), (0, 2)], "lon -82.9996, lat 40.0012"),
+], ids=["bowtie", "doubles-back"])
+def test_a_polygon_that_crosses_itself_is_refused_saying_where(org, universe, session, ring, where):
+    """Repairing it made a bowtie into a two-part turf and a ring that doubles back into a
+    GeometryCollection the map could not draw; now nothing is stored and the message says
+    where to redraw."""
+    from backend.models import Turf
+
+    coordinates = [[LON0 + c * STEP, LAT0 + r * STEP] for c, r in ring]
+    polygon = {"type": "Polygon", "coordinates": [[*coordinates, coordinates[0]]]}
+    response = org.post("/api/turfs", json={"universe_id": universe["id"], "polygon": polygon})
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert "cross each other" in body["message"]
+    assert where in body["message"] and where in body["errors"]["polygon"][0]
+    assert session.query(Turf).count() == 0
