@@ -692,7 +692,7 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     timings["load_s"] = round(time.perf_counter() - t0, 2)
     if not doors:
         job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
-        job.message = "no doors left to cut: every door of the universe is in a turf"
+        job.message = _nothing_to_cut(session, universe, weights)
         job.result = {"turf_ids": [], "turf_count": 0, "door_count": 0, **timings}
         session.flush()
         return
@@ -712,6 +712,20 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     job.result = {"turf_ids": [t.id for t in turfs], "turf_count": len(turfs),
                   "door_count": len(doors), **timings}
     session.flush()
+
+
+def _nothing_to_cut(session: Session, universe: Universe, weights: Counter[int]) -> str:
+    """Why a cut of the universe made no turfs, in the organizer's terms: an empty universe
+    is not the same problem as one already cut."""
+    if not weights:
+        return (f"nothing to cut: universe {universe.name!r} selects no voters; edit its "
+                f"filters so that it selects some")
+    # All located doors, not an IN list of the universe's: that can be 200,000 ids.
+    located = session.scalars(select(Door.id).where(Door.lat.is_not(None), Door.lon.is_not(None)))
+    if not any(door_id in weights for door_id in located):
+        return (f"nothing to cut: none of the {len(weights)} doors of universe "
+                f"{universe.name!r} has a map location yet (see the geocoding step of importing)")
+    return "no doors left to cut: every door of the universe is in a turf"
 
 
 def _replace_unstarted(session: Session, universe: Universe, actor: User) -> None:
@@ -856,11 +870,19 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
         if not skip_taken or not free:
             listed = "; ".join(f"{o['name']} (turf {o['turf_id']}): {o['door_count']} doors"
                                for o in overlaps)
+            # free_door_count tells a client whether taking only the free doors (skip_taken)
+            # is worth offering: with none free, the only ways on are to redraw or edit.
+            if free:
+                advice = (f"Redraw around them, edit those turfs, or make the turf from only "
+                          f"the {len(free)} doors in no turf.")
+            else:
+                advice = ("No door inside it is free: draw around doors not yet in a turf, or "
+                          "split or delete those turfs first.")
             raise Conflict(
                 f"{len(taken)} of the {len(rows)} doors inside the polygon are already in other "
-                f"turfs — {listed}. Redraw around them, edit those turfs, or send "
-                f"skip_taken=true to take only the {len(free)} free doors.",
-                errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps})
+                f"turfs — {listed}. {advice}",
+                errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps,
+                        "free_door_count": len(free)})
         rows = free
     others = _overlapping_outlines(session, area)
     outline = area
@@ -903,7 +925,19 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     try:
         plan = tc.split_turf(plan, 0, parts=parts)
     except tc.TurfCuttingError as exc:
-        raise Conflict(f"Turf {turf.name!r} cannot be split: {exc}",
+        # The library counts stops (a building's doors, or doors at one spot, stay together);
+        # the organizer thinks in doors and buildings.
+        places = len({d.building if d.building is not None else (d.lon, d.lat)
+                      for d in plan.doors})
+        if parts > places:
+            doors = f"{len(plan.doors)} door{'s' if len(plan.doors) != 1 else ''}"
+            where = "one place" if places == 1 else f"{places} buildings or places"
+            fix = ("Merge it with a neighbouring turf instead." if places < 2
+                   else f"Split it into {places} parts or fewer.")
+            message = (f"Turf {turf.name!r} cannot be split into {parts} parts: its {doors} "
+                       f"are at {where}, and a building's doors always stay in one turf. {fix}")
+            raise Conflict(message, errors={"parts": [f"at most {places} for this turf"]}) from None
+        raise Conflict(f"Turf {turf.name!r} cannot be split into {parts} parts: {exc}.",
                        errors={"parts": [str(exc)]}) from None
     now = utcnow()
     first, rest = plan.turfs[0], plan.turfs[1:]
