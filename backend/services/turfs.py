@@ -718,14 +718,14 @@ def _nothing_to_cut(session: Session, universe: Universe, weights: Counter[int])
     """Why a cut of the universe made no turfs, in the organizer's terms: an empty universe
     is not the same problem as one already cut."""
     if not weights:
-        return (f"nothing to cut: universe {universe.name!r} selects no voters; edit its "
-                f"filters so that it selects some")
+        return (f"universe {universe.name!r} selects no voters; edit its filters so that it "
+                f"selects some")
     # All located doors, not an IN list of the universe's: that can be 200,000 ids.
     located = session.scalars(select(Door.id).where(Door.lat.is_not(None), Door.lon.is_not(None)))
     if not any(door_id in weights for door_id in located):
-        return (f"nothing to cut: none of the {len(weights)} doors of universe "
-                f"{universe.name!r} has a map location yet (see the geocoding step of importing)")
-    return "no doors left to cut: every door of the universe is in a turf"
+        return (f"none of the {len(weights)} doors of universe {universe.name!r} has a map "
+                f"location yet; they get one when the voter file is imported with --geocode")
+    return f"every door of universe {universe.name!r} is already in a turf"
 
 
 def _replace_unstarted(session: Session, universe: Universe, actor: User) -> None:

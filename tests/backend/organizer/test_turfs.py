@@ -77,8 +77,8 @@ def test_cutting_a_universe_that_selects_nobody_says_so(org, county, session):
     assert nobody.status_code == 201 and nobody.get_json()["voter_count"] == 0
     job = org.post(f"/api/universes/{nobody.get_json()['id']}/cut", json={}).get_json()
     assert job["status"] == "done" and job["result"]["turf_count"] == 0
-    assert job["message"] == ("nothing to cut: universe 'Nobody' selects no voters; edit its "
-                              "filters so that it selects some")
+    assert job["message"] == ("universe 'Nobody' selects no voters; edit its filters so that "
+                              "it selects some")
     session.query(Door).update({"lat": None, "lon": None})
     session.commit()
     everyone = org.post("/api/universes", json={"name": "All", "filters": {}}).get_json()
