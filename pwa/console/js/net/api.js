@@ -94,7 +94,13 @@ export async function request(method, path, body, query) {
     const message =
       (data && data.message) ||
       `${method} ${path} failed (${response.status}).`;
-    const details = data && data.errors ? fieldErrors(data.errors) : [];
+    // A schema's 422 only names the fields, so their errors are spelled out; the service's
+    // own errors say everything in the message, and their `errors` are data for the code
+    // (err.errors), not words for the organizer ("overlaps[0].door_count: 8").
+    const details =
+      data && data.errors && data.code === "unprocessable_entity"
+        ? fieldErrors(data.errors)
+        : [];
     throw new ApiError(
       response.status,
       details.length ? `${message} ${details.join("; ")}` : message,
