@@ -309,6 +309,9 @@ def test_organizer_uploads_a_volunteers_export_file(page: Page, live_server, tmp
     expect(page.locator("#status")).to_contain_text("0 accepted, 2 already received, 1 rejected")
     assert db.session.scalar(select(func.count()).select_from(CanvassReport)) == 2
     db.session.rollback()
+    # No flagged reports: nothing in their place, not a literal "null".
+    expect(result.locator("table")).to_be_visible()
+    expect(result).not_to_contain_text("null")
 
     # Not a JSON export at all: said plainly, nothing sent.
     junk = tmp_path / "notes.json"
@@ -316,6 +319,11 @@ def test_organizer_uploads_a_volunteers_export_file(page: Page, live_server, tmp
     page.locator("#export-file").set_input_files(str(junk))
     expect(page.locator("#status")).to_contain_text("“notes.json” is not a JSON file")
     expect(page.get_by_role("button", name="Upload reports")).to_be_disabled()
+    # Choosing a good file again clears that error.
+    page.locator("#export-file").set_input_files(str(file))
+    expect(page.locator("#export-file-about")).to_contain_text("3 reports")
+    expect(page.locator("#status")).to_have_text("")
+    expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
 
 
 def test_invite_shows_a_qr_code_of_its_link(page: Page, live_server):
