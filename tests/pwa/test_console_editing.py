@@ -395,6 +395,14 @@ def test_console_explains_refusals_in_the_organizers_terms(page: Page, live_serv
     expect(status).not_to_contain_text("overlaps[0]")
     assert dialogs == []
 
+    # A bowtie: refused, saying where it crosses itself, once (not again as a field error).
+    page.get_by_role("button", name="Draw a turf on the map").click()
+    click_polygon(page, [(w, s), (e, n), (e, s), (w, n)])
+    page.get_by_role("button", name="Finish turf").click()
+    expect(status).to_contain_text("The polygon cannot be used: its edges cross each other near")
+    assert status.text_content().count("cross each other") == 1
+    assert "polygon:" not in status.text_content()
+
     # Cutting with no target says which field to fill, in the console's own words.
     page.locator("#panel-cut").get_by_label("Doors per turf (target)").fill("")
     page.get_by_role("button", name="Cut turfs").click()
