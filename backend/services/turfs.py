@@ -981,8 +981,8 @@ def _merged_outline(turfs: Sequence[Turf]) -> BaseGeometry:
 
 def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
                 name: str | None = None) -> dict[str, Any]:
-    """Merge adjacent turfs into the first one; the others are deleted and their assignees
-    move to the merged turf."""
+    """Merge adjacent turfs cut with the same voter filters into the first one; the others
+    are deleted and their assignees move to the merged turf."""
     require_organizer(actor, "merge turfs")
     if len(set(turf_ids)) < 2:
         raise ValidationError("Give at least two different turfs to merge.",

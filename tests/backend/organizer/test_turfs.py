@@ -364,6 +364,11 @@ def test_merging_turfs_of_universes_that_select_different_voters_is_refused(org,
     message = response.get_json()["message"]
     assert "'A'" in message and "'B'" in message
     assert "universe 'Dems'" in message and "universe 'Reps'" in message
+    # Re-cutting them together would make new turfs of both with one set of filters, too.
+    response = org.post("/api/turfs/recut", json={"turf_ids": [a["id"], b["id"]],
+                                                  "target_doors": 4})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["message"].startswith("Cannot re-cut 'A' with 'B'")
     assert org.get(f"/api/turfs/{b['id']}").status_code == 200
     assert len(live_members(session, a["id"])) == a["door_count"]
     # Two universes with the same filters target the same voters: they merge.
