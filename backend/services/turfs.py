@@ -389,9 +389,13 @@ def _shared_filters(session: Session, turfs: Sequence[Turf], action: str) -> dic
     """The voter filters these turfs were all cut with, for one turf made of them (``action``:
     "merge", "re-cut"). Refused (409) when they differ, naming both universes: the new turf
     has one set of filters, and at the other turfs' doors it would find nobody to talk to."""
+    def selecting(filters: dict[str, Any] | None) -> dict[str, Any]:
+        # The organizer's note says why a universe exists; it selects nobody.
+        return {k: v for k, v in (filters or {}).items() if k != "note"}
+
     first = dict(turfs[0].filters or {})
     for other in turfs[1:]:
-        if dict(other.filters or {}) == first:
+        if selecting(other.filters) == selecting(first):
             continue
         pair = (turfs[0], other)
         if turfs[0].universe_id == other.universe_id:

@@ -372,7 +372,7 @@ def test_merging_turfs_of_universes_that_select_different_voters_is_refused(org,
     assert org.get(f"/api/turfs/{b['id']}").status_code == 200
     assert len(live_members(session, a["id"])) == a["door_count"]
     # Two universes with the same filters target the same voters: they merge.
-    also_dems = universe("Also Dems", {"parties": ["D"]})
+    also_dems = universe("Also Dems", {"parties": ["D"], "note": "same voters, other note"})
     c = draw(also_dems["id"], "C", (*cell(0, 2)[:2], *cell(1, 3)[2:]))
     response = org.post("/api/turfs/merge", json={"turf_ids": [a["id"], c["id"]]})
     assert response.status_code == 200, response.get_json()
