@@ -6,7 +6,7 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from backend.models import Assignment, Door, Precinct, Turf, TurfDoor, User, Voter
+from backend.models import Assignment, Door, Precinct, Turf, TurfDoor, Universe, User, Voter
 from backend.services.auth import hash_password
 
 PASSWORD = "correct horse battery"
@@ -67,8 +67,12 @@ class Factory:
         return voter
 
     def turf(self, doors: list[Door], *, name: str | None = None,
-             assigned_to: list[User] | tuple[User, ...] = ()) -> Turf:
-        turf = Turf(name=name or f"Turf {self._n()}", door_count=len(doors))
+             assigned_to: list[User] | tuple[User, ...] = (),
+             universe: Universe | None = None) -> Turf:
+        """A turf of these doors, cut from ``universe`` (with its filters as they are now)."""
+        turf = Turf(name=name or f"Turf {self._n()}", door_count=len(doors),
+                    universe_id=universe.id if universe else None,
+                    filters=dict(universe.filters) if universe else {})
         self.session.add(turf)
         self.session.flush()
         for position, door in enumerate(doors):

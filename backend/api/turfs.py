@@ -75,8 +75,9 @@ class Turfs(MethodView):
     @blp.arguments(DrawTurfSchema)
     @blp.response(201, DrawResultSchema)
     def post(self, data):
-        """Draw a turf: the universe's doors inside the polygon. Doors already in another
-        turf give 409 naming those turfs, unless skip_taken=true."""
+        """Draw a turf: the universe's doors inside the polygon. A polygon that crosses
+        itself gives 422 saying where. Doors already in another turf give 409 naming those
+        turfs (errors.free_door_count: how many inside are free), unless skip_taken=true."""
         return turf_service.draw_turf(db.session, data["universe_id"], data["polygon"], actor(),
                                       name=data["name"], skip_taken=data["skip_taken"])
 
@@ -114,7 +115,8 @@ class Merge(MethodView):
     @blp.arguments(MergeSchema)
     @blp.response(200, TurfsResultSchema)
     def post(self, data):
-        """Merge touching turfs into the first; the others are deleted, assignees move."""
+        """Merge touching turfs into the first; the others are deleted, assignees move.
+        Turfs cut with different voter filters (universes) give 409."""
         return turf_service.merge_turfs(db.session, data["turf_ids"], actor(), name=data["name"])
 
 
@@ -124,7 +126,8 @@ class Recut(MethodView):
     @blp.response(200, TurfsResultSchema)
     def post(self, data):
         """Re-cut what is left undone: doors not knocked yet leave these turfs and are cut
-        into new ones; turfs left empty are deleted."""
+        into new ones; turfs left empty are deleted. Turfs cut with different voter filters
+        (universes) give 409."""
         turf_ids = data.pop("turf_ids")
         return turf_service.recut_undone(db.session, turf_ids, data, actor())
 

@@ -31,6 +31,9 @@ class Turf(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     universe_id: Mapped[int | None] = mapped_column(ForeignKey("universes.id"), index=True)
+    # The universe's filters when the turf was cut: editing the universe later must not
+    # change whom a turf already handed out targets ({} = every active voter).
+    filters: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     outline: Mapped[dict | None] = mapped_column(JSON)  # GeoJSON geometry, lon/lat
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)

@@ -293,13 +293,11 @@ def my_turfs(session: Session, actor: User) -> list[dict[str, Any]]:
 
 
 def _target_voters(session: Session, turf: Turf, door_ids: list[int]) -> list[Any]:
-    """The voters a canvasser talks to at these doors: those the turf's universe selects
-    (all active, not suppressed voters for a turf without a universe). Plain rows with the
-    attributes ``voter_view`` reads, not ORM objects: a phone's door list is a hot path."""
-    filters: dict[str, Any] = {}
-    if turf.universe_id is not None:
-        universe = session.get(Universe, turf.universe_id)
-        filters = dict(universe.filters or {}) if universe else {}
+    """The voters a canvasser talks to at these doors: those the filters the turf was cut
+    with select (all active, not suppressed voters for empty filters), never the universe's
+    current ones. Plain rows with the attributes ``voter_view`` reads, not ORM objects: a
+    phone's door list is a hot path."""
+    filters = dict(turf.filters or {})
     # Time of day chooses doors for a re-attempt cut; at the door everyone selected counts.
     filters.pop("last_attempt_time_of_day", None)
     return list(session.execute(_door_voters_query(json.dumps(filters, sort_keys=True),
@@ -389,35 +387,71 @@ def door_list(session: Session, turf_id: int, actor: User) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writing
 
 
-def _weights(session: Session, universe: Universe | None,
+def _weights(session: Session, filters: dict[str, Any] | None,
              door_ids: list[int] | None = None) -> Counter[int]:
-    """Voters the universe selects per door (all active voters without a universe)."""
+    """Voters the filters select per door (all active voters for empty filters)."""
     from backend.services.universes import door_weights
 
-    filters = dict(universe.filters or {}) if universe is not None else {}
-    return Counter(door_weights(session, filters, door_ids=door_ids))
+    return Counter(door_weights(session, dict(filters or {}), door_ids=door_ids))
+
+
+def _shared_filters(session: Session, turfs: Sequence[Turf], action: str) -> dict[str, Any]:
+    """The voter filters these turfs were all cut with, for one turf made of them (``action``:
+    "merge", "re-cut"). Refused (409) when they differ, naming both universes: the new turf
+    has one set of filters, and at the other turfs' doors it would find nobody to talk to."""
+    def selecting(filters: dict[str, Any] | None) -> dict[str, Any]:
+        # The organizer's note says why a universe exists; it selects nobody.
+        return {k: v for k, v in (filters or {}).items() if k != "note"}
+
+    first = dict(turfs[0].filters or {})
+    for other in turfs[1:]:
+        if selecting(other.filters) == selecting(first):
+            continue
+        pair = (turfs[0], other)
+        if turfs[0].universe_id == other.universe_id:
+            why = (f"were cut from {_universe_name(session, other)} before and after its "
+                   f"filters were edited")
+        else:
+            why = (f"were cut from {_universe_name(session, turfs[0])} and "
+                   f"{_universe_name(session, other)}, which select different voters")
+        raise Conflict(
+            f"Cannot {action} {pair[0].name!r} with {pair[1].name!r}: they {why}, so one turf "
+            f"made of both would leave doors with nobody to talk to. {action.capitalize()} "
+            f"only turfs cut from the same universe.",
+            errors={"turf_ids": [f"turfs {pair[0].id} and {pair[1].id} target different voters"]})
+    return first
+
+
+def _universe_name(session: Session, turf: Turf) -> str:
+    universe = session.get(Universe, turf.universe_id) if turf.universe_id else None
+    return f"universe {universe.name!r}" if universe else "no universe"
 
 
 def refresh_voter_counts(session: Session, turf_ids: Sequence[int]) -> None:
-    """Count each turf's voters again (its universe's voters at its live doors): a re-import
-    changed who lives at some of its doors. One count per universe and 10,000 doors."""
-    members: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    """Count each turf's voters again (the voters its filters select at its live doors): a
+    re-import changed who lives at some of its doors. One count per filters and 10,000 doors."""
+    filters_of: dict[int, str] = {}
+    for start in range(0, len(turf_ids), 10_000):
+        filters_of.update((turf_id, json.dumps(filters or {}, sort_keys=True))
+                          for turf_id, filters in session.execute(
+                              select(Turf.id, Turf.filters)
+                              .where(Turf.id.in_(turf_ids[start:start + 10_000]))))
+    members: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for start in range(0, len(turf_ids), 10_000):
         rows = session.execute(
-            select(Turf.universe_id, TurfDoor.turf_id, TurfDoor.door_id)
-            .join(Turf, Turf.id == TurfDoor.turf_id)
+            select(TurfDoor.turf_id, TurfDoor.door_id)
             .where(TurfDoor.turf_id.in_(turf_ids[start:start + 10_000]),
                    TurfDoor.removed_at.is_(None))
         )
-        for universe_id, turf_id, door_id in rows:
-            members[universe_id].append((turf_id, door_id))
+        for turf_id, door_id in rows:
+            members[filters_of[turf_id]].append((turf_id, door_id))
     counts = dict.fromkeys(turf_ids, 0)
-    for universe_id, pairs in members.items():
-        universe = session.get(Universe, universe_id) if universe_id is not None else None
+    for filters_json, pairs in members.items():
+        filters = json.loads(filters_json)
         door_ids = sorted({door_id for _, door_id in pairs})
         weights: Counter[int] = Counter()
         for start in range(0, len(door_ids), 10_000):
-            weights.update(_weights(session, universe, door_ids[start:start + 10_000]))
+            weights.update(_weights(session, filters, door_ids[start:start + 10_000]))
         for turf_id, door_id in pairs:
             counts[turf_id] += weights[door_id]
     session.execute(update(Turf), [{"id": t, "voter_count": n} for t, n in counts.items()])
@@ -442,14 +476,15 @@ def _store_turf(session: Session, turf: Turf, lib_turf: tc.Turf, weights: dict[i
 
 
 def _create_turfs(session: Session, plan_turfs: Sequence[tc.Turf], *, universe_id: int | None,
-                  names: Sequence[str], weights: dict[int, int], actor: User,
-                  outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
-    """Insert turfs and their doors in bulk (100,000 doors in one executemany)."""
+                  filters: dict[str, Any], names: Sequence[str], weights: dict[int, int],
+                  actor: User, outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
+    """Insert turfs and their doors in bulk (100,000 doors in one executemany); each turf
+    keeps a copy of ``filters``, the voter filters it was cut with."""
     now = utcnow()
     turfs = []
     for i, lib_turf in enumerate(plan_turfs):
-        turf = Turf(name=names[i], universe_id=universe_id, created_by_id=actor.id,
-                    created_at=now, updated_at=now)
+        turf = Turf(name=names[i], universe_id=universe_id, filters=dict(filters),
+                    created_by_id=actor.id, created_at=now, updated_at=now)
         _store_turf(session, turf, lib_turf, weights, outlines[i] if outlines else None)
         turfs.append(turf)
     session.add_all(turfs)
@@ -613,7 +648,7 @@ def _cut_in_subprocesses(chunks: list[list[tc.Door]], params: tc.CutParams, seed
 
 def _cut_candidates(session: Session, universe: Universe) -> tuple[list[tc.Door], Counter[int]]:
     """The universe's located doors that are in no live turf, with their voter weights."""
-    weights = _weights(session, universe)
+    weights = _weights(session, universe.filters)
     taken = set(session.scalars(live_turf_door_ids()))
     rows = session.execute(
         select(Door.id, Door.lon, Door.lat, Door.precinct_id, Door.building_key)
@@ -671,7 +706,7 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     timings["load_s"] = round(time.perf_counter() - t0, 2)
     if not doors:
         job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
-        job.message = "no doors left to cut: every door of the universe is in a turf"
+        job.message = _nothing_to_cut(session, universe, weights)
         job.result = {"turf_ids": [], "turf_count": 0, "door_count": 0, **timings}
         session.flush()
         return
@@ -682,7 +717,7 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     report(0.8, f"storing {len(lib_turfs)} turfs")
     t2 = time.perf_counter()
     prefix = (params.get("name_prefix") or universe.name).strip()
-    turfs = _create_turfs(session, lib_turfs, universe_id=universe.id,
+    turfs = _create_turfs(session, lib_turfs, universe_id=universe.id, filters=universe.filters or {},
                           names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
                           actor=actor)  # type: ignore[arg-type]
     timings["store_s"] = round(time.perf_counter() - t2, 2)
@@ -691,6 +726,20 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     job.result = {"turf_ids": [t.id for t in turfs], "turf_count": len(turfs),
                   "door_count": len(doors), **timings}
     session.flush()
+
+
+def _nothing_to_cut(session: Session, universe: Universe, weights: Counter[int]) -> str:
+    """Why a cut of the universe made no turfs, in the organizer's terms: an empty universe
+    is not the same problem as one already cut."""
+    if not weights:
+        return (f"universe {universe.name!r} selects no voters; edit its filters so that it "
+                f"selects some")
+    # All located doors, not an IN list of the universe's: that can be 200,000 ids.
+    located = session.scalars(select(Door.id).where(Door.lat.is_not(None), Door.lon.is_not(None)))
+    if not any(door_id in weights for door_id in located):
+        return (f"none of the {len(weights)} doors of universe {universe.name!r} has a map "
+                f"location yet; they get one when the voter file is imported with --geocode")
+    return f"every door of universe {universe.name!r} is already in a turf"
 
 
 def _replace_unstarted(session: Session, universe: Universe, actor: User) -> None:
@@ -750,8 +799,40 @@ def _polygon(data: dict[str, Any]) -> BaseGeometry:
         raise ValidationError("polygon coordinates must be lon, lat in degrees",
                               errors={"polygon": ["coordinates out of range"]})
     if not geometry.is_valid:
-        geometry = shapely.make_valid(geometry)
+        # Refused, never repaired: make_valid turns a bowtie into two turfs and a ring that
+        # doubles back into a GeometryCollection the map cannot draw.
+        problem = _invalidity(geometry)
+        raise ValidationError(f"The polygon cannot be used: {problem} Redraw it so that its "
+                              f"edges do not cross or touch.",
+                              errors={"polygon": [problem]})
     return geometry
+
+
+_INVALIDITY = {
+    "Self-intersection": "its edges cross each other",
+    "Ring Self-intersection": "its edge touches itself",
+    "Hole lies outside shell": "it has a hole outside its outer edge",
+    "Nested shells": "one of its parts lies inside another",
+    "Interior is disconnected": "its holes cut it into pieces",
+    "Too few points": "it has too few distinct corners",
+}
+
+
+def _invalidity(geometry: BaseGeometry) -> str:
+    """Why shapely finds the polygon invalid, in words, with where (lon, lat).
+
+    >>> from shapely.geometry import Polygon
+    >>> _invalidity(Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]))
+    'its edges cross each other near lon 0.5, lat 0.5.'
+    """
+    reason = shapely.is_valid_reason(geometry)
+    kind, _, where = reason.partition("[")
+    words = _INVALIDITY.get(kind.strip(), kind.strip().lower() or "it is not a valid polygon")
+    try:
+        lon, lat = (float(v) for v in where.rstrip("]").split())
+    except ValueError:
+        return f"{words}."
+    return f"{words} near lon {round(lon, 6)}, lat {round(lat, 6)}."
 
 
 def _overlapping_outlines(session: Session, polygon: BaseGeometry) -> list[Turf]:
@@ -782,7 +863,7 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
         inside = shapely.contains_xy(area, np.array([r.lon for r in rows]),
                                      np.array([r.lat for r in rows]))
         rows = [r for r, keep in zip(rows, inside.tolist()) if keep]
-    weights = _weights(session, universe, [r.id for r in rows]) if rows else Counter()
+    weights = _weights(session, universe.filters, [r.id for r in rows]) if rows else Counter()
     rows = [r for r in rows if r.id in weights]
     if not rows:
         raise ValidationError(
@@ -803,11 +884,19 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
         if not skip_taken or not free:
             listed = "; ".join(f"{o['name']} (turf {o['turf_id']}): {o['door_count']} doors"
                                for o in overlaps)
+            # free_door_count tells a client whether taking only the free doors (skip_taken)
+            # is worth offering: with none free, the only ways on are to redraw or edit.
+            if free:
+                advice = (f"Redraw around them, edit those turfs, or make the turf from only "
+                          f"the {len(free)} doors in no turf.")
+            else:
+                advice = ("No door inside it is free: draw around doors not yet in a turf, or "
+                          "split or delete those turfs first.")
             raise Conflict(
                 f"{len(taken)} of the {len(rows)} doors inside the polygon are already in other "
-                f"turfs — {listed}. Redraw around them, edit those turfs, or send "
-                f"skip_taken=true to take only the {len(free)} free doors.",
-                errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps})
+                f"turfs — {listed}. {advice}",
+                errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps,
+                        "free_door_count": len(free)})
         rows = free
     others = _overlapping_outlines(session, area)
     outline = area
@@ -818,7 +907,8 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
     plan = tc.plan_from_assignment(_lib_doors(rows, weights), [0] * len(rows), cut_params({}))
     prefix = (name or "").strip()
     turf_names = [prefix] if prefix else _next_names(session, f"{universe.name} drawn", 1)
-    turf = _create_turfs(session, plan.turfs, universe_id=universe.id, names=turf_names,
+    turf = _create_turfs(session, plan.turfs, universe_id=universe.id,
+                         filters=universe.filters or {}, names=turf_names,
                          weights=weights, actor=actor, outlines=[outline])[0]
     return {"turf": turf_views(session, [turf])[0], "skipped": overlaps}
 
@@ -832,8 +922,7 @@ def _plan_of(session: Session, turfs: Sequence[Turf]) -> tuple[tc.TurfPlan, Coun
     weights: Counter[int] = Counter()
     for i, turf in enumerate(turfs):
         rows = _turf_door_rows(session, turf.id)
-        universe = session.get(Universe, turf.universe_id) if turf.universe_id else None
-        weights.update(_weights(session, universe, [r.id for r in rows]))
+        weights.update(_weights(session, turf.filters, [r.id for r in rows]))
         doors.extend(_lib_doors(rows, weights))
         labels.extend([i] * len(rows))
     if not doors:
@@ -850,7 +939,19 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     try:
         plan = tc.split_turf(plan, 0, parts=parts)
     except tc.TurfCuttingError as exc:
-        raise Conflict(f"Turf {turf.name!r} cannot be split: {exc}",
+        # The library counts stops (a building's doors, or doors at one spot, stay together);
+        # the organizer thinks in doors and buildings.
+        places = len({d.building if d.building is not None else (d.lon, d.lat)
+                      for d in plan.doors})
+        if parts > places:
+            doors = f"{len(plan.doors)} door{'s' if len(plan.doors) != 1 else ''}"
+            where = "one place" if places == 1 else f"{places} buildings or places"
+            fix = ("Merge it with a neighbouring turf instead." if places < 2
+                   else f"Split it into {places} parts or fewer.")
+            message = (f"Turf {turf.name!r} cannot be split into {parts} parts: its {doors} "
+                       f"are at {where}, and a building's doors always stay in one turf. {fix}")
+            raise Conflict(message, errors={"parts": [f"at most {places} for this turf"]}) from None
+        raise Conflict(f"Turf {turf.name!r} cannot be split into {parts} parts: {exc}.",
                        errors={"parts": [str(exc)]}) from None
     now = utcnow()
     first, rest = plan.turfs[0], plan.turfs[1:]
@@ -859,8 +960,8 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     turf.updated_at = now
     _announce(session, turf, added, removed)
     names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
-    new = _create_turfs(session, rest, universe_id=turf.universe_id, names=names,
-                        weights=weights, actor=actor)
+    new = _create_turfs(session, rest, universe_id=turf.universe_id, filters=turf.filters or {},
+                        names=names, weights=weights, actor=actor)
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
@@ -894,13 +995,14 @@ def _merged_outline(turfs: Sequence[Turf]) -> BaseGeometry:
 
 def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
                 name: str | None = None) -> dict[str, Any]:
-    """Merge adjacent turfs into the first one; the others are deleted and their assignees
-    move to the merged turf."""
+    """Merge adjacent turfs cut with the same voter filters into the first one; the others
+    are deleted and their assignees move to the merged turf."""
     require_organizer(actor, "merge turfs")
     if len(set(turf_ids)) < 2:
         raise ValidationError("Give at least two different turfs to merge.",
                               errors={"turf_ids": ["need two different turfs"]})
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    _shared_filters(session, turfs, "merge")
     outline = _merged_outline(turfs)
     plan, weights = _plan_of(session, turfs)
     plan = tc.plan_from_assignment(plan.doors, [0] * len(plan.doors), plan.params)
@@ -959,6 +1061,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
     require_organizer(actor, "re-cut turfs")
     lib_params = cut_params(params)
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
+    filters = _shared_filters(session, turfs, "re-cut")
     attempted = progress_service.attempted_doors(session, [t.id for t in turfs])
     now = utcnow()
     done_by_turf: dict[int, list[Any]] = {}
@@ -971,10 +1074,9 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
         raise Conflict("Every door of these turfs has been knocked; nothing is left to re-cut.",
                        errors={"turf_ids": ["nothing undone"]})
     universe_id = turfs[0].universe_id
-    universe = session.get(Universe, universe_id) if universe_id else None
     kept_turfs = [t for t in turfs if done_by_turf[t.id]]
     all_rows = [r for t in kept_turfs for r in done_by_turf[t.id]] + undone_rows
-    weights = _weights(session, universe, [r.id for r in all_rows])
+    weights = _weights(session, filters, [r.id for r in all_rows])
     # One plan over all these doors: each kept turf is a group, the undone doors another,
     # which the library then re-cuts in place.
     labels = [i for i, t in enumerate(kept_turfs) for _ in done_by_turf[t.id]]
@@ -1002,7 +1104,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
             deleted.append(turf.id)
     session.flush()
     prefix = (params.get("name_prefix") or f"{turfs[0].name} re-cut").strip()
-    new = _create_turfs(session, new_lib_turfs, universe_id=universe_id,
+    new = _create_turfs(session, new_lib_turfs, universe_id=universe_id, filters=filters,
                         names=_next_names(session, prefix, len(new_lib_turfs)), weights=weights,
                         actor=actor)
     return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}

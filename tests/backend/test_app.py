@@ -130,3 +130,36 @@ def test_app_factory_makes_independent_apps(tmp_path):
     a = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.sqlite'}"})
     b = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}"})
     assert a is not b and a.extensions["canvass_api"] is not b.extensions["canvass_api"]
+
+
+def test_existing_turfs_keep_their_universes_filters_when_migrated(fresh_url):
+    """0004 gives each turf a copy of its universe's filters (those it will keep when the
+    universe is edited), and {} to a turf without a universe; on SQLite in place, as 0003."""
+    import json
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    from backend.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "TESTING": True,
+                      "SECRET_KEY": "test-secret"})  # fmt: skip
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO universes (id, name, filters, created_at, updated_at) VALUES "
+                "(1, 'Dems', '{\"parties\": [\"D\"]}', '2026-01-01', '2026-01-01')"))
+            for turf_id, universe_id in ((1, "1"), (2, "NULL")):
+                conn.execute(text(
+                    "INSERT INTO turfs (id, name, universe_id, door_count, voter_count, walk_m, "
+                    f"minutes, created_at, updated_at) VALUES ({turf_id}, 'T{turf_id}', "
+                    f"{universe_id}, 0, 0, 0, 0, '2026-01-01', '2026-01-01')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, filters FROM turfs ORDER BY id")).all()
+        assert [(i, f if isinstance(f, dict) else json.loads(f)) for i, f in rows] == [
+            (1, {"parties": ["D"]}), (2, {})]
+        downgrade(revision="0003")
+        assert "filters" not in {c["name"] for c in inspect(db.engine).get_columns("turfs")}
+        db.engine.dispose()

@@ -53,7 +53,7 @@ def save_universe(page: Page, name: str, precinct_codes: list[str]) -> int:
 def click_polygon(page: Page, corners: list[tuple[float, float]]) -> None:
     """Clicks each (lon, lat) corner on the map, after fitting the map around them."""
     page.evaluate(
-        "(b) => consoleMap.fitBounds([[b[1], b[0]], [b[3], b[2]]], {animate: false, padding: [220, 220]})",
+        "(b) => { consoleMap.fitBounds([[b[1], b[0]], [b[3], b[2]]], {animate: false, padding: [220, 220]}); }",
         [min(c[0] for c in corners), min(c[1] for c in corners),
          max(c[0] for c in corners), max(c[1] for c in corners)],
     )

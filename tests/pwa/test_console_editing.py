@@ -11,6 +11,7 @@ file on a volunteer's behalf and reads the per-report results.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from urllib.parse import unquote
@@ -22,11 +23,11 @@ from shapely.ops import unary_union
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import Assignment, CanvassReport, Turf, TurfDoor, Universe, User
+from backend.models import Assignment, CanvassReport, Door, Turf, TurfDoor, Universe, User
 from backend.services.demo import DEMO_CANVASSER, DEMO_ORGANIZER, load_demo, prepare_demo_turfs
 from backend.services.turfs import qr_svg
 from backend.services.universes import counts
-from tests.pwa.test_console import log_in
+from tests.pwa.test_console import click_polygon, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -308,6 +309,9 @@ def test_organizer_uploads_a_volunteers_export_file(page: Page, live_server, tmp
     expect(page.locator("#status")).to_contain_text("0 accepted, 2 already received, 1 rejected")
     assert db.session.scalar(select(func.count()).select_from(CanvassReport)) == 2
     db.session.rollback()
+    # No flagged reports: nothing in their place, not a literal "null".
+    expect(result.locator("table")).to_be_visible()
+    expect(result).not_to_contain_text("null")
 
     # Not a JSON export at all: said plainly, nothing sent.
     junk = tmp_path / "notes.json"
@@ -315,6 +319,11 @@ def test_organizer_uploads_a_volunteers_export_file(page: Page, live_server, tmp
     page.locator("#export-file").set_input_files(str(junk))
     expect(page.locator("#status")).to_contain_text("“notes.json” is not a JSON file")
     expect(page.get_by_role("button", name="Upload reports")).to_be_disabled()
+    # Choosing a good file again clears that error.
+    page.locator("#export-file").set_input_files(str(file))
+    expect(page.locator("#export-file-about")).to_contain_text("3 reports")
+    expect(page.locator("#status")).to_have_text("")
+    expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
 
 
 def test_invite_shows_a_qr_code_of_its_link(page: Page, live_server):
@@ -387,3 +396,84 @@ def test_select_all_selects_the_turfs_the_filter_matches(page: Page, live_server
     expect(page.locator("#panel-turfs")).to_contain_text(f"{len(turfs)} turfs, {expected} selected")
     page.get_by_placeholder("Filter by name, status or canvasser").fill("")
     expect(page.get_by_label(f"Select {some}")).to_be_checked(checked=needle in some)
+
+
+def test_console_explains_refusals_in_the_organizers_terms(page: Page, live_server):
+    """What the console says when it cannot do what the organizer asked: merging turfs of
+    universes that select different voters, drawing where no door is free, cutting with no
+    target or a universe that selects nobody. Each says what is wrong and what to do, once,
+    without the API's field names."""
+    base = live_server.url
+    page.set_viewport_size({"width": 1400, "height": 900})
+    seed_demo()
+    turfs = sorted(live_turfs().values(), key=lambda t: t.id)
+    a, b = next((s, t) for i, s in enumerate(turfs) for t in turfs[i + 1:]
+                if shape(s.outline).distance(shape(t.outline)) < 1e-5)
+    # B as if cut from another universe: the Republicans at its doors.
+    reps = Universe(name="Republicans", filters={"parties": ["R"]})
+    nobody = Universe(name="Nobody", filters={"not_home_min": 3})  # no reports yet
+    db.session.add_all([reps, nobody])
+    db.session.flush()
+    db.session.get(Turf, b.id).universe_id = reps.id
+    db.session.get(Turf, b.id).filters = {"parties": ["R"]}
+    db.session.commit()
+    a_id, b_id, a_name, b_name = a.id, b.id, a.name, b.name
+    a_doors = [(d.lon, d.lat) for d in db.session.scalars(
+        select(Door).join(TurfDoor, TurfDoor.door_id == Door.id)
+        .where(TurfDoor.turf_id == a_id, TurfDoor.removed_at.is_(None)))]
+    db.session.rollback()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    status = page.locator("#status")
+    log_in(page, base, *DEMO_ORGANIZER)
+
+    # Merge: refused, naming both universes, the message shown once and nothing merged.
+    page.get_by_role("tab", name="Turfs").click()
+    pick(page, a_id, b_id)
+    page.locator("#turf-merge").click()
+    expect(status).to_contain_text(
+        f"Cannot merge '{a_name}' with '{b_name}': they were cut from universe 'Whole county' "
+        "and universe 'Republicans', which select different voters")
+    expect(status).not_to_contain_text("turf_ids")
+    assert {a_id, b_id} <= {t.id for t in live_turfs().values()}
+
+    # Drawing around doors that are all in turfs: no offer of "0 free doors".
+    page.get_by_role("tab", name="Cut").click()
+    page.locator("#cut-universe").select_option(label="Whole county")
+    lons, lats = [p[0] for p in a_doors], [p[1] for p in a_doors]
+    pad = 2e-5
+    w, s, e, n = min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad
+    page.get_by_role("button", name="Draw a turf on the map").click()
+    click_polygon(page, [(w, s), (e, s), (e, n), (w, n)])
+    page.get_by_role("button", name="Finish turf").click()
+    expect(status).to_contain_text("No door inside it is free")
+    expect(status).not_to_contain_text("skip_taken")
+    expect(status).not_to_contain_text("overlaps[0]")
+    assert dialogs == []
+
+    # A bowtie: refused, saying where it crosses itself, once (not again as a field error).
+    page.get_by_role("button", name="Draw a turf on the map").click()
+    click_polygon(page, [(w, s), (e, n), (e, s), (w, n)])
+    page.get_by_role("button", name="Finish turf").click()
+    expect(status).to_contain_text("The polygon cannot be used: its edges cross each other near")
+    assert status.text_content().count("cross each other") == 1
+    assert "polygon:" not in status.text_content()
+
+    # Cutting with no target says which field to fill, in the console's own words.
+    page.locator("#panel-cut").get_by_label("Doors per turf (target)").fill("")
+    page.get_by_role("button", name="Cut turfs").click()
+    expect(status).to_contain_text("Type how many doors each turf should have")
+    expect(status).not_to_contain_text("max_doors")
+
+    # A universe that selects nobody: cutting it says so, not "every door is in a turf".
+    page.locator("#cut-universe").select_option(label="Nobody")
+    page.locator("#panel-cut").get_by_label("Doors per turf (target)").fill("25")
+    page.get_by_role("button", name="Cut turfs").click()
+    expect(status).to_contain_text("No turfs made: universe 'Nobody' selects no voters")
+    expect(status).to_have_class(re.compile(r"\berror\b"))
+    # ... and saving it again warns.
+    page.get_by_role("tab", name="Universe").click()
+    page.get_by_role("button", name="Edit Nobody").click()
+    page.locator("#universe-form [type=submit]").click()
+    expect(status).to_contain_text(
+        "Saved changes to universe “Nobody”, but its filters select no voters")

@@ -116,7 +116,7 @@ class Stage:
         # Phones hold the door lists of live turfs. Only when there is one does the import note
         # the doors it changes; a first import never has one (turfs are cut from doors).
         self.watch = not self.fast and self._has_live_turf()
-        # Elections whose votes a live turf's universe selects on (voted_in, not_voted_in): only
+        # Elections whose votes a live turf's filters select on (voted_in, not_voted_in): only
         # a vote changed in one of them can change which voters a door_list shows.
         self.watched_elections = self._watched_elections() if self.watch else set()
         for name, columns in _STAGE_TABLES.items():
@@ -195,12 +195,12 @@ class Stage:
         return self.conn.execute(text(sql)).first() is not None
 
     def _watched_elections(self) -> set[int]:
-        from backend.models import Turf, Universe
+        # The filters each turf was cut with, not its universe's current ones: those are
+        # what its door list shows (services.turfs._target_voters).
+        from backend.models import Turf
 
         filters = self.conn.execute(
-            select(Universe.filters).where(
-                Universe.id.in_(select(Turf.universe_id).where(Turf.deleted_at.is_(None)))
-            )
+            select(Turf.filters).where(Turf.deleted_at.is_(None))
         ).scalars()
         return {int(e) for f in filters for key in ("voted_in", "not_voted_in")
                 for e in (f or {}).get(key, ())}  # fmt: skip

@@ -87,22 +87,24 @@ def test_the_phone_refetches_the_changed_door_list(runner, tmp_path, field):
     assert "NEWNAME" in {v["last_name"] for v in doors[0]["voters"]}
 
 
-def test_a_vote_changed_in_an_election_a_turfs_universe_selects_on(
+def test_a_vote_changed_in_an_election_a_turfs_filters_select_on(
     runner, session, tmp_path, field, factory
 ):
-    """A voter losing a vote in an election a turf's universe selects on (voted_in) leaves
-    that turf's door_list; a vote changed in an election no universe names changes no list."""
+    """A voter losing a vote in an election a turf's filters select on (voted_in) leaves
+    that turf's door_list, even when its universe was edited since the cut; a vote changed
+    in an election no turf names changes no list."""
     voted = session.scalar(select(Election.id).where(Election.kind == "general")
                            .order_by(Election.election_on))  # fmt: skip
     universe = Universe(name="Voted 2022", filters={"voted_in": [voted]})
     session.add(universe)
     session.commit()
     door_5 = session.scalar(select(Voter.door_id).where(Voter.state_id == FIRST[5]["SOS_VOTERID"]))
-    watched = factory.turf([session.get(Door, door_5)])
-    watched.universe_id = universe.id
+    watched = factory.turf([session.get(Door, door_5)], universe=universe)
+    # Edited after the cut: the turf still targets the 2022 voters it was cut for.
+    universe.filters = {"voted_in": []}
     session.commit()
     kinds = select(SyncChange.kind).where(SyncChange.turf_id == watched.id)
-    # The 2024 primary: a vote the universe does not select on.
+    # The 2024 primary: a vote the turf does not select on.
     import_file(runner, tmp_path, "v2.csv", {**FIRST, 5: resident(5, 5, **{PRIMARY: ""})})
     assert session.scalars(kinds).all() == []
     import_file(runner, tmp_path, "v3.csv", {**FIRST, 5: resident(5, 5, **{GENERAL: ""})})

@@ -141,3 +141,32 @@ def test_door_list_carries_each_doors_status_so_a_second_canvasser_skips_knocked
             k: by_id[door_id][k] for k in fields[:3]}
         assert when(latest[door_id]["last_attempt_at"]) == when(by_id[door_id]["last_attempt_at"])
     assert DoorListSchema().dump(DoorListSchema().load(body)) == body
+
+
+def test_editing_a_universe_leaves_the_turfs_already_cut_as_they_were(org, county, session):
+    """An organizer edits a universe's filters after cutting it (Democrats -> Republicans):
+    the turfs already cut, and perhaps on phones, keep the voters they were cut for, in the
+    door list, the voter count and a recount after a re-import; a new cut uses the new filters."""
+    from backend.models import Turf
+    from backend.services.turfs import refresh_voter_counts
+
+    dems = org.post("/api/universes", json={"name": "Dems", "filters": {"parties": ["D"]}}).get_json()
+    turf = cut(org, dems["id"], target_doors=80, max_doors=80, min_doors=20)[0]
+    dem_ids = {v.id for v in county.voters if v.party == "D"}
+    before = org.get(f"/api/turfs/{turf['id']}/door_list").get_json()
+    assert {v["id"] for d in before["doors"] for v in d["voters"]} == dem_ids
+    response = org.patch(f"/api/universes/{dems['id']}", json={"filters": {"parties": ["R"]}})
+    assert response.status_code == 200, response.get_json()
+    after = org.get(f"/api/turfs/{turf['id']}/door_list").get_json()
+    assert after["doors"] == before["doors"]
+    refresh_voter_counts(session, [turf["id"]])
+    session.commit()
+    session.expire_all()
+    assert session.get(Turf, turf["id"]).voter_count == len(dem_ids) == turf["voter_count"]
+    assert session.get(Turf, turf["id"]).filters == {"parties": ["D"]}
+    # Its doors freed, a new cut of the edited universe targets Republicans.
+    assert org.delete(f"/api/turfs/{turf['id']}").status_code == 204
+    again = cut(org, dems["id"], target_doors=80, max_doors=80, min_doors=20)[0]
+    body = org.get(f"/api/turfs/{again['id']}/door_list").get_json()
+    assert {v["id"] for d in body["doors"] for v in d["voters"]} == {
+        v.id for v in county.voters if v.party == "R"}

@@ -68,6 +68,25 @@ def test_a_second_cut_takes_only_doors_in_no_turf_and_replace_starts_over(org, c
     assert live == {t["id"] for t in again} and not live & {t["id"] for t in first}
 
 
+def test_cutting_a_universe_that_selects_nobody_says_so(org, county, session):
+    """0 voters is not "every door of the universe is in a turf": the job says the universe
+    selects no voters, and a universe whose doors have no map location says that."""
+    from backend.models import Door
+
+    nobody = org.post("/api/universes", json={"name": "Nobody", "filters": {"parties": ["X"]}})
+    assert nobody.status_code == 201 and nobody.get_json()["voter_count"] == 0
+    job = org.post(f"/api/universes/{nobody.get_json()['id']}/cut", json={}).get_json()
+    assert job["status"] == "done" and job["result"]["turf_count"] == 0
+    assert job["message"] == ("universe 'Nobody' selects no voters; edit its filters so that "
+                              "it selects some")
+    session.query(Door).update({"lat": None, "lon": None})
+    session.commit()
+    everyone = org.post("/api/universes", json={"name": "All", "filters": {}}).get_json()
+    job = org.post(f"/api/universes/{everyone['id']}/cut", json={}).get_json()
+    assert f"none of the {len(county.doors)} doors" in job["message"]
+    assert "map location" in job["message"]
+
+
 def test_bad_cut_parameters_are_refused_before_any_job(org, universe):
     response = org.post(f"/api/universes/{universe['id']}/cut",
                         json={"target_doors": 50, "min_doors": 60, "max_doors": 70})
@@ -147,7 +166,8 @@ def test_drawing_over_another_turf_is_refused_with_an_explanation(org, county, u
     assert response.status_code == 409
     body = response.get_json()
     assert body["errors"]["overlaps"] == [{"turf_id": first["id"], "name": "First", "door_count": 2}]
-    assert "First" in body["message"] and "skip_taken" in body["message"]
+    assert "First" in body["message"] and "only the 2 doors in no turf" in body["message"]
+    assert body["errors"]["free_door_count"] == 2
     # skip_taken takes only the free doors; the outline is clipped off the other turf
     response = org.post("/api/turfs", json={"universe_id": universe["id"], "polygon": overlapping,
                                             "skip_taken": True})
@@ -158,6 +178,24 @@ def test_drawing_over_another_turf_is_refused_with_an_explanation(org, county, u
         county.grid[(2, 0)].id, county.grid[(2, 1)].id}
     assert second["skipped"] == [{"turf_id": first["id"], "name": "First", "door_count": 2}]
     assert shape(second["turf"]["outline"]).intersection(shape(first["outline"])).area < 1e-12
+
+
+def test_drawing_over_doors_all_taken_offers_no_free_doors(org, universe, session):
+    """Every door inside is in another turf: the message says none is free and what to do
+    instead of offering "the 0 free doors", and skip_taken is refused the same way."""
+    from backend.models import Turf
+
+    box = square(*cell(0, 0)[:2], *cell(1, 1)[2:])
+    org.post("/api/turfs", json={"universe_id": universe["id"], "name": "First", "polygon": box})
+    for skip_taken in (False, True):
+        response = org.post("/api/turfs", json={"universe_id": universe["id"], "polygon": box,
+                                                "skip_taken": skip_taken})
+        assert response.status_code == 409
+        body = response.get_json()
+        assert body["errors"]["free_door_count"] == 0
+        assert "No door inside it is free" in body["message"]
+        assert "the 0" not in body["message"]
+    assert session.query(Turf).count() == 1
 
 
 def test_drawing_refuses_empty_or_invalid_polygons(org, universe):
@@ -186,6 +224,22 @@ def test_split_keeps_the_first_part_and_makes_new_turfs(org, county, universe, s
 
     kinds = {c.kind for c in session.query(SyncChange).filter_by(turf_id=turf["id"])}
     assert {"doors_removed", "turf_updated"} <= kinds
+
+
+def test_splitting_into_more_parts_than_buildings_says_how_many_it_can(org, universe, session):
+    """A 4-door turf split into 20 parts: the message speaks of doors and buildings and says
+    how many parts are possible, not the library's "turf_index 0 has 4 stops"."""
+    turf = org.post("/api/turfs", json={"universe_id": universe["id"], "name": "Small",
+                                        "polygon": square(*cell(0, 0)[:2], *cell(1, 1)[2:])}
+                    ).get_json()["turf"]
+    response = org.post(f"/api/turfs/{turf['id']}/split", json={"parts": 20})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["message"] == (
+        "Turf 'Small' cannot be split into 20 parts: its 4 doors are at 4 buildings or places, "
+        "and a building's doors always stay in one turf. Split it into 4 parts or fewer.")
+    assert body["errors"] == {"parts": ["at most 4 for this turf"]}
+    assert live_members(session, turf["id"]) and len(live_members(session, turf["id"])) == 4
 
 
 def test_merge_adjacent_turfs_moves_assignees(org, county, universe, session):
@@ -287,3 +341,65 @@ def test_canvassers_cannot_cut_draw_edit_or_list_turfs(org, alice, county, unive
     assert alice.post("/api/turfs/recut", json={"turf_ids": [turf["id"]]}).status_code == 403
     job_id = org.post(f"/api/universes/{universe['id']}/cut", json={}).get_json()["id"]
     assert alice.get(f"/api/jobs/{job_id}").status_code == 403
+
+
+def test_merging_turfs_of_universes_that_select_different_voters_is_refused(org, county, session):
+    """A merged turf has one set of filters: merging a Democrats turf into a Republicans one
+    would leave the Democrats' doors with nobody to talk to. Refused, naming both universes,
+    with nothing changed; universes with the same filters merge."""
+    def universe(name, filters):
+        return org.post("/api/universes", json={"name": name, "filters": filters}).get_json()
+
+    def draw(universe_id, name, box):
+        response = org.post("/api/turfs", json={"universe_id": universe_id, "name": name,
+                                                "polygon": square(*box)})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["turf"]
+
+    dems, reps = universe("Dems", {"parties": ["D"]}), universe("Reps", {"parties": ["R"]})
+    a = draw(dems["id"], "A", (*cell(0, 0)[:2], *cell(1, 1)[2:]))
+    b = draw(reps["id"], "B", (*cell(2, 0)[:2], *cell(3, 1)[2:]))
+    response = org.post("/api/turfs/merge", json={"turf_ids": [a["id"], b["id"]]})
+    assert response.status_code == 409, response.get_json()
+    message = response.get_json()["message"]
+    assert "'A'" in message and "'B'" in message
+    assert "universe 'Dems'" in message and "universe 'Reps'" in message
+    # Re-cutting them together would make new turfs of both with one set of filters, too.
+    response = org.post("/api/turfs/recut", json={"turf_ids": [a["id"], b["id"]],
+                                                  "target_doors": 4})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["message"].startswith("Cannot re-cut 'A' with 'B'")
+    assert org.get(f"/api/turfs/{b['id']}").status_code == 200
+    assert len(live_members(session, a["id"])) == a["door_count"]
+    # Two universes with the same filters target the same voters: they merge.
+    also_dems = universe("Also Dems", {"parties": ["D"], "note": "same voters, other note"})
+    c = draw(also_dems["id"], "C", (*cell(0, 2)[:2], *cell(1, 3)[2:]))
+    response = org.post("/api/turfs/merge", json={"turf_ids": [a["id"], c["id"]]})
+    assert response.status_code == 200, response.get_json()
+    merged = response.get_json()["turfs"][0]
+    body = org.get(f"/api/turfs/{merged['id']}/door_list").get_json()
+    assert merged["door_count"] == a["door_count"] + c["door_count"]
+    assert all(d["voters"] for d in body["doors"])
+    assert merged["voter_count"] == sum(len(d["voters"]) for d in body["doors"])
+
+
+@pytest.mark.parametrize(("ring", "where"), [
+    # a bowtie: its edges cross between the 2 x 2 block's middle doors
+    ([(0, 0), (2, 2), (2, 0), (0, 2)], "lon -82.9996, lat 40.0004"),
+    # a square with a spike that goes out to (1, 3) and comes back along itself
+    ([(0, 0), (2, 0), (2, 2), (1, 2), (1, 3), (1, 2), (0, 2)], "lon -82.9996, lat 40.0012"),
+], ids=["bowtie", "doubles-back"])
+def test_a_polygon_that_crosses_itself_is_refused_saying_where(org, universe, session, ring, where):
+    """Repairing it made a bowtie into a two-part turf and a ring that doubles back into a
+    GeometryCollection the map could not draw; now nothing is stored and the message says
+    where to redraw."""
+    from backend.models import Turf
+
+    coordinates = [[LON0 + c * STEP, LAT0 + r * STEP] for c, r in ring]
+    polygon = {"type": "Polygon", "coordinates": [[*coordinates, coordinates[0]]]}
+    response = org.post("/api/turfs", json={"universe_id": universe["id"], "polygon": polygon})
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert "cross each other" in body["message"]
+    assert where in body["message"] and where in body["errors"]["polygon"][0]
+    assert session.query(Turf).count() == 0

@@ -94,7 +94,16 @@ export async function request(method, path, body, query) {
     const message =
       (data && data.message) ||
       `${method} ${path} failed (${response.status}).`;
-    const details = data && data.errors ? fieldErrors(data.errors) : [];
+    // Invalid input (422) often only names its fields, so what is wrong with each is spelled
+    // out, unless the message already says it (a split's reason printed twice). Other
+    // refusals (409 and the rest) say everything in the message; their `errors` are data for
+    // the code (err.errors), not words for the organizer ("overlaps[0].door_count: 8").
+    const details =
+      data && data.errors && response.status === 422
+        ? fieldErrors(data.errors).filter(
+            (line) => !message.includes(line.slice(line.indexOf(": ") + 2)),
+          )
+        : [];
     throw new ApiError(
       response.status,
       details.length ? `${message} ${details.join("; ")}` : message,

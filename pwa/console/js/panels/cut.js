@@ -145,6 +145,15 @@ export function renderCutPanel(panel, { reloadTurfs }) {
       return;
     }
     const target = Number(form.elements.target_doors.value);
+    const field = form.elements.target_doors;
+    if (!field.value.trim() || !Number.isInteger(target) || target < 5 || target > 500) {
+      setStatus(
+        `Type how many doors each turf should have, a whole number from ${field.min} to ${field.max}, in “Doors per turf”.`,
+        { error: true },
+      );
+      field.focus();
+      return;
+    }
     const universeId = state.universeId;
     const params = {
       mode: form.elements.mode.value,
@@ -170,7 +179,12 @@ export function renderCutPanel(panel, { reloadTurfs }) {
         const made =
           job.result &&
           (job.result.turf_count ?? (job.result.turf_ids || []).length);
-        setStatus(`Cut done: ${made !== undefined ? fmt(made) : "new"} turfs.`);
+        // No turfs is not a success: the job says why (an empty universe, doors without a
+        // map location, or every door already in a turf).
+        if (made === 0)
+          setStatus(`No turfs made: ${job.message}.`, { error: true });
+        else
+          setStatus(`Cut done: ${made !== undefined ? fmt(made) : "new"} turfs.`);
       } finally {
         button.disabled = false;
       }
@@ -209,14 +223,18 @@ export function renderCutPanel(panel, { reloadTurfs }) {
       try {
         made = await api.drawTurf(body);
       } catch (err) {
-        // Overlap: the server names the turfs in the way; offer to leave their doors out.
+        // Overlap: the server names the turfs in the way; offer to leave their doors out,
+        // but only when some door inside is free (otherwise its message says what to do).
+        const free = err.status === 409 ? err.errors.free_door_count : 0;
+        if (!free) throw err;
         if (
-          err.status !== 409 ||
           !window.confirm(
-            `${err.message}\n\nMake the turf from the doors in no other turf?`,
+            `${err.message}\n\nMake the turf from the ${fmt(free)} door${free === 1 ? "" : "s"} in no other turf?`,
           )
-        )
-          throw err;
+        ) {
+          setStatus("No turf made: the outline overlaps other turfs.");
+          return;
+        }
         made = await api.drawTurf({ ...body, skip_taken: true });
       }
       const turf = made.turf || made;

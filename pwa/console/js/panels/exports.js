@@ -126,6 +126,8 @@ function renderUpload() {
       upload.disabled = true;
       result.replaceChildren();
       about.textContent = "";
+      // An error about the previous file must not stay up once another is chosen.
+      setStatus("");
       if (!input.files.length) return;
       file = await readExportFile(input.files[0]);
       const owner = state.canvassers.find((u) => u.id === file.canvasser_id);
@@ -204,7 +206,8 @@ function showResults(box, results) {
     (r) => r.status === "accepted" && (r.flags || []).length,
   );
   const rejected = results.filter((r) => r.status === "rejected");
-  box.replaceChildren(
+  // replaceChildren would print a null (no flagged or rejected reports) as "null".
+  const parts = [
     table(
       [
         { key: "label", label: "Result" },
@@ -239,5 +242,6 @@ function showResults(box, results) {
           ),
         )
       : null,
-  );
+  ];
+  box.replaceChildren(...parts.filter(Boolean));
 }

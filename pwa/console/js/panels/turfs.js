@@ -419,7 +419,7 @@ function renderEditor(editing) {
     h(
       "p",
       { class: "hint" },
-      "Merging keeps the first turf you selected; the turfs must touch, and their canvassers move to the merged turf.",
+      "Merging keeps the first turf you selected; the turfs must touch and be cut from the same universe, and their canvassers move to the merged turf.",
     ),
     h(
       "div",

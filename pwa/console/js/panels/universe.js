@@ -376,9 +376,17 @@ export function renderUniversePanel(panel, { precincts, elections }) {
       const changed = Boolean(editingId);
       await reloadUniverses(universe.id);
       if (changed) setEditing(null);
-      setStatus(
-        `${changed ? "Saved changes to" : "Saved"} universe “${universe.name}”: ${fmt(universe.voter_count)} voters at ${fmt(universe.door_count)} doors.`,
-      );
+      const saved = `${changed ? "Saved changes to" : "Saved"} universe “${universe.name}”`;
+      if (!universe.voter_count)
+        // Saved anyway (a filter can be kept for later), but cutting it would make no turfs.
+        setStatus(
+          `${saved}, but its filters select no voters, so cutting it would make no turfs. Loosen the filters (fewer conditions, more parties or precincts) and save again.`,
+          { error: true },
+        );
+      else
+        setStatus(
+          `${saved}: ${fmt(universe.voter_count)} voters at ${fmt(universe.door_count)} doors.`,
+        );
     });
   });
 
