@@ -264,6 +264,11 @@ def _check_rules(
     earlier = {r.uuid: r for r in session.execute(
         select(CanvassReport.uuid, CanvassReport.canvasser_id, CanvassReport.door_id)
         .where(CanvassReport.uuid.in_(superseded)))} if superseded else {}
+    # A report corrected once is corrected again by correcting its correction: two reports
+    # superseding one would both count, as two knocks where the canvasser meant one.
+    corrected_by: dict[str, str] = dict(session.execute(
+        select(CanvassReport.supersedes_uuid, CanvassReport.uuid)
+        .where(CanvassReport.supersedes_uuid.in_(superseded))).all()) if superseded else {}
     assignments: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = defaultdict(list)
     for turf_id, start, end, deleted in session.execute(
         select(Assignment.turf_id, Assignment.assigned_at, Assignment.ended_at, Turf.deleted_at)
@@ -324,6 +329,9 @@ def _check_rules(
                                         or prior.door_id != d["door_id"]):
                 errors["supersedes"] = [(f"report {target} is not one of yours for door "
                                          f"{d['door_id']}")]
+            elif corrected_by.get(target, p.uuid) != p.uuid:
+                errors["supersedes"] = [(f"report {target} was already corrected by report "
+                                         f"{corrected_by[target]}; correct that one instead")]
         if d.get("correction") and len(json.dumps(d["correction"]["details"])) > 4000:
             errors["correction.details"] = ["details are limited to 4000 characters of JSON"]
         if errors:
@@ -335,6 +343,8 @@ def _check_rules(
         if refusal:
             results[p.index] = _rejected(p.uuid, "not_assigned", refusal)
             continue
+        if d.get("supersedes"):
+            corrected_by[str(d["supersedes"])] = p.uuid
         accepted.append(p)
     return accepted
 

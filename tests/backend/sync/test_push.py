@@ -284,6 +284,29 @@ def test_supersedes_replaces_the_earlier_report_in_contact_history(field, login,
     assert _count(session) == 2  # the earlier fact stays stored
 
 
+def test_a_report_is_corrected_once_then_through_its_correction(field, login, session):
+    """A second report superseding the same report is refused, in a later batch or the same
+    one (both would count, as two knocks); resending the first correction is a duplicate,
+    and correcting the correction is how a door is corrected again."""
+    api = login(field.alice)
+    door = field.doors[0]
+    wrong = make_report(door, field.turf, result_code="refused")
+    push(api, [wrong])
+    fix = make_report(door, field.turf, result_code="not_home", supersedes=wrong["uuid"])
+    again = make_report(door, field.turf, result_code="moved", supersedes=wrong["uuid"])
+    results = push(api, [fix, again]).get_json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
+    assert f"already corrected by report {fix['uuid']}" in results[1]["errors"]["supersedes"][0]
+    later = make_report(door, field.turf, result_code="moved", supersedes=wrong["uuid"])
+    assert push(api, [later]).get_json()["results"][0]["status"] == "rejected"
+    assert push(api, [fix]).get_json()["results"][0]["status"] == "duplicate"
+    chained = make_report(door, field.turf, result_code="moved", supersedes=fix["uuid"])
+    assert push(api, [chained]).get_json()["results"][0]["status"] == "accepted"
+    session.expire_all()
+    row = session.scalar(select(ContactHistory).where(ContactHistory.subject == f"d{door.id}"))
+    assert (row.status, row.attempts) == ("moved", 1)
+
+
 def test_cannot_supersede_someone_elses_report(field, login, session):
     api_b = login(field.bob)
     bobs = make_report(field.doors[3], field.bob_turf)
