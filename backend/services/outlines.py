@@ -14,6 +14,7 @@ again too; those whose outline moved get a ``turf_updated`` change, so phones fe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,16 +53,47 @@ def bbox(geometry: BaseGeometry) -> tuple[float, float, float, float]:
     return tuple(float(v) for v in geometry.bounds)  # type: ignore[return-value]
 
 
-def _live_sites(session: Session) -> list[Any]:
-    """(door id, turf id, lon, lat) of every located door in a live turf."""
+#: Doors this far (metres) from the changed ones are loaded to find whose cells they touch.
+NEAR_M = 2_000.0
+#: How far an outline may reach past its turf's outermost door (turf_cutting pads <= 250 m).
+PAD_M = 250.0
+
+Box = tuple[float, float, float, float]
+
+
+def _sites(session: Session, *where: Any) -> list[Any]:
+    """(door id, turf id, lon, lat) of the located doors of live turfs matching ``where``."""
     return list(session.execute(
         select(TurfDoor.door_id, TurfDoor.turf_id, Door.lon, Door.lat)
         .join(Door, Door.id == TurfDoor.door_id)
         .join(Turf, Turf.id == TurfDoor.turf_id)
         .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None),
-               Door.lon.is_not(None), Door.lat.is_not(None))
-        .order_by(TurfDoor.door_id)
+               Door.lon.is_not(None), Door.lat.is_not(None), *where)
     ))
+
+
+def _in_box(box: Box) -> tuple[Any, ...]:
+    return (Door.lon.between(box[0], box[2]), Door.lat.between(box[1], box[3]))
+
+
+def _grown(points: Iterable[tuple[float, float]], metres: float, *, by_size: bool = False) -> Box:
+    """The lon/lat box of ``points`` grown by ``metres`` (plus its own diagonal if asked)."""
+    lons, lats = zip(*points)
+    box = (min(lons), min(lats), max(lons), max(lats))
+    ky = M_PER_DEG
+    kx = M_PER_DEG * max(math.cos(math.radians(max(abs(box[1]), abs(box[3])))), 0.01)
+    if by_size:
+        metres += math.hypot((box[2] - box[0]) * kx, (box[3] - box[1]) * ky)
+    return (box[0] - metres / kx, box[1] - metres / ky, box[2] + metres / kx, box[3] + metres / ky)
+
+
+def _within(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def refresh_outlines(session: Session, turf_ids: Iterable[int], *,
@@ -72,28 +104,55 @@ def refresh_outlines(session: Session, turf_ids: Iterable[int], *,
 
     The caller announces its own turfs; a neighbour whose outline moved gets its
     ``turf_updated`` here and a new ``updated_at``. Returns those neighbours' ids.
+    Only the doors near the change are read, so a small edit in a county stays fast.
     """
     session.flush()
-    rows = _live_sites(session)
-    turf_of = {r.door_id: r.turf_id for r in rows}
-    doors = [tc.Door(r.door_id, r.lon, r.lat) for r in rows]
-    own = {t for t in turf_ids}
-    wanted = {t for t in own if t in set(turf_of.values())}
+    own = set(turf_ids)
     added, removed = set(added_door_ids), set(removed_door_ids)
+    changed = sorted(added ^ removed)
+    own_rows = _sites(session, TurfDoor.turf_id.in_(sorted(own))) if own else []
+    at = {r.door_id: (r.lon, r.lat) for r in own_rows}
+    need = [d for d in changed if d not in at]
+    gone: list[tc.Door] = []
+    for start in range(0, len(need), 10_000):
+        for r in session.execute(select(Door.id, Door.lon, Door.lat).where(
+                Door.id.in_(need[start:start + 10_000]), Door.lon.is_not(None),
+                Door.lat.is_not(None))):
+            at[r.id] = (r.lon, r.lat)
+            if r.id in removed:
+                gone.append(tc.Door(r.id, r.lon, r.lat))
+    focus = list(at.values())
+    if not focus:
+        return []
+    window = _grown(focus, NEAR_M)
+    loaded = {r.door_id: r for r in _sites(session, *_in_box(window))}
+    turf_of = {d: r.turf_id for d, r in loaded.items()}
+    wanted = {t for t in own if t in set(turf_of.values())}
     joined = {d for d in added - removed if d in turf_of}
-    left = {d for d in removed - added if d not in turf_of}
-    every = len(set(turf_of.values()))
-    if joined and len(wanted) < every:
+    left = {d.id for d in gone if d.id not in turf_of}
+    doors = [tc.Door(r.door_id, r.lon, r.lat) for r in loaded.values()]
+    everyone = len(set(turf_of.values()))  # a county-wide cut: no neighbour to look for
+    if joined and len(wanted) < everyone:
         wanted |= {turf_of[d] for d in tc.natural_neighbours(doors, joined)}
-    if left and len(wanted) < every:
-        gone = [tc.Door(r.id, r.lon, r.lat) for r in session.execute(
-            select(Door.id, Door.lon, Door.lat).where(
-                Door.id.in_(sorted(left)), Door.lon.is_not(None), Door.lat.is_not(None)))]
-        wanted |= {turf_of[d] for d in tc.natural_neighbours(doors + gone, {d.id for d in gone})
-                   if d in turf_of}
+    if left and len(wanted) < everyone:
+        wanted |= {turf_of[d] for d in tc.natural_neighbours(
+            doors + [d for d in gone if d.id in left], left) if d in turf_of}
     if not wanted:
         return []
-    shapes = tc.turf_outlines(doors, [turf_of[d.id] for d in doors], turfs=sorted(wanted))
+    # A wanted turf may reach past the window: read all its doors, and all doors that can
+    # shape its outline (turf_cutting.turf_outlines: within twice the pad plus its size).
+    members: dict[int, list[tuple[float, float]]] = {}
+    others = sorted(wanted - own)
+    for r in [*own_rows, *(_sites(session, TurfDoor.turf_id.in_(others)) if others else [])]:
+        loaded.setdefault(r.door_id, r)
+        members.setdefault(r.turf_id, []).append((r.lon, r.lat))
+    reach = _union([_grown(points, 2 * PAD_M, by_size=True) for points in members.values()])
+    if not _within(reach, window):
+        for r in _sites(session, *_in_box(reach)):
+            loaded.setdefault(r.door_id, r)
+    rows = list(loaded.values())
+    shapes = tc.turf_outlines([tc.Door(r.door_id, r.lon, r.lat) for r in rows],
+                              [r.turf_id for r in rows], turfs=sorted(wanted))
     now = utcnow()
     moved = []
     for turf in _turfs(session, sorted(wanted)):
