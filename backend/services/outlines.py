@@ -21,7 +21,7 @@ from typing import Any
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import turf_cutting as tc
@@ -76,10 +76,13 @@ def _in_box(box: Box) -> tuple[Any, ...]:
     return (Door.lon.between(box[0], box[2]), Door.lat.between(box[1], box[3]))
 
 
-def _grown(points: Iterable[tuple[float, float]], metres: float, *, by_size: bool = False) -> Box:
-    """The lon/lat box of ``points`` grown by ``metres`` (plus its own diagonal if asked)."""
+def _box(points: Iterable[tuple[float, float]]) -> Box:
     lons, lats = zip(*points)
-    box = (min(lons), min(lats), max(lons), max(lats))
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def _grown(box: Box, metres: float, *, by_size: bool = False) -> Box:
+    """``box`` (lon/lat) grown by ``metres``, plus its own diagonal if asked."""
     ky = M_PER_DEG
     kx = M_PER_DEG * max(math.cos(math.radians(max(abs(box[1]), abs(box[3])))), 0.01)
     if by_size:
@@ -89,6 +92,29 @@ def _grown(points: Iterable[tuple[float, float]], metres: float, *, by_size: boo
 
 def _within(inner: Box, outer: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _turf_boxes(session: Session, turf_ids: list[int]) -> dict[int, Box]:
+    """Each live turf's box around its located doors, computed by the database."""
+    rows = session.execute(
+        select(TurfDoor.turf_id, func.min(Door.lon), func.min(Door.lat), func.max(Door.lon),
+               func.max(Door.lat))
+        .join(Door, Door.id == TurfDoor.door_id)
+        .where(TurfDoor.turf_id.in_(turf_ids), TurfDoor.removed_at.is_(None),
+               Door.lon.is_not(None), Door.lat.is_not(None))
+        .group_by(TurfDoor.turf_id))
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def _doors_box(session: Session, door_ids: list[int]) -> list[Box]:
+    boxes = []
+    for start in range(0, len(door_ids), 10_000):
+        box = session.execute(
+            select(func.min(Door.lon), func.min(Door.lat), func.max(Door.lon), func.max(Door.lat))
+            .where(Door.id.in_(door_ids[start:start + 10_000]))).one()
+        if box[0] is not None:
+            boxes.append(tuple(box))
+    return boxes
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -109,29 +135,26 @@ def refresh_outlines(session: Session, turf_ids: Iterable[int], *,
     session.flush()
     own = set(turf_ids)
     added, removed = set(added_door_ids), set(removed_door_ids)
-    changed = sorted(added ^ removed)
-    own_rows = _sites(session, TurfDoor.turf_id.in_(sorted(own))) if own else []
-    at = {r.door_id: (r.lon, r.lat) for r in own_rows}
-    need = [d for d in changed if d not in at]
-    gone: list[tc.Door] = []
-    for start in range(0, len(need), 10_000):
-        for r in session.execute(select(Door.id, Door.lon, Door.lat).where(
-                Door.id.in_(need[start:start + 10_000]), Door.lon.is_not(None),
-                Door.lat.is_not(None))):
-            at[r.id] = (r.lon, r.lat)
-            if r.id in removed:
-                gone.append(tc.Door(r.id, r.lon, r.lat))
-    focus = list(at.values())
+    own_boxes = _turf_boxes(session, sorted(own)) if own else {}
+    gone = [tc.Door(r.id, r.lon, r.lat) for r in session.execute(
+        select(Door.id, Door.lon, Door.lat).where(
+            Door.id.in_(sorted(removed - added)), Door.lon.is_not(None), Door.lat.is_not(None)))]
+    focus = [*own_boxes.values(), *_doors_box(session, sorted(added - removed))]
+    focus += [_box([(d.lon, d.lat)]) for d in gone]
     if not focus:
         return []
-    window = _grown(focus, NEAR_M)
+    # Doors near the change, and every door that can shape an own turf's outline
+    # (turf_cutting.turf_outlines: within twice the pad plus the turf's size).
+    window = _union([_grown(b, NEAR_M) for b in focus]
+                    + [_grown(b, 2 * PAD_M, by_size=True) for b in own_boxes.values()])
     loaded = {r.door_id: r for r in _sites(session, *_in_box(window))}
     turf_of = {d: r.turf_id for d, r in loaded.items()}
-    wanted = {t for t in own if t in set(turf_of.values())}
+    live = set(turf_of.values())
+    wanted = own & live
     joined = {d for d in added - removed if d in turf_of}
     left = {d.id for d in gone if d.id not in turf_of}
     doors = [tc.Door(r.door_id, r.lon, r.lat) for r in loaded.values()]
-    everyone = len(set(turf_of.values()))  # a county-wide cut: no neighbour to look for
+    everyone = len(live)  # a county-wide cut: no neighbour to look for
     if joined and len(wanted) < everyone:
         wanted |= {turf_of[d] for d in tc.natural_neighbours(doors, joined)}
     if left and len(wanted) < everyone:
@@ -139,17 +162,13 @@ def refresh_outlines(session: Session, turf_ids: Iterable[int], *,
             doors + [d for d in gone if d.id in left], left) if d in turf_of}
     if not wanted:
         return []
-    # A wanted turf may reach past the window: read all its doors, and all doors that can
-    # shape its outline (turf_cutting.turf_outlines: within twice the pad plus its size).
-    members: dict[int, list[tuple[float, float]]] = {}
     others = sorted(wanted - own)
-    for r in [*own_rows, *(_sites(session, TurfDoor.turf_id.in_(others)) if others else [])]:
-        loaded.setdefault(r.door_id, r)
-        members.setdefault(r.turf_id, []).append((r.lon, r.lat))
-    reach = _union([_grown(points, 2 * PAD_M, by_size=True) for points in members.values()])
-    if not _within(reach, window):
-        for r in _sites(session, *_in_box(reach)):
-            loaded.setdefault(r.door_id, r)
+    if others:  # a neighbour may reach past the window
+        reach = _union([_grown(b, 2 * PAD_M, by_size=True)
+                        for b in _turf_boxes(session, others).values()])
+        if not _within(reach, window):
+            for r in _sites(session, *_in_box(reach)):
+                loaded.setdefault(r.door_id, r)
     rows = list(loaded.values())
     shapes = tc.turf_outlines([tc.Door(r.door_id, r.lon, r.lat) for r in rows],
                               [r.turf_id for r in rows], turfs=sorted(wanted))

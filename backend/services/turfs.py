@@ -833,12 +833,12 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     _store_turf(session, turf, first, weights)
     added, removed = _set_members(session, turf, list(first.door_ids), now)  # type: ignore[arg-type]
     turf.updated_at = now
-    _announce(session, turf, added, removed)
     names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
     new = _create_turfs(session, rest, universe_id=turf.universe_id, names=names,
                         weights=weights, actor=actor)
     # The plan's outlines tile only this turf's hull, which reaches into its neighbours.
     refresh_outlines(session, [turf.id, *(t.id for t in new)])
+    _announce(session, turf, added, removed)  # last: it holds the change feed's lock
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
@@ -896,8 +896,8 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
         keeper.name = name.strip()
     added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now)  # type: ignore[arg-type]
     keeper.updated_at = now
-    _announce(session, keeper, added, removed)
     refresh_outlines(session, [keeper.id])
+    _announce(session, keeper, added, removed)
     have = set(session.scalars(select(Assignment.user_id).where(
         Assignment.turf_id == keeper.id, Assignment.ended_at.is_(None))))
     for user_id in sorted(moving_users - have):
