@@ -55,3 +55,19 @@ def test_a_click_inside_a_turf_next_to_its_border_selects_that_turf(page: Page, 
               m.turfAt(turfs, 5, 5, []), m.turfAt(turfs, 20, 20, [])];
     })""")
     assert chosen == [2, 1, 1, None]
+
+
+def test_a_refresh_reloads_outlines_when_a_turf_changed(page: Page, live_server):
+    """A neighbour's edit can move a turf's outline without changing the set of turfs: the
+    console's figures-only refresh then downloads the outlines again."""
+    factory = live_server.factory()
+    organizer = factory.user("organizer", email="refresh@example.org")
+    factory.turf([factory.door()], name="Only")
+    log_in(page, live_server.url, organizer.email, "correct horse battery")
+    expect(page.locator("#map")).to_have_attribute("data-turfs-drawn", "0", timeout=30_000)
+    merged = page.evaluate("""() => import('/console/js/state.js').then((m) => {
+      const now = m.state.turfs.map((t) => ({...t, outline: undefined}));
+      const later = now.map((t) => ({...t, updated_at: "2099-01-01T00:00:00Z"}));
+      return [m.mergeTurfFigures(now), m.mergeTurfFigures(later)];
+    })""")
+    assert merged == [True, False]
