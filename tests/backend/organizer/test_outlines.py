@@ -116,9 +116,16 @@ def test_a_cut_made_in_chunks_draws_outlines_over_the_whole_cut(org, session, mo
     assert_tiling(session)
 
 
-def test_split_parts_keep_off_the_neighbours(org, session):
+def test_split_parts_keep_off_the_neighbours_and_so_do_merged_and_recut_turfs(org, session):
     turf_ids = cut(org, universe(org, "Everyone"), target_doors=36)
     response = org.post(f"/api/turfs/{turf_ids[0]}/split", json={"parts": 2})
+    assert response.status_code == 200, response.get_json()
+    assert_tiling(session)
+    parts = [t["id"] for t in response.get_json()["turfs"]]
+    response = org.post("/api/turfs/merge", json={"turf_ids": parts, "name": "Merged"})
+    assert response.status_code == 200, response.get_json()
+    assert_tiling(session)
+    response = org.post("/api/turfs/recut", json={"turf_ids": turf_ids[1:3], "target_doors": 20})
     assert response.status_code == 200, response.get_json()
     assert_tiling(session)
 
