@@ -56,7 +56,7 @@ def bbox(geometry: BaseGeometry) -> tuple[float, float, float, float]:
 
 
 #: Doors this far (metres) from the changed ones are loaded to find whose cells they touch.
-NEAR_M = 2_000.0
+NEAR_M = 1_000.0
 #: How far an outline may reach past its turf's outermost door (turf_cutting pads <= 250 m).
 PAD_M = 250.0
 
