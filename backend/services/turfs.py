@@ -7,6 +7,8 @@ door, ``precinct`` = precinct id, ``building`` = building key) and plans come ba
 Membership has periods (``turf_doors.added_at``/``removed_at``): a door that leaves a turf is
 ended, never deleted, so reports recorded while it was in a volunteer's turf stay valid.
 Every change a phone must see goes to the change feed (``services.changes.record_change``).
+Outlines are drawn again after every edit by ``services.outlines`` from all live turfs' doors,
+so the outlines of turfs made at different times never overlap.
 """
 
 from __future__ import annotations
