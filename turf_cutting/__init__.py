@@ -3,7 +3,8 @@
 Pure library (numpy, scipy, shapely). Doors are :class:`Door` values, options a
 :class:`CutParams`; :func:`cut_turfs` returns a :class:`TurfPlan` whose turfs carry door ids in
 walking order, an outline, the walk length and the estimated shift time.
-:mod:`turf_cutting.quality` scores any plan.
+:mod:`turf_cutting.quality` scores any plan. :func:`turf_outlines` draws outlines of turfs from
+separate plans that never overlap.
 
 >>> from turf_cutting import Door, CutParams, cut_turfs
 >>> doors = [Door(i, -122.27 + 0.0004 * (i % 8), 37.80 + 0.0004 * (i // 8)) for i in range(64)]
@@ -14,6 +15,7 @@ walking order, an outline, the walk length and the estimated shift time.
 
 from .cut import cut_turfs, merge_turfs, plan_from_assignment, recut, remove_doors, split_turf
 from .errors import DoorDataError, TurfCuttingError, TurfEditError, TurfParamsError
+from .outlines import natural_neighbours, turf_outlines
 from .types import CutParams, Door, LonLat, Turf, TurfPlan
 from .walk import order_walk, order_xy, path_length
 
@@ -29,6 +31,7 @@ __all__ = [
     "TurfPlan",
     "cut_turfs",
     "merge_turfs",
+    "natural_neighbours",
     "order_walk",
     "order_xy",
     "path_length",
@@ -36,4 +39,5 @@ __all__ = [
     "recut",
     "remove_doors",
     "split_turf",
+    "turf_outlines",
 ]

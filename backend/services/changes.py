@@ -19,8 +19,9 @@ from backend.models import SyncChange
 CHANGE_KINDS = (
     "turf_assigned",      # user_id: a turf is now yours (payload: turf_id)
     "turf_unassigned",    # user_id: a turf was taken back from you
-    "turf_updated",       # turf_id: fetch the door_list again (turf edited, or its doors'
-                          # voters or locations changed by a correction or a re-import)
+    "turf_updated",       # turf_id: fetch the door_list again (turf edited, its outline
+                          # moved by a neighbour's edit, or its doors' voters or locations
+                          # changed by a correction or a re-import)
     "doors_added",        # turf_id: payload door_ids
     "doors_removed",      # turf_id: payload door_ids
     "door_status",        # turf_id: a door was knocked (co-canvassing), payload door_id, status

@@ -7,6 +7,8 @@ door, ``precinct`` = precinct id, ``building`` = building key) and plans come ba
 Membership has periods (``turf_doors.added_at``/``removed_at``): a door that leaves a turf is
 ended, never deleted, so reports recorded while it was in a volunteer's turf stay valid.
 Every change a phone must see goes to the change feed (``services.changes.record_change``).
+Outlines are drawn again after every edit by ``services.outlines`` from all live turfs' doors,
+so the outlines of turfs made at different times never overlap.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 import numpy as np
 import orjson
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Text, bindparam, cast, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -54,6 +56,8 @@ from backend.services import contact_history
 from backend.services import progress as progress_service
 from backend.services.access import ensure_can_read_turf, require_organizer
 from backend.services.changes import record_change
+from backend.services.outlines import M_PER_DEG, geojson, refresh_outlines
+from backend.services.outlines import bbox as _bbox
 from backend.services.universes import get_universe_row, live_turf_door_ids, voter_query
 from backend.services.voters import voter_view
 
@@ -63,8 +67,6 @@ Progress = Callable[[float, str], None]
 CHUNK_DOORS = 12_000
 LIST_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 LIST_CODE_LENGTH = 6
-OUTLINE_DECIMALS = 6  # ~0.1 m
-M_PER_DEG = 111_320.0
 
 
 # --------------------------------------------------------------------------- conversions
@@ -98,23 +100,6 @@ def cut_params(params: dict[str, Any]) -> tc.CutParams:
 def _lib_doors(rows: Iterable[Any], weights: dict[int, int]) -> list[tc.Door]:
     return [tc.Door(r.id, r.lon, r.lat, float(max(weights.get(r.id, 1), 1)), r.precinct_id,
                     r.building_key) for r in rows]
-
-
-def geojson(geometry: BaseGeometry) -> dict[str, Any]:
-    """A shapely geometry as GeoJSON with coordinates rounded to ~0.1 m.
-
-    >>> from shapely.geometry import Point
-    >>> geojson(Point(-83.1234567891, 40.0).buffer(0.001, 1))["type"]
-    'Polygon'
-    """
-    rounded = shapely.set_precision(geometry, 10 ** -OUTLINE_DECIMALS)
-    if rounded.is_empty:
-        rounded = geometry
-    return dict(mapping(rounded))
-
-
-def _bbox(geometry: BaseGeometry) -> tuple[float, float, float, float]:
-    return tuple(float(v) for v in geometry.bounds)  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- reading
@@ -544,10 +529,13 @@ def _announce(session: Session, turf: Turf, added: list[int], removed: list[int]
     record_change(session, "turf_updated", turf_id=turf.id, payload={"turf_id": turf.id})
 
 
-def _soft_delete(session: Session, turf: Turf, now: dt.datetime) -> None:
+def _soft_delete(session: Session, turf: Turf, now: dt.datetime) -> list[int]:
+    """End the turf and its memberships; returns the door ids it had."""
+    door_ids = []
     for row in session.scalars(select(TurfDoor).where(
             TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))):
         row.removed_at = now
+        door_ids.append(row.door_id)
     for assignment in session.scalars(select(Assignment).where(
             Assignment.turf_id == turf.id, Assignment.ended_at.is_(None))):
         assignment.ended_at = now
@@ -557,6 +545,7 @@ def _soft_delete(session: Session, turf: Turf, now: dt.datetime) -> None:
     turf.list_code = None
     turf.list_code_expires_at = None
     record_change(session, "turf_deleted", turf_id=turf.id, payload={"turf_id": turf.id})
+    return door_ids
 
 
 # --------------------------------------------------------------------------- auto-cut
@@ -700,11 +689,13 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     report(0.05, "loading doors")
+    replaced: list[int] = []
     if params.get("replace"):
-        _replace_unstarted(session, universe, actor)  # type: ignore[arg-type]
+        replaced = _replace_unstarted(session, universe, actor)  # type: ignore[arg-type]
     doors, weights = _cut_candidates(session, universe)
     timings["load_s"] = round(time.perf_counter() - t0, 2)
     if not doors:
+        refresh_outlines(session, (), removed_door_ids=replaced)
         job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
         job.message = _nothing_to_cut(session, universe, weights)
         job.result = {"turf_ids": [], "turf_count": 0, "door_count": 0, **timings}
@@ -721,6 +712,12 @@ def run_cut(session: Session, job: Job, actor: User | None = None,
                           names=_next_names(session, prefix, len(lib_turfs)), weights=weights,
                           actor=actor)  # type: ignore[arg-type]
     timings["store_s"] = round(time.perf_counter() - t2, 2)
+    # Each chunk, and each earlier cut, drew outlines of its own hull: draw these turfs'
+    # and their neighbours' from all live doors, so none overlap.
+    t3 = time.perf_counter()
+    refresh_outlines(session, [t.id for t in turfs], added_door_ids=[d.id for d in doors],
+                     removed_door_ids=replaced)
+    timings["outline_s"] = round(time.perf_counter() - t3, 2)
     job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
     job.message = f"cut {len(doors)} doors into {len(turfs)} turfs"
     job.result = {"turf_ids": [t.id for t in turfs], "turf_count": len(turfs),
@@ -742,19 +739,22 @@ def _nothing_to_cut(session: Session, universe: Universe, weights: Counter[int])
     return f"every door of universe {universe.name!r} is already in a turf"
 
 
-def _replace_unstarted(session: Session, universe: Universe, actor: User) -> None:
+def _replace_unstarted(session: Session, universe: Universe, actor: User) -> list[int]:
+    """Delete the universe's turfs nobody holds or started; returns the doors they had."""
     turfs = list(session.scalars(select(Turf).where(
         Turf.universe_id == universe.id, Turf.deleted_at.is_(None))))
     if not turfs:
-        return
+        return []
     done = progress_service.turf_progress(session, [t.id for t in turfs])
     assigned = set(session.scalars(select(Assignment.turf_id).where(
         Assignment.turf_id.in_([t.id for t in turfs]), Assignment.ended_at.is_(None))))
     now = utcnow()
+    freed: list[int] = []
     for turf in turfs:
         if turf.id not in assigned and done.get(turf.id, (0, 0))[0] == 0:
-            _soft_delete(session, turf, now)
+            freed.extend(_soft_delete(session, turf, now))
     session.flush()
+    return freed
 
 
 def get_job(session: Session, job_id: int, actor: User, *, stale_after: dt.timedelta) -> Job:
@@ -835,21 +835,14 @@ def _invalidity(geometry: BaseGeometry) -> str:
     return f"{words} near lon {round(lon, 6)}, lat {round(lat, 6)}."
 
 
-def _overlapping_outlines(session: Session, polygon: BaseGeometry) -> list[Turf]:
-    min_lon, min_lat, max_lon, max_lat = polygon.bounds
-    candidates = session.scalars(select(Turf).where(
-        Turf.deleted_at.is_(None), Turf.max_lon >= min_lon, Turf.min_lon <= max_lon,
-        Turf.max_lat >= min_lat, Turf.min_lat <= max_lat))
-    return [t for t in candidates if t.outline and shape(t.outline).intersects(polygon)]
-
-
 def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor: User, *,
               name: str | None = None, skip_taken: bool = False) -> dict[str, Any]:
     """Make a turf of the universe's doors inside a drawn polygon.
 
     Doors already in another turf are refused (409, naming those turfs) unless
-    ``skip_taken``; then only the free doors are taken, and the outline is the drawn polygon
-    minus the outlines it overlaps, so outlines never overlap.
+    ``skip_taken``; then only the free doors are taken. The polygon only chooses doors: the
+    outline is drawn from the turf's doors and its neighbours' (``services.outlines``), so it
+    holds its own doors and overlaps no other turf.
     """
     require_organizer(actor, "draw turfs")
     universe = get_universe_row(session, universe_id)
@@ -898,18 +891,13 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
                 errors={"polygon": ["overlaps existing turfs"], "overlaps": overlaps,
                         "free_door_count": len(free)})
         rows = free
-    others = _overlapping_outlines(session, area)
-    outline = area
-    if others:
-        outline = area.difference(shapely.union_all([shape(t.outline) for t in others]))
-        if outline.is_empty:
-            outline = area
     plan = tc.plan_from_assignment(_lib_doors(rows, weights), [0] * len(rows), cut_params({}))
     prefix = (name or "").strip()
     turf_names = [prefix] if prefix else _next_names(session, f"{universe.name} drawn", 1)
     turf = _create_turfs(session, plan.turfs, universe_id=universe.id,
                          filters=universe.filters or {}, names=turf_names,
-                         weights=weights, actor=actor, outlines=[outline])[0]
+                         weights=weights, actor=actor)[0]
+    refresh_outlines(session, [turf.id], added_door_ids=[r.id for r in rows])
     return {"turf": turf_views(session, [turf])[0], "skipped": overlaps}
 
 
@@ -958,10 +946,12 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     _store_turf(session, turf, first, weights)
     added, removed = _set_members(session, turf, list(first.door_ids), now)  # type: ignore[arg-type]
     turf.updated_at = now
-    _announce(session, turf, added, removed)
     names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
     new = _create_turfs(session, rest, universe_id=turf.universe_id, filters=turf.filters or {},
                         names=names, weights=weights, actor=actor)
+    # The plan's outlines tile only this turf's hull, which reaches into its neighbours.
+    refresh_outlines(session, [turf.id, *(t.id for t in new)])
+    _announce(session, turf, added, removed)  # last: it holds the change feed's lock
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
@@ -1020,6 +1010,7 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
         keeper.name = name.strip()
     added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now)  # type: ignore[arg-type]
     keeper.updated_at = now
+    refresh_outlines(session, [keeper.id])
     _announce(session, keeper, added, removed)
     have = set(session.scalars(select(Assignment.user_id).where(
         Assignment.turf_id == keeper.id, Assignment.ended_at.is_(None))))
@@ -1047,7 +1038,8 @@ def rename_turf(session: Session, turf_id: int, name: str, actor: User) -> dict[
 def delete_turf(session: Session, turf_id: int, actor: User) -> None:
     """Soft delete: reports keep pointing at the turf; its doors are free to cut again."""
     require_organizer(actor, "delete turfs")
-    _soft_delete(session, _live_turf(session, turf_id), utcnow())
+    freed = _soft_delete(session, _live_turf(session, turf_id), utcnow())
+    refresh_outlines(session, (), removed_door_ids=freed)  # its neighbours take its place
     session.flush()
 
 
@@ -1107,6 +1099,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
     new = _create_turfs(session, new_lib_turfs, universe_id=universe_id, filters=filters,
                         names=_next_names(session, prefix, len(new_lib_turfs)), weights=weights,
                         actor=actor)
+    refresh_outlines(session, [*(t.id for t in kept_turfs), *(t.id for t in new)])
     return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}
 
 

@@ -37,12 +37,14 @@ export function setTurfs(turfs) {
  * Merges fresh figures (status, progress, assignees) into the turfs already on the map,
  * keeping their outlines, so a refresh need not download 2,000 outlines again.
  * @param {object[]} fresh turfs without outlines
- * @returns {boolean} false when the set of turfs changed and a full reload is needed
+ * @returns {boolean} false when the set of turfs changed, or a turf changed (its outline
+ *   may have moved to make room for a neighbour), and a full reload is needed
  */
 export function mergeTurfFigures(fresh) {
   if (fresh.length !== state.turfs.length) return false;
   const byId = new Map(fresh.map((t) => [t.id, t]));
-  if (!state.turfs.every((t) => byId.has(t.id))) return false;
+  const same = (t) => byId.has(t.id) && byId.get(t.id).updated_at === t.updated_at;
+  if (!state.turfs.every(same)) return false;
   state.turfs = state.turfs.map((t) => ({
     ...byId.get(t.id),
     outline: t.outline,

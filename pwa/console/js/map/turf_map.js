@@ -243,13 +243,64 @@ function drawTurfs() {
     layer.on("click", (e) => {
       if (drawing) return;
       L.DomEvent.stopPropagation(e);
-      toggleSelected(turf.id);
+      // The canvas hands the click to the last-drawn outline within a few pixels of the
+      // pointer, which near a border is often the neighbour: ask the outlines themselves.
+      const doors = doorCache.doors || [];
+      toggleSelected(turfAt(state.turfs, e.latlng.lng, e.latlng.lat, doors) ?? turf.id);
     });
     layer.addTo(turfLayer);
     turfLayers.set(turf.id, layer);
   }
   document.getElementById("map").dataset.turfsDrawn = String(turfLayers.size);
   updateLabels();
+}
+
+function inRings(rings, lon, lat) {
+  // Even-odd over every ring, so a point in a hole is outside.
+  let inside = false;
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi)
+        inside = !inside;
+    }
+  }
+  return inside;
+}
+
+function outlineContains(outline, lon, lat) {
+  if (!outline) return false;
+  if (outline.type === "Polygon") return inRings(outline.coordinates, lon, lat);
+  if (outline.type === "MultiPolygon")
+    return outline.coordinates.some((rings) => inRings(rings, lon, lat));
+  return false;
+}
+
+/**
+ * The turf a click at (lon, lat) means: the one whose outline contains the point. Where
+ * none or several do (a click on a border, or outlines stored before they were made to
+ * tile), the one whose own door is nearest, when the doors are loaded.
+ * @param {{id: number, outline: object|null}[]} turfs
+ * @param {number} lon
+ * @param {number} lat
+ * @param {{lon: number|null, lat: number|null, turf_id: number|null}[]} [doors]
+ * @returns {number|null} the turf id, or null when nothing tells
+ */
+export function turfAt(turfs, lon, lat, doors = []) {
+  const hits = turfs.filter((t) => outlineContains(t.outline, lon, lat));
+  if (hits.length === 1) return hits[0].id;
+  const among = new Set((hits.length ? hits : turfs).map((t) => t.id));
+  const kx = Math.cos((lat * Math.PI) / 180);
+  let best = null;
+  let bestD = Infinity;
+  for (const d of doors) {
+    if (d.lon === null || d.lat === null || !among.has(d.turf_id)) continue;
+    const dist = (kx * (d.lon - lon)) ** 2 + (d.lat - lat) ** 2;
+    if (dist < bestD) [best, bestD] = [d.turf_id, dist];
+  }
+  if (best !== null) return best;
+  return hits.length ? hits[0].id : null;
 }
 
 function restyle({ labels = true } = {}) {
