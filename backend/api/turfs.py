@@ -17,6 +17,7 @@ from backend.schemas.turfs import (
     ListCodeSchema,
     MergeSchema,
     RecutSchema,
+    RemoveDoorsSchema,
     SplitSchema,
     TurfListQuerySchema,
     TurfSchema,
@@ -108,6 +109,15 @@ class Split(MethodView):
     def post(self, data, turf_id):
         """Split a turf; the first part keeps its id, assignees and list code."""
         return turf_service.split_turf(db.session, turf_id, data["parts"], actor())
+
+
+@blp.route("/turfs/<int:turf_id>/remove_doors")
+class RemoveDoors(MethodView):
+    @blp.arguments(RemoveDoorsSchema)
+    @blp.response(200, TurfsResultSchema)
+    def post(self, data, turf_id):
+        """Take doors out of a turf; they are free to cut again, the walk keeps its order."""
+        return turf_service.remove_turf_doors(db.session, turf_id, data["door_ids"], actor())
 
 
 @blp.route("/turfs/merge")

@@ -105,6 +105,12 @@ class SplitSchema(Schema):
     parts = fields.Integer(load_default=2, validate=validate.Range(min=2, max=20))
 
 
+class RemoveDoorsSchema(Schema):
+    door_ids = fields.List(fields.Integer(), required=True,
+                           validate=validate.Length(min=1, max=5000),
+                           metadata={"description": "doors to take out of the turf"})
+
+
 class MergeSchema(Schema):
     turf_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=2))
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))

@@ -955,6 +955,35 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
     return {"turfs": turf_views(session, [turf, *new]), "deleted_turf_ids": []}
 
 
+def remove_turf_doors(session: Session, turf_id: int, door_ids: list[int],
+                      actor: User) -> dict[str, Any]:
+    """Take doors out of a turf (a gated building, a door the organizer wants left alone);
+    they are free to cut or draw again. The turf keeps its id, assignees and list code, and
+    its walk keeps its order; phones holding it download it again."""
+    require_organizer(actor, "remove doors from turfs")
+    turf = _live_turf(session, turf_id)
+    wanted = list(dict.fromkeys(door_ids))
+    members = set(session.scalars(select(TurfDoor.door_id).where(
+        TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None))))
+    outside = [d for d in wanted if d not in members]
+    if outside:
+        shown = ", ".join(map(str, outside[:10])) + (" ..." if len(outside) > 10 else "")
+        raise ValidationError(f"Turf {turf.name!r} does not hold door(s) {shown}: nothing "
+                              f"was removed.", errors={"door_ids": [f"not in turf {turf.id}"]})
+    if len(wanted) >= len(members):
+        raise Conflict(f"Removing every door would leave turf {turf.name!r} empty: delete the "
+                       f"turf instead.", errors={"door_ids": ["every door of the turf"]})
+    plan, weights = _plan_of(session, [turf])
+    kept = tc.remove_doors(plan, wanted).turfs[0]
+    now = utcnow()
+    _store_turf(session, turf, kept, weights)
+    added, removed = _set_members(session, turf, list(kept.door_ids), now)  # type: ignore[arg-type]
+    turf.updated_at = now
+    refresh_outlines(session, [turf.id], removed_door_ids=removed)
+    _announce(session, turf, added, removed)  # last: it holds the change feed's lock
+    return {"turfs": turf_views(session, [turf]), "deleted_turf_ids": []}
+
+
 #: Turfs whose outlines are at most this far apart count as touching (drawn turfs leave
 #: small gaps between them; cut turfs share borders).
 TOUCH_M = 30.0

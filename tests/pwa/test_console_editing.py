@@ -477,3 +477,26 @@ def test_console_explains_refusals_in_the_organizers_terms(page: Page, live_serv
     page.locator("#universe-form [type=submit]").click()
     expect(status).to_contain_text(
         "Saved changes to universe “Nobody”, but its filters select no voters")
+
+
+def test_organizer_takes_doors_out_of_a_turf(page: Page, live_server):
+    """Doors… lists the selected turf's doors in walking order; the ticked ones leave the
+    turf (and are free), the rest keep their order."""
+    canvasser, (first_id, _) = seed_demo()
+    before = sorted(members(first_id))
+    db.session.rollback()
+    log_in(page, live_server.url, *DEMO_ORGANIZER)
+    page.get_by_role("tab", name="Turfs").click()
+    name = next(t.name for t in live_turfs().values() if t.id == first_id)
+    page.get_by_label(f"Select {name}").check()
+    page.locator("#turf-doors-show").click()
+    picks = page.locator("#turf-doors input[type=checkbox]")
+    expect(picks).to_have_count(len(before))
+    taken = sorted(int(picks.nth(i).get_attribute("value")) for i in (0, 2))
+    picks.nth(0).check()
+    picks.nth(2).check()
+    page.locator("#turf-doors-remove").click()
+    expect(page.locator("#status")).to_contain_text(f"Took 2 doors out of “{name}”")
+    db.session.rollback()
+    assert sorted(members(first_id)) == [d for d in before if d not in taken]
+    assert assignees(first_id) == {canvasser.id}

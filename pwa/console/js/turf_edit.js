@@ -78,6 +78,20 @@ export function turfEditing({ reloadTurfs }) {
       );
     },
 
+    /**
+     * Takes the given doors out of the selected turf.
+     * @param {number[]} doorIds
+     */
+    async removeDoors(doorIds) {
+      const turf = onlyOne("take doors out of");
+      if (!doorIds.length) throw new Error("Tick the doors to take out of the turf.");
+      const result = await api.removeTurfDoors(turf.id, doorIds);
+      await settle([turf.id]);
+      setStatus(
+        `Took ${plural(doorIds.length, "door")} out of “${turf.name}” (${fmt(result.turfs[0].door_count)} doors left); they are free to cut or draw again.`,
+      );
+    },
+
     /** @param {string} [name] a name for the merged turf (default: the first turf's) */
     async merge(name) {
       const turfs = atLeast(2, "merge");

@@ -231,6 +231,43 @@ def test_split_keeps_the_first_part_and_makes_new_turfs(org, county, universe, s
     assert {"doors_removed", "turf_updated"} <= kinds
 
 
+def test_remove_doors_frees_them_and_keeps_the_walk(org, county, universe, session):
+    """Two doors taken out of an assigned turf: the rest keep their walking order, the turf
+    its assignee, the phone a turf_updated; the doors are free for a drawn turf; doors not in
+    the turf, or every door, are refused with nothing changed."""
+    from backend.models import Door, SyncChange
+
+    turf = cut(org, universe["id"], target_doors=40, min_doors=30, max_doors=50)[0]
+    org.post("/api/assignments", json={"turf_ids": [turf["id"]], "user_ids": [county.alice.id]})
+    before = live_members(session, turf["id"])
+    gone = before[3:5]
+    response = org.post(f"/api/turfs/{turf['id']}/remove_doors", json={"door_ids": gone})
+    assert response.status_code == 200, response.get_json()
+    after = response.get_json()["turfs"][0]
+    assert after["door_count"] == len(before) - 2
+    assert after["assignees"][0]["id"] == county.alice.id
+    session.expire_all()
+    assert live_members(session, turf["id"]) == [d for d in before if d not in gone]
+    assert "turf_updated" in {c.kind for c in session.query(SyncChange).filter_by(
+        turf_id=turf["id"])}
+    drawn = org.post("/api/turfs", json={"universe_id": universe["id"], "name": "Freed",
+                                         "skip_taken": True, "polygon": square(
+        *(min(c) - 1e-5 for c in zip(*[(session.get(Door, d).lon, session.get(Door, d).lat)
+                                        for d in gone])),
+        *(max(c) + 1e-5 for c in zip(*[(session.get(Door, d).lon, session.get(Door, d).lat)
+                                        for d in gone])))})
+    assert drawn.status_code == 201, drawn.get_json()
+    assert set(gone) <= set(live_members(session, drawn.get_json()["turf"]["id"]))
+
+    stranger = live_members(session, drawn.get_json()["turf"]["id"])[0]
+    refused = org.post(f"/api/turfs/{turf['id']}/remove_doors", json={"door_ids": [stranger]})
+    assert refused.status_code == 422 and "does not hold" in refused.get_json()["message"]
+    everything = org.post(f"/api/turfs/{turf['id']}/remove_doors",
+                          json={"door_ids": live_members(session, turf["id"])})
+    assert everything.status_code == 409 and "delete the turf" in everything.get_json()["message"]
+    assert len(live_members(session, turf["id"])) == len(before) - 2
+
+
 def test_splitting_into_more_parts_than_buildings_says_how_many_it_can(org, universe, session):
     """A 4-door turf split into 20 parts: the message speaks of doors and buildings and says
     how many parts are possible, not the library's "turf_index 0 has 4 stops"."""

@@ -352,6 +352,18 @@ export const deleteTurf = (turfId) => request("DELETE", `/api/turfs/${turfId}`);
 export const splitTurf = (turfId, parts) =>
   request("POST", `/api/turfs/${turfId}/split`, { parts });
 
+/** @param {number} turfId @returns {Promise<object>} the turf's door list, in walk order */
+export const turfDoorList = (turfId) =>
+  request("GET", `/api/turfs/${turfId}/door_list`);
+
+/**
+ * Takes doors out of a turf; they are free to cut or draw again.
+ * @param {number} turfId
+ * @param {number[]} doorIds
+ */
+export const removeTurfDoors = (turfId, doorIds) =>
+  request("POST", `/api/turfs/${turfId}/remove_doors`, { door_ids: doorIds });
+
 /**
  * Merges touching turfs into the first one (409 when they do not touch).
  * @param {number[]} turfIds at least two

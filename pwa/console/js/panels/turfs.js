@@ -369,6 +369,43 @@ function renderEditor(editing) {
   const recut = button("turf-recut", "Re-cut what is left undone", () =>
     editing.recut(Number(recutTarget.value)),
   );
+  // The selected turf's doors, to tick the ones to take out (a gated building, a door the
+  // organizer wants left alone): filled on demand, emptied when the selection moves.
+  const doorsBox = h("div", { id: "turf-doors" });
+  const showDoors = button("turf-doors-show", "Doors…", async () => {
+    const turf = state.turfs.find((t) => state.selected.has(t.id));
+    const list = await api.turfDoorList(turf.id);
+    const ticks = list.doors.map((d) =>
+      h("input", {
+        type: "checkbox",
+        value: d.id,
+        "aria-label": `Take out ${d.address_line}${d.unit ? ` ${d.unit}` : ""}`,
+      }),
+    );
+    const take = button("turf-doors-remove", "Take ticked doors out", () =>
+      editing.removeDoors(ticks.filter((t) => t.checked).map((t) => Number(t.value))),
+    );
+    doorsBox.replaceChildren(
+      h("p", { class: "hint" }, `${fmt(list.doors.length)} doors of “${turf.name}”, in walking order.`),
+      h(
+        "ol",
+        { class: "door-picks" },
+        list.doors.map((d, i) =>
+          h(
+            "li",
+            {},
+            h(
+              "label",
+              { class: "inline" },
+              ticks[i],
+              `${d.address_line}${d.unit ? ` ${d.unit}` : ""} (${fmt(d.voters.length)} voters)`,
+            ),
+          ),
+        ),
+      ),
+      take,
+    );
+  });
   const remove = button(
     "turf-delete",
     "Delete selected…",
@@ -381,7 +418,7 @@ function renderEditor(editing) {
   let offeredFor = null;
   const update = () => {
     const n = state.selected.size;
-    rename.disabled = split.disabled = n !== 1;
+    rename.disabled = split.disabled = showDoors.disabled = n !== 1;
     merge.disabled = n < 2;
     recut.disabled = remove.disabled = n === 0;
     // Offer the selected turf's name to edit when the selection moves to another turf,
@@ -391,6 +428,7 @@ function renderEditor(editing) {
     if (document.activeElement === renameInput) return;
     if ((one ? one.id : null) !== offeredFor) {
       offeredFor = one ? one.id : null;
+      doorsBox.replaceChildren();
       renameInput.value = one ? one.name : "";
     }
   };
@@ -415,6 +453,8 @@ function renderEditor(editing) {
       ),
       split,
     ),
+    h("div", { class: "row" }, showDoors),
+    doorsBox,
     h("div", { class: "row" }, mergeName, merge),
     h(
       "p",
