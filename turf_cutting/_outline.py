@@ -15,25 +15,30 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
+def voronoi_cells(sites: FloatArray, extent: BaseGeometry) -> NDArray[np.object_]:
+    """Voronoi cell of each site, in site order, reaching at least to ``extent``."""
+    if len(sites) == 1:
+        return np.array([extent], dtype=object)
+    vor = shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=extent, ordered=True)
+    cells = shapely.get_parts(vor)
+    if len(cells) != len(sites):  # GEOS merged near-duplicate sites: match by location
+        tree = shapely.STRtree(cells)
+        hit = tree.query(shapely.points(sites), predicate="intersects")
+        first = np.full(len(sites), -1, dtype=np.int64)
+        first[hit[0][::-1]] = hit[1][::-1]
+        pads = shapely.buffer(shapely.points(sites), 0.5)
+        cells = np.array(
+            [cells[f] if f >= 0 else pads[i] for i, f in enumerate(first.tolist())], dtype=object
+        )
+    return cells
+
+
 def outlines(xy: FloatArray, labels: IntArray, k: int, proj: Projection) -> list[BaseGeometry]:
     """One lon/lat (Multi)Polygon per label; outlines tile the buffered hull of ``xy``."""
     sites, site_label = _sites(xy, labels)
     region = _region(sites)
-    if len(sites) == 1:
-        cells = np.array([region], dtype=object)
-    else:
-        vor = shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=region, ordered=True)
-        cells = shapely.get_parts(vor)
-        if len(cells) != len(sites):  # GEOS merged near-duplicate sites: match by location
-            tree = shapely.STRtree(cells)
-            hit = tree.query(shapely.points(sites), predicate="intersects")
-            first = np.full(len(sites), -1, dtype=np.int64)
-            first[hit[0][::-1]] = hit[1][::-1]
-            pads = shapely.buffer(shapely.points(sites), 0.5)
-            cells = np.array(
-                [cells[f] if f >= 0 else pads[i] for i, f in enumerate(first.tolist())],
-                dtype=object,
-            )
+    cells = voronoi_cells(sites, region)
+    if len(sites) > 1:
         shapely.prepare(region)
         edge = ~shapely.contains_properly(
             region, cells

@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ._arrays import unique_rows
 from ._geo import Projection
-from ._outline import _polygonal, _sites
+from ._outline import _polygonal, _sites, voronoi_cells
 from .errors import DoorDataError
 from .types import Door
 
@@ -84,7 +84,7 @@ def turf_outlines(
         margin = 2 * pad + float(np.hypot(x1 - x0, y1 - y0))
         reach.append(shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin))
     near = np.unique(shapely.STRtree(reach).query(shapely.points(sites), predicate="intersects")[0])
-    cells = _cells(sites[near], shapely.envelope(shapely.union_all(reach)))
+    cells = voronoi_cells(sites[near], shapely.envelope(shapely.union_all(reach)))
     cell_of = np.full(len(sites), -1, dtype=np.int64)
     cell_of[near] = np.arange(len(near))
 
@@ -139,21 +139,3 @@ def _pad(own: FloatArray) -> float:
         return 25.0
     d, _ = cKDTree(own).query(own, k=2)
     return float(np.clip(1.5 * np.median(d[:, 1]), 25.0, 250.0))
-
-
-def _cells(sites: FloatArray, extent: BaseGeometry) -> NDArray[np.object_]:
-    """Voronoi cell of each site, in site order, reaching at least to ``extent``."""
-    if len(sites) == 1:
-        return np.array([extent], dtype=object)
-    vor = shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=extent, ordered=True)
-    cells = shapely.get_parts(vor)
-    if len(cells) != len(sites):  # GEOS merged near-duplicate sites: match by location
-        tree = shapely.STRtree(cells)
-        hit = tree.query(shapely.points(sites), predicate="intersects")
-        first = np.full(len(sites), -1, dtype=np.int64)
-        first[hit[0][::-1]] = hit[1][::-1]
-        pads = shapely.buffer(shapely.points(sites), 0.5)
-        cells = np.array(
-            [cells[f] if f >= 0 else pads[i] for i, f in enumerate(first.tolist())], dtype=object
-        )
-    return cells
