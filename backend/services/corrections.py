@@ -25,6 +25,7 @@ from backend.models import CanvassReport, Door, FieldCorrection, Turf, TurfDoor,
 from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
+from backend.services.outlines import refresh_outlines
 
 CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 CORRECTION_STATUSES = ("pending", "accepted", "rejected")
@@ -151,7 +152,10 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
                                   errors={"details.lon": [f"got {lon!r}"], "details.lat": [f"got {lat!r}"]})
         before = {"lon": door.lon, "lat": door.lat}
         door.lon, door.lat, door.geocode_status = float(lon), float(lat), "manual"
-        for turf_id in _live_turfs_of_door(session, door.id):
+        turf_ids = _live_turfs_of_door(session, door.id)
+        # The turf's outline follows its door, and the neighbours' make room.
+        refresh_outlines(session, turf_ids, added_door_ids=[door.id])
+        for turf_id in turf_ids:
             record_change(session, "turf_updated", turf_id=turf_id,
                           payload={"turf_id": turf_id, "door_id": door.id})
         return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat}

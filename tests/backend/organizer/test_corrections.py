@@ -88,3 +88,29 @@ def test_canvassers_cannot_review(alice, county, factory, session):
     assert alice.get("/api/field_corrections").status_code == 403
     assert alice.post(f"/api/field_corrections/{row.id}/accept", json={}).status_code == 403
     assert alice.post(f"/api/field_corrections/{row.id}/reject", json={"note": "x"}).status_code == 403
+
+
+def test_a_moved_pin_takes_its_turfs_outline_along(org, county, universe, factory, session):
+    """A door's pin moved 150 m east of the county: its turf's outline grows to hold it, and
+    no outline overlaps another."""
+    from shapely.geometry import Point, shape
+
+    from backend.models import Turf
+    from tests.backend.organizer.conftest import cut
+    from tests.backend.organizer.test_turfs import live_members
+
+    turfs = cut(org, universe["id"], target_doors=40, min_doors=30, max_doors=50)
+    turf = session.get(Turf, turfs[0]["id"])
+    door = session.get(Door, live_members(session, turf.id)[0])
+    east = max(d.lon for d in county.doors) + 0.002
+    report = factory.report(door, county.alice, turf=turf, result_code=None, lon=east, lat=door.lat)
+    pin = correction(session, report, "misplaced_pin", details={})
+    assert not shape(turf.outline).contains(Point(east, door.lat))
+    assert org.post(f"/api/field_corrections/{pin.id}/accept", json={}).status_code == 200
+    session.expire_all()
+    outlines = {t["id"]: shape(t["outline"]) for t in org.get("/api/turfs").get_json()}
+    assert outlines[turf.id].buffer(1e-9).contains(Point(east, door.lat))
+    ids = sorted(outlines)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            assert outlines[a].intersection(outlines[b]).area < 1e-12
