@@ -46,6 +46,8 @@ _STAGE_TABLES = {
     "import_seen_doors": "address_key TEXT NOT NULL",
     # doors whose location or voters this import changed, and the doors moved voters left
     "import_changed_doors": "door_id INTEGER, left_door_id INTEGER",
+    # of those, the doors whose location moved: their turfs' outlines are drawn again
+    "import_moved_doors": "door_id INTEGER",
 }
 _COLUMNS = {
     "import_batch_voters": ("line", "state_id", "first_name", "middle_name", "last_name",
@@ -57,6 +59,7 @@ _COLUMNS = {
     "import_seen_voters": ("state_id",),
     "import_seen_doors": ("address_key",),
     "import_changed_doors": ("door_id",),
+    "import_moved_doors": ("door_id",),
 }  # fmt: skip
 _DOOR_COLUMNS = ("id", "address_key", "building_key", "address_line", "unit", "city", "state",
                  "zip", "lat", "lon", "precinct_id", "geocode_status", "access_note",
@@ -205,13 +208,17 @@ class Stage:
         return {int(e) for f in filters for key in ("voted_in", "not_voted_in")
                 for e in (f or {}).get(key, ())}  # fmt: skip
 
-    def _update_doors(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        """Run an UPDATE of doors; while watching, note the doors it changed."""
+    def _update_doors(self, sql: str, params: dict[str, Any] | None = None, *,
+                      moves: bool = False) -> None:
+        """Run an UPDATE of doors; while watching, note the doors it changed (and, if it
+        ``moves`` them, that they moved)."""
         if not self.watch:
             self._exec(sql, params)
             return
-        changed = self._exec(sql + " RETURNING doors.id", params)
-        self.load("import_changed_doors", [tuple(row) for row in changed])
+        changed = [tuple(row) for row in self._exec(sql + " RETURNING doors.id", params)]
+        self.load("import_changed_doors", changed)
+        if moves:
+            self.load("import_moved_doors", changed)
 
     def _exec(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         statement = text(sql)
@@ -331,6 +338,7 @@ class Stage:
             "AND doors.geocode_status <> 'manual' "
             "AND (doors.lat IS NULL OR doors.lat <> s.lat OR doors.lon <> s.lon)",
             now,
+            moves=True,
         )
         # Precincts are redrawn; a door follows the file's precinct code when it has one.
         self._update_doors(
@@ -498,6 +506,17 @@ class Stage:
             "(SELECT door_id FROM import_changed_doors UNION "
             "SELECT left_door_id FROM import_changed_doors WHERE left_door_id IS NOT NULL) "
             "ORDER BY td.turf_id").scalars())  # fmt: skip
+
+    def moved_turf_doors(self) -> tuple[list[int], list[int]]:
+        """(live turfs, their doors) whose location this import moved: the outlines to draw
+        again, so a turf's outline keeps holding its doors."""
+        if not self.watch:
+            return [], []
+        rows = self._exec(
+            "SELECT td.turf_id, td.door_id FROM turf_doors td JOIN turfs t ON t.id = td.turf_id "
+            "WHERE td.removed_at IS NULL AND t.deleted_at IS NULL AND td.door_id IN "
+            "(SELECT door_id FROM import_moved_doors)").all()  # fmt: skip
+        return sorted({r[0] for r in rows}), sorted({r[1] for r in rows})
 
     def _share_building_locations(self) -> None:
         # A new unit in a building already on the map stands where the building stands.

@@ -38,6 +38,7 @@ from backend.services.imports.reader import (
     read_voter_file,
 )
 from backend.services.imports.store import Stage
+from backend.services.outlines import refresh_outlines
 
 __all__ = ["SHOWN_PROBLEMS", "ImportSummary", "import_voters"]
 
@@ -210,6 +211,9 @@ def import_voters(
     summary.doors_placed_in_precincts = assign_precincts_by_polygon(session)
     # Last, so the change feed's lock is held only until the commit (services/changes.py).
     turf_ids = stage.changed_turfs()
+    moved_turfs, moved_doors = stage.moved_turf_doors()
+    if moved_turfs:
+        refresh_outlines(session, moved_turfs, added_door_ids=moved_doors)
     if turf_ids:
         from backend.services.turfs import refresh_voter_counts
 

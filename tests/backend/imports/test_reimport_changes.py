@@ -124,3 +124,23 @@ def test_a_reimport_counts_the_changed_turfs_voters_again(runner, session, tmp_p
     import_file(runner, tmp_path, "v2.csv", {**without(FIRST, 3), 6: resident(6, 1)})
     session.expire_all()
     assert session.scalars(count).all() == [3, 0]
+
+
+def test_a_door_the_newer_file_moves_takes_its_turfs_outline_along(runner, session, tmp_path,
+                                                                  field):
+    """Voter 3's door (turf B) moves 7 doors north in the newer file: B's outline is drawn
+    again around it, and A's still does not overlap it."""
+    from shapely.geometry import Point, shape
+
+    from backend.models import Turf
+    from backend.services.outlines import refresh_outlines
+
+    refresh_outlines(session, [field["A"], field["B"]])
+    session.commit()
+    moved = Point(float(FIRST[3]["lon"]), 39.97)
+    assert not shape(session.get(Turf, field["B"]).outline).contains(moved)
+    import_file(runner, tmp_path, "v2.csv", {**FIRST, 3: resident(3, 3, lat="39.970000")})
+    session.expire_all()
+    a, b = (shape(session.get(Turf, field[t]).outline) for t in "AB")
+    assert b.contains(moved)
+    assert a.intersection(b).area < 1e-12
