@@ -13,6 +13,7 @@ from backend.models.users import ROLES
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(redraw_outlines_command)
     from backend.worker import jobs_command
 
     app.cli.add_command(jobs_command)
@@ -83,6 +84,31 @@ def demo_command(voters: int, seed: int, host: str, port: int, serve: bool) -> N
         from werkzeug.serving import run_simple
 
         run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("redraw-outlines")
+@with_appcontext
+def redraw_outlines_command() -> None:
+    """Draw every live turf's outline again, so that none overlaps another.
+
+    Outlines drawn before an edit redrew its neighbours' (databases from before migration
+    0004) can overlap: run this once after upgrading. A turf whose outline moves gets a new
+    updated_at and a turf_updated change, so phones and the console fetch it again.
+    """
+    from sqlalchemy import select
+
+    from backend.models import Turf, TurfDoor
+    from backend.services.outlines import refresh_outlines
+
+    doors = list(db.session.scalars(
+        select(TurfDoor.door_id).join(Turf, Turf.id == TurfDoor.turf_id)
+        .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None))))  # fmt: skip
+    # Every live door counts as having just joined: each turf next to one (all of them) is
+    # drawn again, and only those whose outline moved are announced.
+    moved = refresh_outlines(db.session, (), added_door_ids=doors)
+    db.session.commit()
+    click.echo(f"Drew the outlines of the turfs of {len(doors)} doors again; {len(moved)} "
+               f"turf(s) changed.")
 
 
 def _create_app():  # FlaskGroup calls this with no arguments

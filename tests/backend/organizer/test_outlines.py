@@ -156,3 +156,31 @@ def test_stored_outlines_of_a_sparse_cut_share_borders_without_slivers():
     turf_of = {d: t.index for t in plan.turfs for d in t.door_ids}
     shapes = tc.turf_outlines(doors, [turf_of[d.id] for d in doors])
     assert widest_overlap([metres(shape(geojson(g))) for g in shapes.values()]) < SLIVER_M
+
+
+def test_redraw_outlines_mends_outlines_from_before_the_upgrade(runner, session, factory):
+    """Two turfs whose stored outlines overlap (as an older version left them): the command
+    draws them again so they do not, and announces the turfs whose outline moved."""
+    from shapely.geometry import box, mapping
+    from shapely.geometry import shape as to_shape
+
+    from backend.models import SyncChange, Turf
+
+    grid = factory.door_grid(6, 3)
+    left = factory.turf([d for i, d in enumerate(grid) if i % 6 < 3])
+    right = factory.turf([d for i, d in enumerate(grid) if i % 6 >= 3])
+    whole = mapping(box(-83.01, 39.99, -82.99, 40.01))
+    for turf in (left, right):
+        turf.outline = whole  # both cover everything: overlapping
+    session.commit()
+    result = runner.invoke(args=["redraw-outlines"])
+    assert result.exit_code == 0, result.output
+    assert "2 turf(s) changed" in result.output
+    session.expire_all()
+    a, b = (to_shape(session.get(Turf, t.id).outline) for t in (left, right))
+    assert a.intersection(b).area < 1e-12
+    for door, turf_shape in [(grid[0], a), (grid[5], b)]:
+        assert turf_shape.buffer(1e-9).contains(to_shape({"type": "Point",
+                                                          "coordinates": [door.lon, door.lat]}))
+    kinds = session.query(SyncChange).filter(SyncChange.turf_id.in_([left.id, right.id]))
+    assert sorted(c.turf_id for c in kinds if c.kind == "turf_updated") == sorted([left.id, right.id])
