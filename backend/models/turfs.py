@@ -76,6 +76,10 @@ class TurfDoor(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Knocks on the door since this time count for this turf whatever turf they were sent
+    # with: a split, merge or re-cut carries the time over from the turf the door left, so its
+    # knocks follow it; None means since added_at (a fresh cut starts a fresh round).
+    knocks_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     turf: Mapped[Turf] = relationship(back_populates="turf_doors")
 

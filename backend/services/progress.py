@@ -19,7 +19,15 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from backend.errors import ValidationError
-from backend.models import CanvassReport, CanvassReportItem, Door, Precinct, Turf, User
+from backend.models import (
+    CanvassReport,
+    CanvassReportItem,
+    Door,
+    Precinct,
+    Turf,
+    TurfDoor,
+    User,
+)
 from backend.services.access import require_organizer
 
 #: Outcomes where a person answered the door: a conversation happened, even a short one.
@@ -71,17 +79,32 @@ def turf_status(attempted: int, door_count: int) -> str:
     return "done" if attempted >= door_count else "in_progress"
 
 
+def _knocks_by_turf(turf_ids: Sequence[int] | None) -> Any:
+    """(turf_id, door_id, contact) per knock on a door a live turf holds, counted for that
+    turf: knocks sent with the turf, and knocks since the door's ``knocks_since`` (or since it
+    joined) whatever turf they were sent with, so they follow a door through splits, merges
+    and re-cuts. A door taken out of the turf takes its knocks with it."""
+    k = knocks(CanvassReport.turf_id, CanvassReport.door_id,
+               CanvassReport.effective_at).subquery()
+    since = func.coalesce(TurfDoor.knocks_since, TurfDoor.added_at)
+    query = (
+        select(TurfDoor.turf_id, TurfDoor.door_id, k.c.contact)
+        .join(k, k.c.door_id == TurfDoor.door_id)
+        .where(TurfDoor.removed_at.is_(None),
+               or_(k.c.turf_id == TurfDoor.turf_id, k.c.effective_at >= since))
+    )
+    if turf_ids is not None:
+        query = query.where(TurfDoor.turf_id.in_(turf_ids))
+    return query
+
+
 def turf_progress(session: Session, turf_ids: Sequence[int] | None) -> dict[int, tuple[int, int]]:
     """turf id -> (doors attempted, doors with a contact), one grouped query.
 
     ``None`` means every turf (no id list is sent, which matters for 2,000 turfs)."""
     if turf_ids is not None and not turf_ids:
         return {}
-    query = knocks(CanvassReport.turf_id, CanvassReport.door_id).where(
-        CanvassReport.turf_id.is_not(None))
-    if turf_ids is not None:
-        query = query.where(CanvassReport.turf_id.in_(turf_ids))
-    sub = query.subquery()
+    sub = _knocks_by_turf(turf_ids).subquery()
     per_door = (
         select(sub.c.turf_id, sub.c.door_id, func.max(sub.c.contact).label("contact"))
         .group_by(sub.c.turf_id, sub.c.door_id).subquery()
@@ -94,11 +117,9 @@ def turf_progress(session: Session, turf_ids: Sequence[int] | None) -> dict[int,
 
 
 def attempted_doors(session: Session, turf_ids: Sequence[int]) -> dict[int, set[int]]:
-    """turf id -> the doors knocked while in it."""
+    """turf id -> its doors knocked (see ``_knocks_by_turf``)."""
     out: dict[int, set[int]] = defaultdict(set)
-    query = knocks(CanvassReport.turf_id, CanvassReport.door_id).where(
-        CanvassReport.turf_id.in_(turf_ids))
-    for row in session.execute(query):
+    for row in session.execute(_knocks_by_turf(turf_ids)):
         out[row.turf_id].add(row.door_id)
     return out
 

@@ -462,9 +462,11 @@ def _store_turf(session: Session, turf: Turf, lib_turf: tc.Turf, weights: dict[i
 
 def _create_turfs(session: Session, plan_turfs: Sequence[tc.Turf], *, universe_id: int | None,
                   filters: dict[str, Any], names: Sequence[str], weights: dict[int, int],
-                  actor: User, outlines: Sequence[BaseGeometry | None] | None = None) -> list[Turf]:
+                  actor: User, outlines: Sequence[BaseGeometry | None] | None = None,
+                  carry: dict[int, dt.datetime] | None = None) -> list[Turf]:
     """Insert turfs and their doors in bulk (100,000 doors in one executemany); each turf
-    keeps a copy of ``filters``, the voter filters it was cut with."""
+    keeps a copy of ``filters``, the voter filters it was cut with. ``carry``: the
+    ``knocks_since`` of doors an edit moves here from another turf (``_knocks_since``)."""
     now = utcnow()
     turfs = []
     for i, lib_turf in enumerate(plan_turfs):
@@ -475,7 +477,8 @@ def _create_turfs(session: Session, plan_turfs: Sequence[tc.Turf], *, universe_i
     session.add_all(turfs)
     session.flush()
     rows = [
-        {"turf_id": turf.id, "door_id": door_id, "position": position, "added_at": now}
+        {"turf_id": turf.id, "door_id": door_id, "position": position, "added_at": now,
+         "knocks_since": (carry or {}).get(door_id)}
         for turf, lib_turf in zip(turfs, plan_turfs)
         for position, door_id in enumerate(lib_turf.door_ids)
     ]
@@ -492,9 +495,11 @@ def _insert_turf_doors(session: Session, rows: list[dict[str, Any]]) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY turf_doors (turf_id, door_id, position, added_at) FROM STDIN") as copy:
+        with cursor.copy("COPY turf_doors (turf_id, door_id, position, added_at, knocks_since) "
+                         "FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((row["turf_id"], row["door_id"], row["position"], row["added_at"]))
+                copy.write_row((row["turf_id"], row["door_id"], row["position"], row["added_at"],
+                                row["knocks_since"]))
         cursor.close()
         return
     table = TurfDoor.__table__
@@ -503,8 +508,18 @@ def _insert_turf_doors(session: Session, rows: list[dict[str, Any]]) -> None:
         connection.execute(table.insert(), rows[start:start + 20_000])
 
 
-def _set_members(session: Session, turf: Turf, ordered: Sequence[int], now: dt.datetime) -> tuple[list[int], list[int]]:
-    """Make ``ordered`` the turf's doors in walk order; return (added, removed) door ids."""
+def _knocks_since(session: Session, turf_ids: Sequence[int]) -> dict[int, dt.datetime]:
+    """door id -> since when its knocks count, for the doors these turfs hold: what an edit
+    that moves them to another turf carries over, so their knocks follow them."""
+    since = func.coalesce(TurfDoor.knocks_since, TurfDoor.added_at)
+    return dict(session.execute(select(TurfDoor.door_id, since).where(
+        TurfDoor.turf_id.in_(turf_ids), TurfDoor.removed_at.is_(None))).all())
+
+
+def _set_members(session: Session, turf: Turf, ordered: Sequence[int], now: dt.datetime,
+                 carry: dict[int, dt.datetime] | None = None) -> tuple[list[int], list[int]]:
+    """Make ``ordered`` the turf's doors in walk order; return (added, removed) door ids.
+    ``carry``: the ``knocks_since`` of doors that come from another turf."""
     live = {row.door_id: row for row in session.scalars(
         select(TurfDoor).where(TurfDoor.turf_id == turf.id, TurfDoor.removed_at.is_(None)))}
     wanted = set(ordered)
@@ -516,7 +531,8 @@ def _set_members(session: Session, turf: Turf, ordered: Sequence[int], now: dt.d
         if door_id in live:
             live[door_id].position = position
         else:
-            session.add(TurfDoor(turf_id=turf.id, door_id=door_id, position=position, added_at=now))
+            session.add(TurfDoor(turf_id=turf.id, door_id=door_id, position=position,
+                                 added_at=now, knocks_since=(carry or {}).get(door_id)))
             added.append(door_id)
     return added, sorted(removed)
 
@@ -942,13 +958,14 @@ def split_turf(session: Session, turf_id: int, parts: int, actor: User) -> dict[
         raise Conflict(f"Turf {turf.name!r} cannot be split into {parts} parts: {exc}.",
                        errors={"parts": [str(exc)]}) from None
     now = utcnow()
+    carry = _knocks_since(session, [turf.id])
     first, rest = plan.turfs[0], plan.turfs[1:]
     _store_turf(session, turf, first, weights)
     added, removed = _set_members(session, turf, list(first.door_ids), now)  # type: ignore[arg-type]
     turf.updated_at = now
     names = [f"{turf.name} ({i + 2})" for i in range(len(rest))]
     new = _create_turfs(session, rest, universe_id=turf.universe_id, filters=turf.filters or {},
-                        names=names, weights=weights, actor=actor)
+                        names=names, weights=weights, actor=actor, carry=carry)
     # The plan's outlines tile only this turf's hull, which reaches into its neighbours.
     refresh_outlines(session, [turf.id, *(t.id for t in new)])
     _announce(session, turf, added, removed)  # last: it holds the change feed's lock
@@ -1027,6 +1044,7 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
     plan = tc.plan_from_assignment(plan.doors, [0] * len(plan.doors), plan.params)
     keeper, others = turfs[0], turfs[1:]
     now = utcnow()
+    carry = _knocks_since(session, [t.id for t in others])
     moving_users = set()
     for other in others:
         for assignment in session.scalars(select(Assignment).where(
@@ -1037,7 +1055,8 @@ def merge_turfs(session: Session, turf_ids: list[int], actor: User, *,
     _store_turf(session, keeper, plan.turfs[0], weights, outline)
     if name and name.strip():
         keeper.name = name.strip()
-    added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now)  # type: ignore[arg-type]
+    added, removed = _set_members(session, keeper, list(plan.turfs[0].door_ids), now,  # type: ignore[arg-type]
+                                  carry)
     keeper.updated_at = now
     refresh_outlines(session, [keeper.id])
     _announce(session, keeper, added, removed)
@@ -1084,6 +1103,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
     turfs = [_live_turf(session, t) for t in dict.fromkeys(turf_ids)]
     filters = _shared_filters(session, turfs, "re-cut")
     attempted = progress_service.attempted_doors(session, [t.id for t in turfs])
+    carry = _knocks_since(session, [t.id for t in turfs])
     now = utcnow()
     done_by_turf: dict[int, list[Any]] = {}
     undone_rows: list[Any] = []
@@ -1112,7 +1132,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
         owners = {owner.get(door_id) for door_id in lib_turf.door_ids}
         if len(owners) == 1 and None not in owners:
             turf = by_id[owners.pop()]
-            added, removed = _set_members(session, turf, list(lib_turf.door_ids), now)
+            added, removed = _set_members(session, turf, list(lib_turf.door_ids), now, carry)
             _store_turf(session, turf, lib_turf, weights)
             turf.updated_at = now
             _announce(session, turf, added, removed)
@@ -1127,7 +1147,7 @@ def recut_undone(session: Session, turf_ids: list[int], params: dict[str, Any],
     prefix = (params.get("name_prefix") or f"{turfs[0].name} re-cut").strip()
     new = _create_turfs(session, new_lib_turfs, universe_id=universe_id, filters=filters,
                         names=_next_names(session, prefix, len(new_lib_turfs)), weights=weights,
-                        actor=actor)
+                        actor=actor, carry=carry)
     refresh_outlines(session, [*(t.id for t in kept_turfs), *(t.id for t in new)])
     return {"turfs": turf_views(session, [*kept_turfs, *new]), "deleted_turf_ids": deleted}
 

@@ -128,3 +128,43 @@ def test_knocks_and_voters_are_counted_apart(org, county, universe, factory, ses
     row = next(r for r in org.get("/api/progress?by=turf").get_json()["rows"] if r["key"] == turf.id)
     assert row["results"] == {"canvassed": 1}
     assert row["voter_results"] == {i["result_code"]: 1 for i in items}
+
+
+def test_knocks_follow_their_doors_through_split_merge_recut_and_removal(
+        org, county, universe, factory, session):
+    """Ten doors knocked in one turf: after a split each part counts the knocked doors it
+    holds, the merged turf all ten, a re-cut of what is left undone keeps them in place, and a
+    door taken out takes its knock with it."""
+    from backend.models import Door
+    from tests.backend.organizer.test_turfs import live_members
+
+    turf = session.get(Turf, cut(org, universe["id"], target_doors=40, min_doors=30,
+                                 max_doors=50)[0]["id"])
+    doors = live_members(session, turf.id)
+    knocked = set(doors[:10])
+    for door_id in doors[:10]:
+        factory.report(session.get(Door, door_id), county.alice, turf=turf)
+
+    def attempted(turf_id):
+        return org.get(f"/api/turfs/{turf_id}").get_json()["progress"]["doors_attempted"]
+
+    parts = org.post(f"/api/turfs/{turf.id}/split", json={"parts": 2}).get_json()["turfs"]
+    session.expire_all()
+    held = [knocked & set(live_members(session, p["id"])) for p in parts]
+    assert all(held) and sum(map(len, held)) == 10
+    assert [attempted(p["id"]) for p in parts] == [len(h) for h in held]
+
+    merged = org.post("/api/turfs/merge", json={"turf_ids": [parts[1]["id"], parts[0]["id"]]})
+    merged_id = merged.get_json()["turfs"][0]["id"]
+    assert attempted(merged_id) == 10
+
+    recut = org.post("/api/turfs/recut", json={"turf_ids": [merged_id], "target_doors": 10,
+                                               "min_doors": 5, "max_doors": 15})
+    assert recut.status_code == 200, recut.get_json()
+    session.expire_all()
+    assert set(live_members(session, merged_id)) == knocked
+    assert attempted(merged_id) == 10
+
+    gone = min(knocked)
+    org.post(f"/api/turfs/{merged_id}/remove_doors", json={"door_ids": [gone]})
+    assert attempted(merged_id) == 9
