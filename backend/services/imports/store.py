@@ -103,6 +103,11 @@ class Stage:
         self.had_doors = self._exists("doors")
         self.had_voters = self._exists("voters")
         self.had_votes = self._exists("vote_history")
+        # The safety check's base: the voters active before this file. Counted now, since
+        # the merge makes new voters active and brings listed inactive ones back.
+        self.active_before = (
+            int(self.scalar("SELECT COUNT(*) FROM voters WHERE is_active")) if self.had_voters else 0
+        )
         self._relaxed: list[Any] = []
         self._relax_empty_tables()
         # A first import (no doors, no voters yet) writes straight into the real tables with
@@ -478,8 +483,7 @@ class Stage:
             self._exec("ANALYZE import_seen_voters")
         missing = int(self._exec(
             f"SELECT COUNT(*) FROM voters WHERE is_active AND {self._missing()}").scalar_one())
-        active = int(self._exec("SELECT COUNT(*) FROM voters WHERE is_active").scalar_one())
-        return missing, active - self.voters_created
+        return missing, self.active_before
 
     def inactivate_missing(self) -> int:
         """Mark the voters gone from the file inactive; how many."""

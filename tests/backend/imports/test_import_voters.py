@@ -385,3 +385,16 @@ def test_unknown_layout_is_explained(runner, session, tmp_path):
     path.write_text("id,name\n1,Ann\n")
     result = run(runner, path)
     assert result.exit_code == 1 and "--format csv --mapping" in result.output
+
+
+def test_the_safety_check_counts_the_voters_active_before_the_file(runner, session, tmp_path):
+    """The share of voters a file leaves out is of those active before it: a voter the file
+    brings back is not one of them."""
+    first = [ohio_voter(n) for n in range(1, 201)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    # Voter 1 goes: 199 active.
+    assert run(runner, write_ohio(tmp_path / "v2.csv", first[1:])).exit_code == 0
+    # Back comes voter 1; 150 of the 199 are left out.
+    result = run(runner, write_ohio(tmp_path / "v3.csv", first[:50]))
+    assert result.exit_code == 1
+    assert "does not list 150 of the 199 active voters" in result.output, result.output
