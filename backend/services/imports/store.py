@@ -70,6 +70,9 @@ _VOTER_COLUMNS = ("id", "state_id", "first_name", "middle_name", "last_name", "s
 # Voter columns an import owns; everything else about a voter (their history) is never touched.
 _VOTER_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "birth_year", "gender",
                  "party", "registered_on", "voter_status", "door_id")  # fmt: skip
+# A person added from the field (services/corrections.py): no vendor file lists them, so a
+# file never makes them inactive; they stay until an organizer acts.
+_FIELD_ADDED = "state_id LIKE 'FIELD-%'"
 
 
 class Stage:
@@ -469,11 +472,12 @@ class Stage:
             self._share_building_locations()
 
     def _missing(self) -> str:
-        """SQL condition: a voter row the file did not list."""
+        """SQL condition: a voter row the file did not list, and could have (not one added
+        from the field)."""
         if self.pg:
-            return ("NOT EXISTS (SELECT 1 FROM import_seen_voters s "
+            return (f"NOT {_FIELD_ADDED} AND NOT EXISTS (SELECT 1 FROM import_seen_voters s "
                     "WHERE s.state_id = voters.state_id)")  # fmt: skip
-        return "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
+        return f"NOT {_FIELD_ADDED} AND state_id NOT IN (SELECT state_id FROM import_seen_voters)"
 
     def missing_voters(self) -> tuple[int, int]:
         """(active voters the file does not list, active voters before the file)."""

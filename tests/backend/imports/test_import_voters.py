@@ -398,3 +398,37 @@ def test_the_safety_check_counts_the_voters_active_before_the_file(runner, sessi
     result = run(runner, write_ohio(tmp_path / "v3.csv", first[:50]))
     assert result.exit_code == 1
     assert "does not list 150 of the 199 active voters" in result.output, result.output
+
+
+def accepted(session, factory, kind: str, state_id: str = "OH0000000001", **details):
+    """A correction of ``kind`` at ``state_id``'s door, reported and accepted."""
+    from backend.models import FieldCorrection
+    from backend.services import corrections
+
+    organizer, canvasser = factory.user("organizer"), factory.user()
+    subject = voter(session, state_id)
+    report = factory.report(session.get(Door, subject.door_id), canvasser, result_code=None)
+    row = FieldCorrection(canvass_report_id=report.id, door_id=subject.door_id, kind=kind,
+                          voter_id=subject.id if kind == "moved" else None, details=details)
+    session.add(row)
+    session.flush()
+    corrections.accept(session, row.id, organizer)
+    session.commit()
+    return row
+
+
+def test_a_reimport_keeps_a_person_added_from_the_field(runner, session, tmp_path, factory):
+    """No vendor file lists a person added from the field: a newer file leaves them active
+    and does not count them among the voters it inactivates."""
+    first = [ohio_voter(n) for n in (1, 2, 3)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    door = voter(session, "OH0000000001").door_id
+    added = accepted(session, factory, "new_person", first_name="Ada", last_name="Byron")
+
+    result = run(runner, write_ohio(tmp_path / "v2.csv", first[1:]))
+    assert result.exit_code == 0, result.output
+    assert "voters inactivated   1" in result.output, "voter 1 only"
+    session.expire_all()
+    person = voter(session, f"FIELD-{added.id}")
+    assert (person.is_active, person.voter_status, person.door_id) == (True, "field", door)
+
