@@ -432,3 +432,34 @@ def test_a_reimport_keeps_a_person_added_from_the_field(runner, session, tmp_pat
     person = voter(session, f"FIELD-{added.id}")
     assert (person.is_active, person.voter_status, person.door_id) == (True, "field", door)
 
+
+def test_a_confirmed_move_holds_until_the_file_shows_a_new_address(runner, session, tmp_path,
+                                                                   factory):
+    """A move accepted from the field holds while a newer file still shows the voter at the
+    same address (the file's other fields still apply); the file's new address wins, and the
+    voter is active there."""
+    first = [ohio_voter(n) for n in (1, 2, 3)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    door = voter(session, "OH0000000001").door_id
+    accepted(session, factory, "moved")
+
+    second = [ohio_voter(1, PARTY_AFFILIATION="R"), ohio_voter(2), ohio_voter(3)]
+    result = run(runner, write_ohio(tmp_path / "v2.csv", second))
+    assert result.exit_code == 0, result.output
+    assert "voters updated       1" in result.output
+    session.expire_all()
+    mover = voter(session, "OH0000000001")
+    assert (mover.is_active, mover.voter_status, mover.door_id) == (False, "moved", door)
+    assert mover.party == "R", "the file's other fields still apply"
+
+    # The same file again: a move that holds is no change.
+    result = run(runner, write_ohio(tmp_path / "v3.csv", second))
+    assert result.exit_code == 0, result.output
+    assert "voters updated       0" in result.output
+
+    third = [ohio_voter(1, RESIDENTIAL_ADDRESS1="77 Oak Avenue"), ohio_voter(2), ohio_voter(3)]
+    assert run(runner, write_ohio(tmp_path / "v4.csv", third)).exit_code == 0
+    session.expire_all()
+    mover = voter(session, "OH0000000001")
+    assert (mover.is_active, mover.voter_status) == (True, "active")
+    assert session.get(Door, mover.door_id).address_line == "77 OAK AVE"
