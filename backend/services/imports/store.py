@@ -70,6 +70,13 @@ _VOTER_COLUMNS = ("id", "state_id", "first_name", "middle_name", "last_name", "s
 # Voter columns an import owns; everything else about a voter (their history) is never touched.
 _VOTER_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "birth_year", "gender",
                  "party", "registered_on", "voter_status", "door_id")  # fmt: skip
+# A person added from the field (services/corrections.py): no vendor file lists them, so a
+# file never makes them inactive; they stay until an organizer acts.
+_FIELD_ADDED = "state_id LIKE 'FIELD-%'"
+# An accepted "moved" correction (services/corrections.py), on the voters row aliased {v}: the
+# move holds while a newer file still shows the voter at the door they left; a vendor's list
+# lags a move by months, so that listing is older news than the canvasser's confirmation.
+_MOVE_CONFIRMED = "({v}.voter_status = 'moved' AND NOT {v}.is_active)"
 
 
 class Stage:
@@ -103,6 +110,11 @@ class Stage:
         self.had_doors = self._exists("doors")
         self.had_voters = self._exists("voters")
         self.had_votes = self._exists("vote_history")
+        # The safety check's base: the voters active before this file. Counted now, since
+        # the merge makes new voters active and brings listed inactive ones back.
+        self.active_before = (
+            int(self.scalar("SELECT COUNT(*) FROM voters WHERE is_active")) if self.had_voters else 0
+        )
         self._relaxed: list[Any] = []
         self._relax_empty_tables()
         # A first import (no doors, no voters yet) writes straight into the real tables with
@@ -352,7 +364,11 @@ class Stage:
     def _merge_voters(self) -> None:
         """Insert new voters and update changed ones, matched by state id."""
         distinct = "IS DISTINCT FROM" if self.pg else "IS NOT"
-        differs = " OR ".join(f"v.{c} {distinct} s.{c}" for c in _VOTER_FIELDS if c != "door_id")
+        owned = [c for c in _VOTER_FIELDS if c not in ("door_id", "voter_status")]
+        differs = " OR ".join(f"v.{c} {distinct} s.{c}" for c in owned)
+        # A confirmed move the file leaves at the same door (see _MOVE_CONFIRMED) keeps its
+        # status and stays inactive, so neither counts as a change; a new door always does.
+        held = _MOVE_CONFIRMED.format(v="v")
         # The new and changed voters first: the merge then costs what the file changes, and the
         # door a moved voter leaves is still on their row (the change feed needs it).
         self._exec(
@@ -360,20 +376,29 @@ class Stage:
             "SELECT s.line, v.id, d.id, v.door_id FROM import_batch_voters s "
             "JOIN doors d ON d.address_key = s.address_key "
             "LEFT JOIN voters v ON v.state_id = s.state_id "
-            f"WHERE v.id IS NULL OR NOT v.is_active OR v.door_id {distinct} d.id OR {differs}"
+            f"WHERE v.id IS NULL OR v.door_id {distinct} d.id OR {differs} OR (NOT {held} "
+            f"AND (NOT v.is_active OR v.voter_status {distinct} s.voter_status))"
         )
         created = self.scalar("SELECT COUNT(*) FROM import_batch_changes WHERE voter_id IS NULL")
-        changed = " OR ".join(f"voters.{c} {distinct} excluded.{c}" for c in _VOTER_FIELDS)
         cols = ", ".join(_VOTER_FIELDS)
-        sets = ", ".join(f"{c} = excluded.{c}" for c in _VOTER_FIELDS)
+        # On the existing row: a confirmed move the file shows at the same door.
+        holds = (f"({_MOVE_CONFIRMED.format(v='voters')} "
+                 "AND voters.door_id = excluded.door_id)")  # fmt: skip
+        sets = ", ".join(
+            f"{c} = CASE WHEN {holds} THEN voters.{c} ELSE excluded.{c} END"
+            if c == "voter_status" else f"{c} = excluded.{c}"
+            for c in _VOTER_FIELDS
+        )
         touched = self._exec(
             f"INSERT INTO voters (state_id, {cols}, is_active, created_at, updated_at) "
             "SELECT s.state_id, s.first_name, s.middle_name, s.last_name, s.suffix, s.birth_year, "
             "s.gender, s.party, s.registered_on, s.voter_status, c.door_id, TRUE, :now, :now "
             "FROM import_batch_changes c JOIN import_batch_voters s ON s.line = c.line "
             "WHERE TRUE ORDER BY s.state_id "
-            + (f"ON CONFLICT (state_id) DO UPDATE SET {sets}, is_active = TRUE, "
-               f"updated_at = excluded.updated_at WHERE {changed} OR NOT voters.is_active"
+            # import_batch_changes holds only the rows that change (above): no WHERE needed.
+            + (f"ON CONFLICT (state_id) DO UPDATE SET {sets}, "
+               f"is_active = CASE WHEN {holds} THEN FALSE ELSE TRUE END, "
+               "updated_at = excluded.updated_at"
                if self.had_voters else ""),
             {"now": self.now},
         ).rowcount  # fmt: skip
@@ -464,11 +489,12 @@ class Stage:
             self._share_building_locations()
 
     def _missing(self) -> str:
-        """SQL condition: a voter row the file did not list."""
+        """SQL condition: a voter row the file did not list, and could have (not one added
+        from the field)."""
         if self.pg:
-            return ("NOT EXISTS (SELECT 1 FROM import_seen_voters s "
+            return (f"NOT {_FIELD_ADDED} AND NOT EXISTS (SELECT 1 FROM import_seen_voters s "
                     "WHERE s.state_id = voters.state_id)")  # fmt: skip
-        return "state_id NOT IN (SELECT state_id FROM import_seen_voters)"
+        return f"NOT {_FIELD_ADDED} AND state_id NOT IN (SELECT state_id FROM import_seen_voters)"
 
     def missing_voters(self) -> tuple[int, int]:
         """(active voters the file does not list, active voters before the file)."""
@@ -478,8 +504,7 @@ class Stage:
             self._exec("ANALYZE import_seen_voters")
         missing = int(self._exec(
             f"SELECT COUNT(*) FROM voters WHERE is_active AND {self._missing()}").scalar_one())
-        active = int(self._exec("SELECT COUNT(*) FROM voters WHERE is_active").scalar_one())
-        return missing, active - self.voters_created
+        return missing, self.active_before
 
     def inactivate_missing(self) -> int:
         """Mark the voters gone from the file inactive; how many."""

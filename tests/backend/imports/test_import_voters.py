@@ -385,3 +385,81 @@ def test_unknown_layout_is_explained(runner, session, tmp_path):
     path.write_text("id,name\n1,Ann\n")
     result = run(runner, path)
     assert result.exit_code == 1 and "--format csv --mapping" in result.output
+
+
+def test_the_safety_check_counts_the_voters_active_before_the_file(runner, session, tmp_path):
+    """The share of voters a file leaves out is of those active before it: a voter the file
+    brings back is not one of them."""
+    first = [ohio_voter(n) for n in range(1, 201)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    # Voter 1 goes: 199 active.
+    assert run(runner, write_ohio(tmp_path / "v2.csv", first[1:])).exit_code == 0
+    # Back comes voter 1; 150 of the 199 are left out.
+    result = run(runner, write_ohio(tmp_path / "v3.csv", first[:50]))
+    assert result.exit_code == 1
+    assert "does not list 150 of the 199 active voters" in result.output, result.output
+
+
+def accepted(session, factory, kind: str, state_id: str = "OH0000000001", **details):
+    """A correction of ``kind`` at ``state_id``'s door, reported and accepted."""
+    from backend.models import FieldCorrection
+    from backend.services import corrections
+
+    organizer, canvasser = factory.user("organizer"), factory.user()
+    subject = voter(session, state_id)
+    report = factory.report(session.get(Door, subject.door_id), canvasser, result_code=None)
+    row = FieldCorrection(canvass_report_id=report.id, door_id=subject.door_id, kind=kind,
+                          voter_id=subject.id if kind == "moved" else None, details=details)
+    session.add(row)
+    session.flush()
+    corrections.accept(session, row.id, organizer)
+    session.commit()
+    return row
+
+
+def test_a_reimport_keeps_a_person_added_from_the_field(runner, session, tmp_path, factory):
+    """No vendor file lists a person added from the field: a newer file leaves them active
+    and does not count them among the voters it inactivates."""
+    first = [ohio_voter(n) for n in (1, 2, 3)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    door = voter(session, "OH0000000001").door_id
+    added = accepted(session, factory, "new_person", first_name="Ada", last_name="Byron")
+
+    result = run(runner, write_ohio(tmp_path / "v2.csv", first[1:]))
+    assert result.exit_code == 0, result.output
+    assert "voters inactivated   1" in result.output, "voter 1 only"
+    session.expire_all()
+    person = voter(session, f"FIELD-{added.id}")
+    assert (person.is_active, person.voter_status, person.door_id) == (True, "field", door)
+
+
+def test_a_confirmed_move_holds_until_the_file_shows_a_new_address(runner, session, tmp_path,
+                                                                   factory):
+    """A move accepted from the field holds while a newer file still shows the voter at the
+    same address (the file's other fields still apply); the file's new address wins, and the
+    voter is active there."""
+    first = [ohio_voter(n) for n in (1, 2, 3)]
+    assert run(runner, write_ohio(tmp_path / "v1.csv", first)).exit_code == 0
+    door = voter(session, "OH0000000001").door_id
+    accepted(session, factory, "moved")
+
+    second = [ohio_voter(1, PARTY_AFFILIATION="R"), ohio_voter(2), ohio_voter(3)]
+    result = run(runner, write_ohio(tmp_path / "v2.csv", second))
+    assert result.exit_code == 0, result.output
+    assert "voters updated       1" in result.output
+    session.expire_all()
+    mover = voter(session, "OH0000000001")
+    assert (mover.is_active, mover.voter_status, mover.door_id) == (False, "moved", door)
+    assert mover.party == "R", "the file's other fields still apply"
+
+    # The same file again: a move that holds is no change.
+    result = run(runner, write_ohio(tmp_path / "v3.csv", second))
+    assert result.exit_code == 0, result.output
+    assert "voters updated       0" in result.output
+
+    third = [ohio_voter(1, RESIDENTIAL_ADDRESS1="77 Oak Avenue"), ohio_voter(2), ohio_voter(3)]
+    assert run(runner, write_ohio(tmp_path / "v4.csv", third)).exit_code == 0
+    session.expire_all()
+    mover = voter(session, "OH0000000001")
+    assert (mover.is_active, mover.voter_status) == (True, "active")
+    assert session.get(Door, mover.door_id).address_line == "77 OAK AVE"
