@@ -372,3 +372,25 @@ def test_openapi_documents_the_sync_wire_format(client):
             "lit_drop"} <= set(report["properties"])
     batch = schemas["SyncBatch"]["properties"]["reports"]
     assert batch["type"] == "array" and batch["items"]["$ref"].endswith("/SyncReport")
+
+
+def test_an_offline_answer_to_a_question_deleted_meanwhile_is_stored(field, login, session):
+    """QA: the organizer deleted a question phones had downloaded, before anyone synced an
+    answer; the phone's report (with other answers and results) was rejected whole. The
+    question is retired instead, and the whole report, that answer included, is stored."""
+    question = login(field.organizer).post("/api/survey_questions", json={
+        "name": "Yard sign?", "responses": [{"name": "Yes"}, {"name": "No"}]}).get_json()
+    api = login(field.alice)
+    door, voter = field.doors[0], field.voters[0]
+    report = make_report(door, field.turf, result_code=None, voters=[
+        {"voter_id": voter.id, "responses": [
+            {"survey_question_id": field.question.id, "survey_response_id": field.yes.id},
+            {"survey_question_id": question["id"],
+             "survey_response_id": question["responses"][0]["id"]}]}])
+    organizer = login(field.organizer)
+    assert organizer.delete(f"/api/survey_questions/{question['id']}").status_code == 204
+    assert question["id"] not in {q["id"] for q in api.get("/api/survey_questions").get_json()}
+    body = push(api, [report]).get_json()
+    assert body["results"][0]["status"] == "accepted", body
+    stored = {i.survey_question_id for i in session.scalars(select(CanvassReportItem))}
+    assert stored == {field.question.id, question["id"]}
