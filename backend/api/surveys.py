@@ -44,7 +44,7 @@ class SurveyQuestionById(MethodView):
 
     @blp.response(204)
     def delete(self, question_id):
-        """Delete a question, or deactivate it when it already has answers."""
+        """Retire a question (phones may hold offline answers to it, which are still kept)."""
         survey_service.delete_question(db.session, question_id, actor())
 
 

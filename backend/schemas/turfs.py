@@ -10,6 +10,7 @@ class UserRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     email = fields.String()
+    is_active = fields.Boolean()  # organizers only: a disabled canvasser keeps their turfs
 
 
 class TurfProgressSchema(Schema):

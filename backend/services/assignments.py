@@ -41,10 +41,15 @@ def list_assignments(session: Session, actor: User, *, turf_id: int | None = Non
     return [_view(a, name, u) for a, name, u in session.execute(query)]
 
 
-def _users(session: Session, user_ids: list[int]) -> dict[int, User]:
+def _users(session: Session, user_ids: list[int], *,
+           keeping: frozenset[int] = frozenset()) -> dict[int, User]:
+    """The users, refusing unknown ones and disabled ones, except disabled users in
+    ``keeping`` (already assigned): taking a turf back from one canvasser re-sends the
+    others, and a disabled co-assignee must not block that."""
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
     missing = [i for i in user_ids if i not in users]
-    inactive = [i for i in user_ids if i in users and not users[i].is_active]
+    inactive = [i for i in user_ids
+                if i in users and not users[i].is_active and i not in keeping]
     if missing or inactive:
         problems = ([f"unknown users {missing}"] if missing else []) + (
             [f"disabled users {inactive}"] if inactive else [])
@@ -65,13 +70,18 @@ def _turfs(session: Session, turf_ids: list[int]) -> dict[int, Turf]:
 def assign(session: Session, turf_ids: list[int], user_ids: list[int],
            actor: User) -> list[dict[str, Any]]:
     """Give each turf to each user (one turf may go to a pair or a team); existing live
-    assignments are kept, so repeating the call changes nothing."""
+    assignments are kept, so repeating the call changes nothing. A disabled user gets no new
+    turf, but one they hold already stays theirs (disabling keeps assignments, so reports
+    the phone still holds sync within them once the account is enabled again)."""
     require_organizer(actor, "assign turfs")
     turf_ids, user_ids = list(dict.fromkeys(turf_ids)), list(dict.fromkeys(user_ids))
-    turfs, users = _turfs(session, turf_ids), _users(session, user_ids)
+    turfs = _turfs(session, turf_ids)
     live = {(a.turf_id, a.user_id): a for a in session.scalars(select(Assignment).where(
         Assignment.turf_id.in_(turf_ids), Assignment.user_id.in_(user_ids),
         Assignment.ended_at.is_(None)))}
+    # Kept only if they hold every one of these turfs: otherwise the call gives them a new one.
+    holding = frozenset(u for u in user_ids if all((t, u) in live for t in turf_ids))
+    users = _users(session, user_ids, keeping=holding)
     now = utcnow()
     out = []
     for turf_id in turf_ids:
@@ -110,7 +120,9 @@ def set_assignees(session: Session, turf_id: int, user_ids: list[int],
     turf = _turfs(session, [turf_id])[turf_id]
     wanted = list(dict.fromkeys(user_ids))
     if wanted:
-        _users(session, wanted)
+        holding = frozenset(session.scalars(select(Assignment.user_id).where(
+            Assignment.turf_id == turf.id, Assignment.ended_at.is_(None))))
+        _users(session, wanted, keeping=holding)
     now = utcnow()
     for assignment in session.scalars(select(Assignment).where(
             Assignment.turf_id == turf.id, Assignment.ended_at.is_(None))):

@@ -101,6 +101,8 @@ def update_user(
     An admin may change anyone but themselves; an organizer may rename, disable and re-enable
     canvassers only (as they may add canvassers only). Disabling signs the user out of every
     device: the phone keeps its unsent reports, which sync once the account is enabled again.
+    Their turfs stay assigned (marked disabled in the console) so those reports still fall
+    within an assignment; an organizer takes the turfs back explicitly.
     """
     if not actor.is_organizer:
         raise PermissionDenied("Only organizers and admins can change users.")

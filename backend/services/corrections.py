@@ -26,6 +26,7 @@ from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
 from backend.services.outlines import refresh_outlines
+from backend.services.turfs import refresh_voter_counts
 
 CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 CORRECTION_STATUSES = ("pending", "accepted", "rejected")
@@ -112,7 +113,10 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
             voter_status="field", door_id=door.id)
         session.add(voter)
         session.flush()
-        for turf_id in _live_turfs_of_door(session, door.id):
+        turf_ids = _live_turfs_of_door(session, door.id)
+        # The turf list's voter count is stored, not counted on read: count again.
+        refresh_voter_counts(session, turf_ids)
+        for turf_id in turf_ids:
             record_change(session, "turf_updated", turf_id=turf_id,
                           payload={"turf_id": turf_id, "door_id": door.id, "voter_id": voter.id})
         return {"voter_id": voter.id}
@@ -124,7 +128,11 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
         voter.is_active = False
         voter.voter_status = "moved"
         if voter.door_id is not None:
-            for turf_id in _live_turfs_of_door(session, voter.door_id):
+            turf_ids = _live_turfs_of_door(session, voter.door_id)
+            # An inactive voter is no longer counted: the stored count must drop too.
+            session.flush()
+            refresh_voter_counts(session, turf_ids)
+            for turf_id in turf_ids:
                 record_change(session, "do_not_contact", turf_id=turf_id,
                               payload={"voter_id": voter.id, "door_id": voter.door_id,
                                        "reason": "moved"})

@@ -146,16 +146,16 @@ def update_question(session: Session, question_id: int, data: dict[str, Any],
 
 
 def delete_question(session: Session, question_id: int, actor: User) -> None:
-    """Delete a question nobody answered yet; one with answers is deactivated instead, so
-    its history stays readable."""
+    """Retire a question: it leaves the survey phones download, but the row stays.
+
+    Never a hard delete, even before the server has any answer to it: phones download the
+    survey as soon as a question is active and may hold offline answers to it, and a report
+    naming a question the server no longer has is rejected whole (every other answer and
+    result in it lost). A retired question's answers are still accepted and stored."""
     require_organizer(actor, "set up the survey")
     question = _question(session, question_id)
-    answered = session.scalar(select(CanvassReportItem.id).where(
-        CanvassReportItem.survey_question_id == question.id).limit(1))
-    if answered is None:
-        session.delete(question)
-    else:
-        question.is_active = False
+    question.is_active = False
+    question.updated_at = utcnow()
     session.flush()
     record_change(session, "survey_changed", payload={"survey_question_id": question_id})
 

@@ -93,6 +93,8 @@ class _Pending:
     hash: str
     effective_at: dt.datetime | None = None
     flags: list[str] = field(default_factory=list)
+    # (voter index, answer index) of answers not stored as items: see "survey_answer_dropped".
+    dropped: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _rejected(uuid: str | None, code: str, errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -314,9 +316,14 @@ def _check_rules(
                 errors[f"{where}.result_code"] = [f"unknown result code {item['result_code']!r}"]
             for j, answer in enumerate(item["responses"]):
                 q, r = answer["survey_question_id"], answer.get("survey_response_id")
-                if q not in questions:
-                    errors[f"{where}.responses[{j}].survey_question_id"] = [
-                        f"survey question {q} does not exist"]
+                if q not in questions or r is not None and r not in responses:
+                    # Removed on the server while the phone held it offline (a question an
+                    # older server deleted, a response never answered before it was removed).
+                    # Rejecting would lose the whole report; the answer stays in the stored
+                    # body, only its item is left out, and the flag tells the organizer.
+                    p.dropped.add((i, j))
+                    if "survey_answer_dropped" not in p.flags:
+                        p.flags.append("survey_answer_dropped")
                 elif r is not None and responses.get(r) != q:
                     errors[f"{where}.responses[{j}].survey_response_id"] = [
                         f"survey response {r} is not a response of question {q}"]
@@ -434,15 +441,16 @@ def _insert(session: Session, batch: list[_Pending], canvasser: User,
     items, corrections = [], []
     for p in batch:
         report_id = ids[p.uuid]
-        for v in p.data["voters"]:
+        for i, v in enumerate(p.data["voters"]):
+            answers = [a for j, a in enumerate(v["responses"]) if (i, j) not in p.dropped]
             base = {"canvass_report_id": report_id, "voter_id": v["voter_id"],
                     "result_code": v.get("result_code"),
                     "consent_recontact": v.get("consent_recontact"),
                     "consent_keep_data": v.get("consent_keep_data"),
                     "survey_question_id": None, "survey_response_id": None, "text_value": None}
-            if not v["responses"]:
+            if not answers:
                 items.append(base)
-            for answer in v["responses"]:
+            for answer in answers:
                 items.append({**base, "survey_question_id": answer["survey_question_id"],
                               "survey_response_id": answer.get("survey_response_id"),
                               "text_value": answer.get("text")})

@@ -124,7 +124,7 @@ def _turf_door_rows(session: Session, turf_id: int) -> list[Any]:
 
 def _assignees(session: Session, turf_ids: Sequence[int] | None) -> dict[int, list[dict[str, Any]]]:
     query = (
-        select(Assignment.turf_id, User.id, User.name, User.email)
+        select(Assignment.turf_id, User.id, User.name, User.email, User.is_active)
         .join(User, User.id == Assignment.user_id)
         .where(Assignment.ended_at.is_(None))
         .order_by(User.name)
@@ -132,8 +132,10 @@ def _assignees(session: Session, turf_ids: Sequence[int] | None) -> dict[int, li
     if turf_ids is not None:
         query = query.where(Assignment.turf_id.in_(turf_ids))
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for turf_id, user_id, name, email in session.execute(query):
-        out[turf_id].append({"id": user_id, "name": name, "email": email})
+    for turf_id, user_id, name, email, is_active in session.execute(query):
+        # is_active: a disabled canvasser keeps their turfs; the console marks them.
+        out[turf_id].append({"id": user_id, "name": name, "email": email,
+                             "is_active": is_active})
     return out
 
 

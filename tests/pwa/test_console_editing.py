@@ -372,11 +372,54 @@ def test_team_panel_disables_and_reenables_a_canvasser_and_admins_change_roles(
     page.evaluate("sessionStorage.clear()")
     log_in(page, live_server.url, admin.email, "correct horse battery")
     page.get_by_role("tab", name="Team").click()
-    page.get_by_label(f"Role of {canvasser.email}").select_option("organizer")
+    # A role change asks first; cancelled, the menu shows the role the person still has.
+    role = page.get_by_label(f"Role of {canvasser.email}")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    role.select_option("admin")
+    expect(role).to_have_value("canvasser")
+    assert asked and "admin" in asked[0]
+    db.session.rollback()
+    assert db.session.get(User, canvasser.id).role == "canvasser"
+    db.session.rollback()
+    page.once("dialog", lambda dialog: dialog.accept())
+    role.select_option("organizer")
     expect(page.locator("#status")).to_contain_text(f"{canvasser.email} is now organizer")
     db.session.rollback()
     assert db.session.get(User, canvasser.id).role == "organizer"
     db.session.rollback()
+
+
+def test_taking_a_turf_back_from_one_canvasser_keeps_a_disabled_co_assignee(
+    page: Page, live_server
+):
+    """QA: a turf with Bea and Carlos, Carlos disabled: "Take back" from Bea was refused
+    ("disabled users"). It works; the list marks Carlos disabled, and he is offered for taking
+    back only: assigning him a turf says to enable him first."""
+    factory = live_server.factory()
+    organizer = factory.user("organizer")
+    bea, carlos = factory.user("canvasser", name="Bea"), factory.user("canvasser", name="Carlos")
+    turf = factory.turf([factory.door(), factory.door(lon=-83.001)], assigned_to=[bea, carlos])
+    carlos.is_active = False
+    db.session.commit()
+    turf_id = turf.id
+    db.session.rollback()
+    log_in(page, live_server.url, organizer.email, "correct horse battery")
+    page.get_by_role("tab", name="Turfs").click()
+    row = page.locator(f"#turf-list tr[data-turf-id='{turf_id}']")
+    expect(row).to_contain_text("Carlos (disabled)")
+    expect(page.locator("#assign-user optgroup option")).to_have_text([re.compile("Carlos")])
+    row.get_by_role("checkbox").check()
+    page.locator("#assign-user").select_option(str(carlos.id))
+    page.get_by_role("button", name="Assign selected").click()
+    expect(page.locator("#status")).to_contain_text("Carlos is disabled")
+    page.locator("#assign-user").select_option(str(bea.id))
+    page.get_by_role("button", name="Take back").click()
+    expect(page.locator("#status")).to_contain_text("Took back 1 turf from that canvasser")
+    live = set(db.session.scalars(select(Assignment.user_id).where(
+        Assignment.turf_id == turf_id, Assignment.ended_at.is_(None))))
+    db.session.rollback()
+    assert live == {carlos.id}
 
 
 def test_select_all_selects_the_turfs_the_filter_matches(page: Page, live_server):

@@ -86,3 +86,29 @@ def test_co_canvassers_see_each_others_names_but_not_emails(org, alice, county, 
     assert all("email" not in a for a in mine["assignees"])
     assert all("email" not in a for a in alice.get(f"/api/turfs/{turf['id']}").get_json()["assignees"])
     assert all(a["email"] for a in org.get(f"/api/turfs/{turf['id']}").get_json()["assignees"])
+
+
+def test_taking_a_turf_back_from_one_keeps_a_disabled_co_assignee(org, county, universe,
+                                                                 session):
+    """QA: a turf with Bea and Carlos, Carlos disabled: taking it back from Bea re-sends
+    Carlos and was refused ("disabled users"). Keeping a disabled assignee is allowed; giving
+    a disabled user a turf they do not hold is still refused."""
+    first, second = cut(org, universe["id"], target_doors=40)[:2]
+    assert org.post("/api/assignments", json={"turf_ids": [first["id"]], "user_ids": [
+        county.alice.id, county.bob.id]}).status_code == 201
+    assert org.patch(f"/api/users/{county.bob.id}", json={"is_active": False}).status_code == 200
+    shown = org.get(f"/api/turfs/{first['id']}").get_json()["assignees"]
+    assert {a["id"]: a["is_active"] for a in shown} == {county.alice.id: True, county.bob.id: False}
+    response = org.put(f"/api/turfs/{first['id']}/assignees", json={"user_ids": [county.bob.id]})
+    assert response.status_code == 200, response.get_json()
+    assert [a["user"]["id"] for a in response.get_json()] == [county.bob.id]
+    # repeating an assignment the disabled user holds changes nothing and is fine
+    assert org.post("/api/assignments", json={"turf_ids": [first["id"]],
+                                              "user_ids": [county.bob.id]}).status_code == 201
+    for refused in (
+        org.put(f"/api/turfs/{second['id']}/assignees", json={"user_ids": [county.bob.id]}),
+        org.post("/api/assignments", json={"turf_ids": [first["id"], second["id"]],
+                                           "user_ids": [county.bob.id]}),
+    ):
+        assert refused.status_code == 422
+        assert str(county.bob.id) in refused.get_json()["errors"]["user_ids"][0]

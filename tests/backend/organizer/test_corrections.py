@@ -114,3 +114,29 @@ def test_a_moved_pin_takes_its_turfs_outline_along(org, county, universe, factor
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             assert outlines[a].intersection(outlines[b]).area < 1e-12
+
+
+def test_accepted_new_person_and_moved_recount_the_turfs_voters(org, county, universe, factory,
+                                                               session):
+    """QA: after a "new person" was accepted the turf list still said 38 voters while its
+    door list had 39. The stored count follows both a new person and a voter who moved."""
+    from backend.models import Turf
+    from tests.backend.organizer.conftest import cut
+    from tests.backend.organizer.test_turfs import live_members
+
+    turf_id = cut(org, universe["id"], target_doors=40, min_doors=30, max_doors=50)[0]["id"]
+
+    def count():
+        return next(t["voter_count"] for t in org.get("/api/turfs").get_json() if t["id"] == turf_id)
+
+    before = count()
+    door = session.get(Door, live_members(session, turf_id)[0])
+    report = factory.report(door, county.alice, turf=session.get(Turf, turf_id), result_code=None)
+    new_person = correction(session, report, "new_person",
+                            details={"first_name": "Ada", "last_name": "Byron"})
+    assert org.post(f"/api/field_corrections/{new_person.id}/accept", json={}).status_code == 200
+    assert count() == before + 1
+    voter = next(v for v in county.voters if v.door_id == door.id)
+    moved = correction(session, report, "moved", voter_id=voter.id)
+    assert org.post(f"/api/field_corrections/{moved.id}/accept", json={}).status_code == 200
+    assert count() == before

@@ -135,12 +135,10 @@ def test_unknown_ids_are_rejected_naming_the_field(field, login, session):
         (make_report(door, field.turf, result_code="abducted"), "result_code"),
         (make_report(door, field.turf, voters=[{"voter_id": 999999, "result_code": "refused"}]),
          "voters[0].voter_id"),
+        # a response of another question (ids the server no longer has: see below)
         (make_report(door, field.turf, voters=[{"voter_id": field.voters[0].id, "responses": [
-            {"survey_question_id": field.question.id, "survey_response_id": 999999}]}]),
+            {"survey_question_id": field.comment.id, "survey_response_id": field.yes.id}]}]),
          "voters[0].responses[0].survey_response_id"),
-        (make_report(door, field.turf, voters=[{"voter_id": field.voters[0].id, "responses": [
-            {"survey_question_id": 999999, "text": "x"}]}]),
-         "voters[0].responses[0].survey_question_id"),
         (make_report(door, field.turf, result_code=None), "result_code"),
     ]
     results = push(api, [c for c, _ in cases]).get_json()["results"]
@@ -372,3 +370,47 @@ def test_openapi_documents_the_sync_wire_format(client):
             "lit_drop"} <= set(report["properties"])
     batch = schemas["SyncBatch"]["properties"]["reports"]
     assert batch["type"] == "array" and batch["items"]["$ref"].endswith("/SyncReport")
+
+
+def test_an_offline_answer_to_a_question_deleted_meanwhile_is_stored(field, login, session):
+    """QA: the organizer deleted a question phones had downloaded, before anyone synced an
+    answer; the phone's report (with other answers and results) was rejected whole. The
+    question is retired instead, and the whole report, that answer included, is stored."""
+    question = login(field.organizer).post("/api/survey_questions", json={
+        "name": "Yard sign?", "responses": [{"name": "Yes"}, {"name": "No"}]}).get_json()
+    api = login(field.alice)
+    door, voter = field.doors[0], field.voters[0]
+    report = make_report(door, field.turf, result_code=None, voters=[
+        {"voter_id": voter.id, "responses": [
+            {"survey_question_id": field.question.id, "survey_response_id": field.yes.id},
+            {"survey_question_id": question["id"],
+             "survey_response_id": question["responses"][0]["id"]}]}])
+    organizer = login(field.organizer)
+    assert organizer.delete(f"/api/survey_questions/{question['id']}").status_code == 204
+    assert question["id"] not in {q["id"] for q in api.get("/api/survey_questions").get_json()}
+    body = push(api, [report]).get_json()
+    assert body["results"][0]["status"] == "accepted", body
+    stored = {i.survey_question_id for i in session.scalars(select(CanvassReportItem))}
+    assert stored == {field.question.id, question["id"]}
+
+
+def test_an_answer_to_a_question_or_response_gone_from_the_server_is_flagged_not_fatal(
+        field, login, session):
+    """A question deleted by an older server (or a response removed before anyone synced an
+    answer) while phones held it: the report is stored with its other answers and results,
+    the orphan answer kept in the stored body, not as an item, and the report flagged."""
+    api = login(field.alice)
+    door, voter = field.doors[0], field.voters[0]
+    report = make_report(door, field.turf, result_code=None, voters=[
+        {"voter_id": voter.id, "responses": [
+            {"survey_question_id": 999999, "text": "wants a sign"},
+            {"survey_question_id": field.question.id, "survey_response_id": 999998},
+            {"survey_question_id": field.question.id, "survey_response_id": field.yes.id}]},
+        {"voter_id": field.voters[1].id, "responses": [
+            {"survey_question_id": 999999, "text": "only this"}]}])
+    result = push(api, [report]).get_json()["results"][0]
+    assert result["status"] == "accepted" and result["flags"] == ["survey_answer_dropped"], result
+    stored = session.scalar(select(CanvassReport))
+    assert stored.body["voters"][0]["responses"][0]["text"] == "wants a sign"
+    items = {(i.voter_id, i.survey_response_id) for i in session.scalars(select(CanvassReportItem))}
+    assert items == {(voter.id, field.yes.id), (field.voters[1].id, None)}

@@ -123,19 +123,38 @@ export function renderTeamPanel(panel) {
             : confirm(
                 `Disable ${user.name || user.email}? They are signed out of every device at ` +
                   "once. Reports not yet sent stay on their phone and sync when the account " +
-                  "is enabled again.",
+                  "is enabled again. Their turfs stay assigned to them (marked disabled); " +
+                  "take them back in Turfs to give them to someone else.",
               ) &&
               change(user, { is_active: false }, (u) => `${u.email} is disabled.`),
       },
       user.is_active === false ? "Enable" : "Disable",
     );
     if (state.user.role !== "admin") return toggle;
+    // A role takes effect at once (an admin may change anyone, an organizer sees every
+    // voter): ask first, and put the menu back if the admin changes their mind.
     const role = h(
       "select",
       {
         "aria-label": `Role of ${user.email}`,
-        onchange: (e) =>
-          change(user, { role: e.target.value }, (u) => `${u.email} is now ${u.role}.`),
+        onchange: (e) => {
+          const wanted = e.target.value;
+          const powers = {
+            admin: "They can then change anyone's role and disable anyone.",
+            organizer: "They can then see every voter, cut and assign turfs.",
+            canvasser: "They then see only the turfs assigned to them.",
+          };
+          if (
+            !confirm(
+              `Make ${user.name || user.email} ${wanted === "admin" ? "an" : "a"} ${wanted}` +
+                ` (now ${user.role})? ${powers[wanted] || ""}`,
+            )
+          ) {
+            e.target.value = user.role;
+            return;
+          }
+          change(user, { role: wanted }, (u) => `${u.email} is now ${u.role}.`);
+        },
       },
       ["canvasser", "organizer", "admin"].map((r) =>
         h("option", { value: r, selected: r === user.role }, r),

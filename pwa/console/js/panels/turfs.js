@@ -18,8 +18,14 @@ const MAX_ROWS = 400;
 
 function assignees(turf) {
   const list = turf.assignees || turf.assigned_to || turf.canvassers || [];
+  // A disabled canvasser keeps their turfs (their phone's unsent reports still sync into
+  // them once enabled again); the list says so, so nobody counts on them walking it.
   return list
-    .map((u) => (typeof u === "object" ? u.name || u.email : String(u)))
+    .map((u) =>
+      typeof u === "object"
+        ? `${u.name || u.email}${u.is_active === false ? " (disabled)" : ""}`
+        : String(u),
+    )
     .join(", ");
 }
 
@@ -54,21 +60,28 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
   const list = h("div", { id: "turf-list" });
 
   const fillCanvassers = () => {
+    const label = (u) => (u.name ? `${u.name} (${u.email})` : u.email);
+    const active = state.canvassers.filter((u) => u.is_active !== false);
+    const disabled = state.canvassers.filter((u) => u.is_active === false);
     canvasser.replaceChildren(
       h(
         "option",
         { value: "" },
-        state.canvassers.length
+        active.length
           ? "Choose a canvasser…"
-          : "No canvassers yet: invite some (Team)",
+          : "No active canvassers: invite some (Team)",
       ),
-      ...state.canvassers.map((u) =>
-        h(
-          "option",
-          { value: u.id },
-          u.name ? `${u.name} (${u.email})` : u.email,
-        ),
-      ),
+      ...active.map((u) => h("option", { value: u.id }, label(u))),
+      // Disabled canvassers get no turfs, but a turf they hold can be taken back from them.
+      disabled.length
+        ? h(
+            "optgroup",
+            { label: "Disabled: take back only" },
+            ...disabled.map((u) =>
+              h("option", { value: u.id }, `${label(u)} (disabled)`),
+            ),
+          )
+        : null,
     );
   };
   fillCanvassers();
@@ -205,9 +218,13 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
       const userId = Number(canvasser.value);
       if (!userId)
         throw new Error("Choose a canvasser to assign the selected turfs to.");
+      const who = state.canvassers.find((u) => u.id === userId);
+      if (who && who.is_active === false)
+        throw new Error(
+          `${who.name || who.email} is disabled: enable them in Team before assigning turfs.`,
+        );
       const ids = selectedIds();
       await api.assignTurfs(ids, [userId]);
-      const who = state.canvassers.find((u) => u.id === userId);
       await reloadTurfs();
       setStatus(
         `Assigned ${ids.length} turf${ids.length === 1 ? "" : "s"} to ${who ? who.name || who.email : "the canvasser"}.`,
