@@ -8,7 +8,7 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { write } from "../data/db.js";
 import { byFloor, counts, deciding, doorStatuses, names, ranksOf } from "../data/walk.js";
-import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { $, $$, html, mount, oneAtATime, toast } from "../ui/dom.js";
 import { app, go, recordReport } from "../app.js";
 import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
 
@@ -36,33 +36,6 @@ async function saveAccessNote(turfId, doors, note) {
 
 function accessNoteFor(door) {
   return door.access_note_dirty ? door.access_note : null;
-}
-
-/**
- * Wraps a save so it runs once however fast the taps come: on a phone a double tap fires a
- * second click while the first report is still being written, and each click would record
- * a report. The view's buttons stay disabled while it runs; `work` resolves to true when it
- * left the screen (they stay disabled until the next view replaces them), otherwise they
- * come back (a check refused the save, or the volunteer stays on this screen).
- */
-function oneAtATime(root) {
-  let busy = false;
-  return (work) => async (event) => {
-    event?.preventDefault();
-    if (busy) return;
-    busy = true;
-    const buttons = $$("button:not([disabled])", root);
-    for (const b of buttons) b.disabled = true;
-    let left = false;
-    try {
-      left = await work(event);
-    } finally {
-      if (!left) {
-        for (const b of buttons) b.disabled = false;
-        busy = false;
-      }
-    }
-  };
 }
 
 export async function renderStop(root, [turfIdText, keyText]) {

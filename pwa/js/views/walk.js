@@ -8,9 +8,13 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta, setMeta } from "../data/db.js";
 import { distanceM, formatDistance, look, names, planWalk, ranksOf } from "../data/walk.js";
-import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { $, $$, html, mount, oneAtATime, toast } from "../ui/dom.js";
 import { app, go, recordReport, startWalk } from "../app.js";
 import * as sync from "../net/sync.js";
+
+// Longer than the gap between the taps of a double tap (QA saw 250 ms), short enough not to
+// be noticed by someone undoing two doors on purpose.
+const UNDO_SETTLE_MS = 800;
 
 export async function skippedDoors(turfId) {
   return new Set(((await getMeta("skipped")) || {})[turfId] || []);
@@ -125,19 +129,33 @@ export async function renderWalk(root, [turfIdText]) {
     await setMeta("lit_mode", !litMode);
     renderWalk(root, [turfIdText]);
   });
-  $("[data-action=undo]", root).addEventListener("click", async () => {
+  // Guarded like the save buttons: a double tap would otherwise undo two doors.
+  $("[data-action=undo]", root).addEventListener("click", oneAtATime(root)(async () => {
     const undo = await reports.undoLast(turfId);
-    if (!undo) return toast(t("walk.nothing_to_undo"));
+    if (!undo) {
+      toast(t("walk.nothing_to_undo"));
+      return false;
+    }
     if (undo.sent) {
-      // Already on the server: record the door again; the new report supersedes it.
-      toast(t("walk.undo_sent"));
-      return go(`#/door/${turfId}/${undo.sent.door_id}/${undo.sent.uuid}`);
+      // On the server, or maybe (a send was attempted): record the door again; the new
+      // report supersedes it there as well as here.
+      toast(t(undo.sent.state === "sent" ? "walk.undo_sent" : "walk.undo_maybe_sent"));
+      go(`#/door/${turfId}/${undo.sent.door_id}/${undo.sent.uuid}`);
+      return true;
     }
     await sync.changed();
     const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
     toast(t("walk.undone", { address }));
-    renderWalk(root, [turfIdText]);
-  });
+    await renderWalk(root, [turfIdText]);
+    // The list is redrawn at once with "Undo last" in the same place: the second tap of a
+    // double tap would land on the new button and undo another door.
+    const redrawn = $("[data-action=undo]", root);
+    if (redrawn) {
+      redrawn.disabled = true;
+      setTimeout(() => (redrawn.disabled = false), UNDO_SETTLE_MS);
+    }
+    return true;
+  }));
   $("[data-action=locate]", root).addEventListener("click", () => locate(() => renderWalk(root, [turfIdText])));
   for (const button of $$("[data-lit]", root)) {
     button.addEventListener("click", async () => {
