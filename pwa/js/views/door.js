@@ -71,11 +71,14 @@ export async function renderStop(root, [turfIdText, keyText]) {
       )}
     </section>`,
   );
+  // An access note being typed holds off the login screen and updates, as a door form does.
+  $("[data-testid=access-form]", root).addEventListener("input", (event) => event.currentTarget.classList.add("dirty"));
   $("[data-testid=access-form]", root).addEventListener("submit", async (event) => {
     event.preventDefault();
     const note = new FormData(event.target).get("access_note").trim();
     if (note.length > LIMITS.access_note) return toast(t("door.too_long", { max: LIMITS.access_note }));
     await saveAccessNote(turfId, doors, note);
+    event.target.classList.remove("dirty");
     toast(t("door.access_saved"));
   });
   const once = oneAtATime(root);
@@ -247,6 +250,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
   $("[data-action=lit]", form)?.addEventListener("click", (e) => {
     const b = e.currentTarget;
     b.setAttribute("aria-pressed", String(b.getAttribute("aria-pressed") !== "true"));
+    form.classList.add("dirty");
   });
   const common = () => ({
     supersedes: supersedes || null,
@@ -285,7 +289,13 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       return done();
     }));
   }
-  $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
+  $("[data-action=add-person]", form)?.addEventListener("click", () => {
+    addPersonFields(form);
+    form.classList.add("dirty");
+  });
+  // Typed text (a note, a new person's name, an answer) is as much the volunteer's work as a
+  // tapped choice: a login screen or an update must not replace the form while it is there.
+  form.addEventListener("input", () => form.classList.add("dirty"));
   form.addEventListener("submit", once(async () => {
     const problem = formProblem(form);
     if (problem) return refuse(problem);
