@@ -10,7 +10,7 @@ import { write } from "../data/db.js";
 import { byFloor, counts, deciding, doorStatuses, names, ranksOf } from "../data/walk.js";
 import { $, $$, html, mount, oneAtATime, toast } from "../ui/dom.js";
 import { app, go, recordReport } from "../app.js";
-import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
+import { locate, setSkipped, skippedDoors, statusBadge, statusLabel } from "./walk.js";
 
 const NO_DOOR_BUTTON = new Set(["canvassed", "lit_drop"]);
 
@@ -65,7 +65,7 @@ export async function renderStop(root, [turfIdText, keyText]) {
         ({ floor, doors: units }) => html`<h2>${floor ? t("door.floor", { floor }) : t("door.other_units")}</h2>
           <ol class="stops">${units.map((d) => html`<li class="stop" data-door="${d.id}">
             <a class="stop-link" href="#/door/${turfId}/${d.id}" data-testid="unit">
-              ${statusBadge(d.do_not_contact ? "do_not_contact" : status.get(d.id))}
+              ${statusBadge(d.do_not_contact ? "do_not_contact" : status.get(d.id), turf.result_codes)}
               <span class="grow"><strong>${d.unit || t("door.no_unit")}</strong><span class="muted">${names(d)}</span></span>
             </a></li>`)}</ol>`,
       )}
@@ -141,7 +141,7 @@ function voterCard(voter, turf) {
           : html`<div class="choices">${choiceButtons(`q:${v}:${q.id}`, (q.responses || []).map((r) => [r.id, r.name]), "survey-response")}</div>`}
       </fieldset>`)}
       <fieldset><legend>${t("door.voter_result")}</legend>
-        <div class="choices">${choiceButtons(`r:${v}`, voterCodes.map((c) => [c.code, t(`status.${c.code}`) === `status.${c.code}` ? c.name : t(`status.${c.code}`)]), "voter-result")}</div>
+        <div class="choices">${choiceButtons(`r:${v}`, voterCodes.map((c) => [c.code, statusLabel(c.code, turf.result_codes)]), "voter-result")}</div>
       </fieldset>
       <fieldset><legend>${t("door.consent_recontact")}</legend>
         <div class="choices">${choiceButtons(`cr:${v}`, [["yes", t("common.yes")], ["no", t("common.no")]], "consent-recontact")}</div>
@@ -196,7 +196,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
       ${choose
         ? html`<div class="card earlier" data-testid="earlier">
-            <p>${t("door.earlier")} ${statusBadge(earlier)}</p>
+            <p>${t("door.earlier")} ${statusBadge(earlier, turf.result_codes)}</p>
             ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_earlier")}</button>` : ""}
             <button type="button" class="big" data-action="new-visit" data-testid="new-visit">＋ ${t("door.new_visit")}</button>
             <p class="muted">${correctable ? t("door.choice_help") : t("door.new_visit_help")}</p>
@@ -208,7 +208,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
         : html`
       <h2>${t("door.no_conversation")}</h2>
       <div class="choices door-results">
-        ${doorCodes.map((c) => html`<button type="button" class="big result" data-result="${c.code}" data-testid="door-result-${c.code}">${statusBadge(c.code)}</button>`)}
+        ${doorCodes.map((c) => html`<button type="button" class="big result" data-result="${c.code}" data-testid="door-result-${c.code}">${statusBadge(c.code, turf.result_codes)}</button>`)}
       </div>
       <h2>${t("door.people")}</h2>
       ${door.voters.map((v) => voterCard(v, turf))}

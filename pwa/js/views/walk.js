@@ -28,10 +28,21 @@ export async function setSkipped(turfId, doorIds, on) {
   await setMeta("skipped", all);
 }
 
-export function statusBadge(status) {
+/**
+ * A status's words: the app's translation, else the name an organizer gave the result code
+ * in the console (the door list's `result_codes`), never the raw translation key.
+ */
+export function statusLabel(status, resultCodes = []) {
+  const key = `status.${status}`;
+  const text = t(key);
+  if (text !== key) return text;
+  return resultCodes.find((c) => c.code === status)?.name || status;
+}
+
+export function statusBadge(status, resultCodes = []) {
   const s = status || "todo";
   const l = look(s);
-  return html`<span class="badge tone-${l.tone}" data-status="${s}"><span aria-hidden="true">${l.shape}</span> ${t(`status.${s}`)}</span>`;
+  return html`<span class="badge tone-${l.tone}" data-status="${s}"><span aria-hidden="true">${l.shape}</span> ${statusLabel(s, resultCodes)}</span>`;
 }
 
 const stopHref = (turfId, stop) =>
@@ -107,14 +118,14 @@ export async function renderWalk(root, [turfIdText]) {
           </article>`
         : html`<p class="card done-all" data-testid="all-done">✓ ${t("walk.all_done")}</p>`}
       <ol class="stops" data-testid="stops">
-        ${rest.map((stop) => row(turfId, stop, plan.status, litMode))}
+        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, undefined, turf.result_codes))}
       </ol>
       ${plan.later.length
-        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped"))}</ol>`
+        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
         : ""}
       ${plan.finished.length
         ? html`<details><summary class="button">${t("walk.finished", { n: plan.finished.length })}</summary>
-            <ol class="stops" data-testid="finished">${plan.finished.map((s) => row(turfId, s, plan.status, false))}</ol></details>`
+            <ol class="stops" data-testid="finished">${plan.finished.map((s) => row(turfId, s, plan.status, false, undefined, turf.result_codes))}</ol></details>`
         : ""}
     </section>`,
   );
@@ -166,14 +177,14 @@ export async function renderWalk(root, [turfIdText]) {
   }
 }
 
-function row(turfId, stop, status, litMode, state) {
+function row(turfId, stop, status, litMode, state, resultCodes) {
   const first = stop.doors[0];
   const s = stop.building
     ? (stop.open ? state || "todo" : status.get(first.id))
     : status.get(first.id) || state || "todo";
   return html`<li class="stop" data-door="${first.id}">
     <a class="stop-link" href="${stopHref(turfId, stop)}">
-      ${statusBadge(s)}
+      ${statusBadge(s, resultCodes)}
       <span class="grow"><strong>${stopTitle(stop)}</strong><span class="muted">${stopSummary(stop)}</span></span>
       ${distance(stop)}
     </a>
