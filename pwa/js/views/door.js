@@ -181,6 +181,9 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
   // The phone's report that gives the door its result: the one "correct" replaces.
   const behind = deciding(doorId, past, ranks);
   const correctable = behind && behind.rank > 0 ? behind.report : null;
+  // The door shows the overall result, which may come from another canvasser (or another
+  // phone) while "correct" can only replace this phone's own report: say which is which.
+  const notMine = Boolean(earlier && earlier !== behind?.status);
   const choose = Boolean(earlier && !supersedes);
   const building = (await store.turfDoors(turfId)).filter((d) => d.building_key && d.building_key === door.building_key).length > 1;
   const back = building ? `#/stop/${turfId}/${encodeURIComponent(door.building_key)}` : `#/walk/${turfId}`;
@@ -197,7 +200,8 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       ${choose
         ? html`<div class="card earlier" data-testid="earlier">
             <p>${t("door.earlier")} ${statusBadge(earlier, turf.result_codes)}</p>
-            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_earlier")}</button>` : ""}
+            ${notMine ? html`<p class="notice" data-testid="not-mine">${t("door.result_not_mine")}</p>` : ""}
+            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_mine")} ${statusBadge(behind.status, turf.result_codes)}</button>` : ""}
             <button type="button" class="big" data-action="new-visit" data-testid="new-visit">＋ ${t("door.new_visit")}</button>
             <p class="muted">${correctable ? t("door.choice_help") : t("door.new_visit_help")}</p>
           </div>`
