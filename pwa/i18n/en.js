@@ -55,7 +55,7 @@ export default {
   "walk.later": "Come back later", "walk.finished": ({ n }) => `Done (${n})`, "walk.list": "List",
   "walk.units": ({ n, done }) => `Building: ${n} units, ${done} done`, "walk.no_names": "No names on the list",
   "walk.lit_left": "Literature left", "walk.nothing_to_undo": "Nothing to undo.",
-  "walk.undone": "Undone: {address}", "walk.undo_sent": "Already sent: record this door again to correct it.",
+  "walk.undo_maybe_sent": "It may already have reached the server: record this door again to correct it.", "walk.undone": "Undone: {address}", "walk.undo_sent": "Already sent: record this door again to correct it.",
   "walk.no_gps": "This phone cannot tell its position.", "walk.locating": "Finding your position…",
   "walk.gps_failed": "No position: {reason}",
 
@@ -76,7 +76,8 @@ export default {
   "door.new_person_too_long": "The new person's details are too long: shorten their note.",
   "door.new_person_name": "Give the new person a first or last name.",
   "door.earlier": "Recorded earlier:",
-  "door.correct_earlier": "Correct this result",
+  "door.correct_mine": "Correct my own result:",
+  "door.result_not_mine": "This result was not recorded on this phone (another canvasser's visit, or another phone's). You can correct only your own entries; to add what you found, record a new visit.",
   "door.new_visit": "Record a new visit",
   "door.choice_help": "Correct: your earlier entry was wrong; it no longer counts. New visit: you knocked again; both count and the stronger result stays on the door.",
   "door.new_visit_help": "A new visit counts as another attempt; the stronger result stays on the door.",

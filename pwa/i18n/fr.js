@@ -55,7 +55,7 @@ export default {
   "walk.later": "À revoir plus tard", "walk.finished": ({ n }) => `Faites (${n})`, "walk.list": "Liste",
   "walk.units": ({ n, done }) => `Immeuble : ${n} logements, ${done} faits`, "walk.no_names": "Aucun nom sur la liste",
   "walk.lit_left": "Tract déposé", "walk.nothing_to_undo": "Rien à annuler.",
-  "walk.undone": "Annulé : {address}", "walk.undo_sent": "Déjà envoyé : saisissez à nouveau cette porte pour corriger.",
+  "walk.undo_maybe_sent": "Il est peut-être déjà arrivé au serveur : saisissez à nouveau cette porte pour corriger.", "walk.undone": "Annulé : {address}", "walk.undo_sent": "Déjà envoyé : saisissez à nouveau cette porte pour corriger.",
   "walk.no_gps": "Ce téléphone ne connaît pas sa position.", "walk.locating": "Recherche de votre position…",
   "walk.gps_failed": "Pas de position : {reason}",
 
@@ -76,7 +76,8 @@ export default {
   "door.new_person_too_long": "Les informations de la nouvelle personne sont trop longues : raccourcissez sa note.",
   "door.new_person_name": "Donnez un prénom ou un nom à la nouvelle personne.",
   "door.earlier": "Déjà enregistré :",
-  "door.correct_earlier": "Corriger ce résultat",
+  "door.correct_mine": "Corriger mon propre résultat :",
+  "door.result_not_mine": "Ce résultat n'a pas été saisi sur ce téléphone (visite d'un autre militant, ou d'un autre téléphone). Vous ne pouvez corriger que vos propres saisies ; pour ajouter ce que vous avez constaté, enregistrez une nouvelle visite.",
   "door.new_visit": "Enregistrer une nouvelle visite",
   "door.choice_help": "Corriger : votre saisie précédente était fausse, elle ne compte plus. Nouvelle visite : vous avez frappé à nouveau, les deux comptent et le résultat le plus fort reste sur la porte.",
   "door.new_visit_help": "Une nouvelle visite compte comme une tentative de plus ; le résultat le plus fort reste sur la porte.",

@@ -131,3 +131,43 @@ def test_a_result_not_yet_sent_is_never_overwritten_by_an_older_server_status(
     page.locator("[data-testid=finished]").locator("xpath=..").locator("summary").click()
     expect(_badge(page, doors[0])).to_have_attribute("data-status", "canvassed")
     expect(_badge(page, doors[1])).to_have_attribute("data-status", "not_home")
+
+
+def test_correcting_a_door_another_canvasser_talked_at_says_it_corrects_only_mine(
+        page, context, live_server):
+    """Val left door 0 "not home"; Carol then talked there. The door shows Carol's
+    conversation, so the correct button names what it replaces (Val's not home) and the
+    screen says the result shown is not Val's to correct."""
+    seeded = seed_turf(live_server, doors=3)
+    turf, doors = seeded.turf, seeded.doors
+    carol = live_server.factory().user(name="Carol Co")
+    organizer = live_server.factory().user("organizer", name="Olga Organizer")
+    assignment_service.assign(db.session, [turf.id], [carol.id], organizer)
+    db.session.commit()
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    record_next(page, "not_home")
+    expect_waiting(page, 0, timeout=20_000)
+    _knock(carol, turf, doors[0], answer=(seeded.voters[0], seeded.question, seeded.responses[0]),
+           minutes_ago=0)
+    page.evaluate("canvass.sync()")
+    page.reload()
+    page.locator("[data-testid=finished]").locator("xpath=..").locator("summary").click()
+    expect(_badge(page, doors[0])).to_have_attribute("data-status", "canvassed")
+    page.locator(f"li.stop[data-door='{doors[0].id}'] a").click()
+    expect(page.get_by_test_id("earlier").locator(".badge").first).to_have_attribute("data-status", "canvassed")
+    expect(page.get_by_test_id("not-mine")).to_be_visible()
+    correct = page.get_by_test_id("correct-earlier")
+    expect(correct.locator(".badge")).to_have_attribute("data-status", "not_home")
+    expect(correct).to_contain_text("my own result")
+
+
+def test_correcting_my_own_result_shows_no_other_canvasser_notice(page, context, live_server):
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    record_next(page, "not_home")
+    page.locator("[data-testid=finished]").locator("xpath=..").locator("summary").click()
+    page.locator(f"li.stop[data-door='{seeded.doors[0].id}'] a").click()
+    expect(page.get_by_test_id("correct-earlier").locator(".badge")).to_have_attribute("data-status", "not_home")
+    expect(page.get_by_test_id("not-mine")).to_have_count(0)

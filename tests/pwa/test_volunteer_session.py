@@ -102,3 +102,22 @@ def test_revoked_session_asks_for_login_keeps_the_queue_and_sends_it_as_its_owne
     expect(page.get_by_test_id("server-turfs")).to_contain_text("No turf assigned")
     expect(page.get_by_test_id("open-turf")).to_have_count(0)
     assert _turfs_on_phone(page) == 0  # Val's voters left the phone with Val's session
+
+
+def test_a_refused_session_keeps_a_door_form_with_only_typed_text(page, context, live_server):
+    """A new person's name and a note typed, no button tapped: the 401 of a background sync
+    must not replace the form (and lose the text) with the login screen."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("add-person").click()
+    page.get_by_test_id("new-first").fill("Robin")
+    page.get_by_test_id("note").fill("Back after six")
+    _revoke(seeded.user)
+    page.evaluate("canvass.sync()")
+    page.wait_for_function("canvass.state.phase === 'login'")
+    page.wait_for_timeout(300)  # the login screen would be drawn by now
+    expect(page.get_by_test_id("door-form")).to_be_visible()
+    expect(page.get_by_test_id("new-first")).to_have_value("Robin")
+    expect(page.get_by_test_id("note")).to_have_value("Back after six")

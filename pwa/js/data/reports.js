@@ -109,7 +109,10 @@ export async function acknowledge(results, sent) {
       const past = await history.get(result.uuid);
       if (result.status === "accepted" || result.status === "duplicate") {
         outbox.delete(result.uuid);
-        if (past) history.put({ ...past, state: "sent", flags: result.flags || [] });
+        // A report corrected while its send was in flight stays superseded: its correction
+        // (already in the outbox) is what counts now, on the phone as on the server.
+        const state = past?.state === "superseded" ? "superseded" : "sent";
+        if (past) history.put({ ...past, state, flags: result.flags || [] });
         done++;
       } else if (result.status === "rejected") {
         tx.objectStore("parked").put({
@@ -128,6 +131,27 @@ export async function acknowledge(results, sent) {
   return { done, rejected };
 }
 
+/**
+ * Mark a batch as being sent, just before the request goes out, and return the reports of
+ * the batch still in the outbox (an undo may have taken one out since it was read). From
+ * then on the server may hold them even if no answer ever comes back (a lost response), so
+ * "Undo last" must correct them rather than delete them.
+ */
+export async function markSending(batch) {
+  const out = [];
+  await write(["outbox"], async (tx) => {
+    const outbox = tx.objectStore("outbox");
+    for (const report of batch) {
+      const current = await outbox.get(report.uuid);
+      if (!current) continue;
+      const marked = { ...current, attempted: true };
+      outbox.put(marked);
+      out.push(marked);
+    }
+  });
+  return out;
+}
+
 /** Drop one parked report after the volunteer exported or read it. */
 export async function dismissParked(uuid) {
   await write(["parked"], (tx) => tx.objectStore("parked").delete(uuid));
@@ -140,27 +164,32 @@ export async function turfHistory(turfId) {
 }
 
 /**
- * Undo the last entry in a turf. Still in the outbox: it is taken out, as if never made.
- * Already sent: the server keeps reports forever, so the answer is `{sent: report}` and the
- * door is recorded again with `supersedes` (the earlier report then no longer counts).
+ * Undo the last entry in a turf. Never offered to the server (no send attempted): it is
+ * taken out, as if never made. Sent, or a send attempted (the request may have reached the
+ * server even when its answer is lost or still on its way, and the server keeps reports
+ * forever): the answer is `{sent: report}` and the door is recorded again with `supersedes`
+ * (the earlier report then no longer counts); deleting it here would undo it only on the phone.
  */
 export async function undoLast(turfId) {
   const past = (await turfHistory(turfId)).filter((r) => r.state !== "superseded");
   const last = past[past.length - 1];
   if (!last) return null;
-  if (await get("outbox", last.uuid)) {
-    await write(["outbox", "history"], async (tx) => {
-      const outbox = tx.objectStore("outbox");
-      const history = tx.objectStore("history");
-      outbox.delete(last.uuid);
-      history.delete(last.uuid);
-      // An undone correction never reaches the server: what it replaced counts again.
-      const earlier = last.supersedes ? await history.get(last.supersedes) : null;
-      if (earlier) history.put({ ...earlier, state: (await outbox.get(earlier.uuid)) ? "waiting" : "sent" });
-    });
-    return { undone: last };
-  }
-  return { sent: last };
+  let undone = false;
+  // The check and the delete share one transaction with markSending's, so a send cannot
+  // start between them.
+  await write(["outbox", "history"], async (tx) => {
+    const outbox = tx.objectStore("outbox");
+    const history = tx.objectStore("history");
+    const queued = await outbox.get(last.uuid);
+    if (!queued || queued.attempted) return;
+    outbox.delete(last.uuid);
+    history.delete(last.uuid);
+    // An undone correction never reaches the server: what it replaced counts again.
+    const earlier = last.supersedes ? await history.get(last.supersedes) : null;
+    if (earlier) history.put({ ...earlier, state: (await outbox.get(earlier.uuid)) ? "waiting" : "sent" });
+    undone = true;
+  });
+  return undone ? { undone: last } : { sent: last };
 }
 
 /**
@@ -179,6 +208,6 @@ export async function exportUnsent(canvasserId) {
 
 /** The wire form of a report (no local bookkeeping fields). */
 export function wire(report) {
-  const { seq, state, parked_at, reason, code, errors, flags, ...rest } = report;
+  const { seq, state, parked_at, reason, code, errors, flags, attempted, ...rest } = report;
   return rest;
 }

@@ -80,13 +80,26 @@ export async function saveDoorList(list) {
     status: "assigned",
     notices: [],
   };
-  await write(["turfs", "doors"], async (tx) => {
+  await write(["turfs", "doors", "outbox"], async (tx) => {
     const previous = await tx.objectStore("turfs").get(turfId);
     if (previous) record.notices = previous.notices || [];
     const store = tx.objectStore("doors");
+    // An access note the server has not got yet (saved on the phone, or riding in a report
+    // still in the outbox) is newer than the downloaded one: keep it, and keep it marked
+    // to go out with the next report, or a turf refresh would silently wipe it.
+    const unsent = new Map();
+    for (const door of await store.index("turf_id").getAll(turfId)) {
+      if (door.access_note_dirty) unsent.set(door.id, { access_note: door.access_note, access_note_dirty: true });
+    }
+    const waiting = await tx.objectStore("outbox").index("turf_id").getAll(turfId);
+    for (const report of waiting.sort((a, b) => a.seq - b.seq)) {
+      if (report.access_note !== null && report.access_note !== undefined && !unsent.get(report.door_id)?.access_note_dirty) {
+        unsent.set(report.door_id, { access_note: report.access_note });
+      }
+    }
     const old = await store.index("turf_id").getAllKeys(turfId);
     for (const key of old) store.delete(key);
-    for (const door of doors) store.put(door);
+    for (const door of doors) store.put({ ...door, ...unsent.get(door.id) });
     tx.objectStore("turfs").put(record);
   });
   return record;

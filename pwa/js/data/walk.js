@@ -82,6 +82,9 @@ export function doorStatuses(doors, history, ranks = {}) {
     else if (server) status.set(door.id, server.status);
   }
   for (const [doorId, mine] of strongest(history, ranks)) {
+    // A correction alone (a pin, a new unit or person) is no knock: the server counts the
+    // door as not contacted, so it stays to do here too.
+    if (mine.rank === 0) continue;
     const server = known.get(doorId);
     const at = Date.parse(mine.report.recorded_at);
     if (!server) {

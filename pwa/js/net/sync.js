@@ -116,7 +116,10 @@ async function pass() {
 async function push() {
   const device = await reports.deviceId();
   for (let guard = 0; guard < 10_000; guard++) {
-    const batch = await reports.outboxBatch(batchSize);
+    // Known offline: no request can leave, so the reports stay "never sent" (undone by
+    // deleting them) rather than being marked as possibly on the server.
+    if (!navigator.onLine) throw new NetworkError("offline");
+    const batch = await reports.markSending(await reports.outboxBatch(batchSize));
     if (!batch.length) {
       batchSize = MAX_BATCH;
       return;

@@ -23,6 +23,33 @@ export function mount(root, fragment) {
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
+/**
+ * Wraps a save so it runs once however fast the taps come: on a phone a double tap fires a
+ * second click while the first report is still being written, and each click would record
+ * a report. The view's buttons stay disabled while it runs; `work` resolves to true when it
+ * left the screen (they stay disabled until the next view replaces them), otherwise they
+ * come back (a check refused the save, or the volunteer stays on this screen).
+ */
+export function oneAtATime(root) {
+  let busy = false;
+  return (work) => async (event) => {
+    event?.preventDefault();
+    if (busy) return;
+    busy = true;
+    const buttons = $$("button:not([disabled])", root);
+    for (const b of buttons) b.disabled = true;
+    let left = false;
+    try {
+      left = await work(event);
+    } finally {
+      if (!left) {
+        for (const b of buttons) b.disabled = false;
+        busy = false;
+      }
+    }
+  };
+}
+
 let toastTimer;
 /** A short message read out by screen readers (the toast region is aria-live). */
 export function toast(message, { ms = 3500 } = {}) {

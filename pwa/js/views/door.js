@@ -8,9 +8,9 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { write } from "../data/db.js";
 import { byFloor, counts, deciding, doorStatuses, names, ranksOf } from "../data/walk.js";
-import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { $, $$, html, mount, oneAtATime, toast } from "../ui/dom.js";
 import { app, go, recordReport } from "../app.js";
-import { locate, setSkipped, skippedDoors, statusBadge } from "./walk.js";
+import { locate, setSkipped, skippedDoors, statusBadge, statusLabel } from "./walk.js";
 
 const NO_DOOR_BUTTON = new Set(["canvassed", "lit_drop"]);
 
@@ -36,33 +36,6 @@ async function saveAccessNote(turfId, doors, note) {
 
 function accessNoteFor(door) {
   return door.access_note_dirty ? door.access_note : null;
-}
-
-/**
- * Wraps a save so it runs once however fast the taps come: on a phone a double tap fires a
- * second click while the first report is still being written, and each click would record
- * a report. The view's buttons stay disabled while it runs; `work` resolves to true when it
- * left the screen (they stay disabled until the next view replaces them), otherwise they
- * come back (a check refused the save, or the volunteer stays on this screen).
- */
-function oneAtATime(root) {
-  let busy = false;
-  return (work) => async (event) => {
-    event?.preventDefault();
-    if (busy) return;
-    busy = true;
-    const buttons = $$("button:not([disabled])", root);
-    for (const b of buttons) b.disabled = true;
-    let left = false;
-    try {
-      left = await work(event);
-    } finally {
-      if (!left) {
-        for (const b of buttons) b.disabled = false;
-        busy = false;
-      }
-    }
-  };
 }
 
 export async function renderStop(root, [turfIdText, keyText]) {
@@ -92,17 +65,20 @@ export async function renderStop(root, [turfIdText, keyText]) {
         ({ floor, doors: units }) => html`<h2>${floor ? t("door.floor", { floor }) : t("door.other_units")}</h2>
           <ol class="stops">${units.map((d) => html`<li class="stop" data-door="${d.id}">
             <a class="stop-link" href="#/door/${turfId}/${d.id}" data-testid="unit">
-              ${statusBadge(d.do_not_contact ? "do_not_contact" : status.get(d.id))}
+              ${statusBadge(d.do_not_contact ? "do_not_contact" : status.get(d.id), turf.result_codes)}
               <span class="grow"><strong>${d.unit || t("door.no_unit")}</strong><span class="muted">${names(d)}</span></span>
             </a></li>`)}</ol>`,
       )}
     </section>`,
   );
+  // An access note being typed holds off the login screen and updates, as a door form does.
+  $("[data-testid=access-form]", root).addEventListener("input", (event) => event.currentTarget.classList.add("dirty"));
   $("[data-testid=access-form]", root).addEventListener("submit", async (event) => {
     event.preventDefault();
     const note = new FormData(event.target).get("access_note").trim();
     if (note.length > LIMITS.access_note) return toast(t("door.too_long", { max: LIMITS.access_note }));
     await saveAccessNote(turfId, doors, note);
+    event.target.classList.remove("dirty");
     toast(t("door.access_saved"));
   });
   const once = oneAtATime(root);
@@ -165,7 +141,7 @@ function voterCard(voter, turf) {
           : html`<div class="choices">${choiceButtons(`q:${v}:${q.id}`, (q.responses || []).map((r) => [r.id, r.name]), "survey-response")}</div>`}
       </fieldset>`)}
       <fieldset><legend>${t("door.voter_result")}</legend>
-        <div class="choices">${choiceButtons(`r:${v}`, voterCodes.map((c) => [c.code, t(`status.${c.code}`) === `status.${c.code}` ? c.name : t(`status.${c.code}`)]), "voter-result")}</div>
+        <div class="choices">${choiceButtons(`r:${v}`, voterCodes.map((c) => [c.code, statusLabel(c.code, turf.result_codes)]), "voter-result")}</div>
       </fieldset>
       <fieldset><legend>${t("door.consent_recontact")}</legend>
         <div class="choices">${choiceButtons(`cr:${v}`, [["yes", t("common.yes")], ["no", t("common.no")]], "consent-recontact")}</div>
@@ -205,6 +181,9 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
   // The phone's report that gives the door its result: the one "correct" replaces.
   const behind = deciding(doorId, past, ranks);
   const correctable = behind && behind.rank > 0 ? behind.report : null;
+  // The door shows the overall result, which may come from another canvasser (or another
+  // phone) while "correct" can only replace this phone's own report: say which is which.
+  const notMine = Boolean(earlier && earlier !== behind?.status);
   const choose = Boolean(earlier && !supersedes);
   const building = (await store.turfDoors(turfId)).filter((d) => d.building_key && d.building_key === door.building_key).length > 1;
   const back = building ? `#/stop/${turfId}/${encodeURIComponent(door.building_key)}` : `#/walk/${turfId}`;
@@ -220,8 +199,9 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
       ${choose
         ? html`<div class="card earlier" data-testid="earlier">
-            <p>${t("door.earlier")} ${statusBadge(earlier)}</p>
-            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_earlier")}</button>` : ""}
+            <p>${t("door.earlier")} ${statusBadge(earlier, turf.result_codes)}</p>
+            ${notMine ? html`<p class="notice" data-testid="not-mine">${t("door.result_not_mine")}</p>` : ""}
+            ${correctable ? html`<button type="button" class="big" data-action="correct" data-testid="correct-earlier">✎ ${t("door.correct_mine")} ${statusBadge(behind.status, turf.result_codes)}</button>` : ""}
             <button type="button" class="big" data-action="new-visit" data-testid="new-visit">＋ ${t("door.new_visit")}</button>
             <p class="muted">${correctable ? t("door.choice_help") : t("door.new_visit_help")}</p>
           </div>`
@@ -232,7 +212,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
         : html`
       <h2>${t("door.no_conversation")}</h2>
       <div class="choices door-results">
-        ${doorCodes.map((c) => html`<button type="button" class="big result" data-result="${c.code}" data-testid="door-result-${c.code}">${statusBadge(c.code)}</button>`)}
+        ${doorCodes.map((c) => html`<button type="button" class="big result" data-result="${c.code}" data-testid="door-result-${c.code}">${statusBadge(c.code, turf.result_codes)}</button>`)}
       </div>
       <h2>${t("door.people")}</h2>
       ${door.voters.map((v) => voterCard(v, turf))}
@@ -274,6 +254,7 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
   $("[data-action=lit]", form)?.addEventListener("click", (e) => {
     const b = e.currentTarget;
     b.setAttribute("aria-pressed", String(b.getAttribute("aria-pressed") !== "true"));
+    form.classList.add("dirty");
   });
   const common = () => ({
     supersedes: supersedes || null,
@@ -312,7 +293,13 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       return done();
     }));
   }
-  $("[data-action=add-person]", form)?.addEventListener("click", () => addPersonFields(form));
+  $("[data-action=add-person]", form)?.addEventListener("click", () => {
+    addPersonFields(form);
+    form.classList.add("dirty");
+  });
+  // Typed text (a note, a new person's name, an answer) is as much the volunteer's work as a
+  // tapped choice: a login screen or an update must not replace the form while it is there.
+  form.addEventListener("input", () => form.classList.add("dirty"));
   form.addEventListener("submit", once(async () => {
     const problem = formProblem(form);
     if (problem) return refuse(problem);

@@ -8,9 +8,13 @@ import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta, setMeta } from "../data/db.js";
 import { distanceM, formatDistance, look, names, planWalk, ranksOf } from "../data/walk.js";
-import { $, $$, html, mount, toast } from "../ui/dom.js";
+import { $, $$, html, mount, oneAtATime, toast } from "../ui/dom.js";
 import { app, go, recordReport, startWalk } from "../app.js";
 import * as sync from "../net/sync.js";
+
+// Longer than the gap between the taps of a double tap (QA saw 250 ms), short enough not to
+// be noticed by someone undoing two doors on purpose.
+const UNDO_SETTLE_MS = 800;
 
 export async function skippedDoors(turfId) {
   return new Set(((await getMeta("skipped")) || {})[turfId] || []);
@@ -24,10 +28,21 @@ export async function setSkipped(turfId, doorIds, on) {
   await setMeta("skipped", all);
 }
 
-export function statusBadge(status) {
+/**
+ * A status's words: the app's translation, else the name an organizer gave the result code
+ * in the console (the door list's `result_codes`), never the raw translation key.
+ */
+export function statusLabel(status, resultCodes = []) {
+  const key = `status.${status}`;
+  const text = t(key);
+  if (text !== key) return text;
+  return resultCodes.find((c) => c.code === status)?.name || status;
+}
+
+export function statusBadge(status, resultCodes = []) {
   const s = status || "todo";
   const l = look(s);
-  return html`<span class="badge tone-${l.tone}" data-status="${s}"><span aria-hidden="true">${l.shape}</span> ${t(`status.${s}`)}</span>`;
+  return html`<span class="badge tone-${l.tone}" data-status="${s}"><span aria-hidden="true">${l.shape}</span> ${statusLabel(s, resultCodes)}</span>`;
 }
 
 const stopHref = (turfId, stop) =>
@@ -103,14 +118,14 @@ export async function renderWalk(root, [turfIdText]) {
           </article>`
         : html`<p class="card done-all" data-testid="all-done">✓ ${t("walk.all_done")}</p>`}
       <ol class="stops" data-testid="stops">
-        ${rest.map((stop) => row(turfId, stop, plan.status, litMode))}
+        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, undefined, turf.result_codes))}
       </ol>
       ${plan.later.length
-        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped"))}</ol>`
+        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
         : ""}
       ${plan.finished.length
         ? html`<details><summary class="button">${t("walk.finished", { n: plan.finished.length })}</summary>
-            <ol class="stops" data-testid="finished">${plan.finished.map((s) => row(turfId, s, plan.status, false))}</ol></details>`
+            <ol class="stops" data-testid="finished">${plan.finished.map((s) => row(turfId, s, plan.status, false, undefined, turf.result_codes))}</ol></details>`
         : ""}
     </section>`,
   );
@@ -125,19 +140,33 @@ export async function renderWalk(root, [turfIdText]) {
     await setMeta("lit_mode", !litMode);
     renderWalk(root, [turfIdText]);
   });
-  $("[data-action=undo]", root).addEventListener("click", async () => {
+  // Guarded like the save buttons: a double tap would otherwise undo two doors.
+  $("[data-action=undo]", root).addEventListener("click", oneAtATime(root)(async () => {
     const undo = await reports.undoLast(turfId);
-    if (!undo) return toast(t("walk.nothing_to_undo"));
+    if (!undo) {
+      toast(t("walk.nothing_to_undo"));
+      return false;
+    }
     if (undo.sent) {
-      // Already on the server: record the door again; the new report supersedes it.
-      toast(t("walk.undo_sent"));
-      return go(`#/door/${turfId}/${undo.sent.door_id}/${undo.sent.uuid}`);
+      // On the server, or maybe (a send was attempted): record the door again; the new
+      // report supersedes it there as well as here.
+      toast(t(undo.sent.state === "sent" ? "walk.undo_sent" : "walk.undo_maybe_sent"));
+      go(`#/door/${turfId}/${undo.sent.door_id}/${undo.sent.uuid}`);
+      return true;
     }
     await sync.changed();
     const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
     toast(t("walk.undone", { address }));
-    renderWalk(root, [turfIdText]);
-  });
+    await renderWalk(root, [turfIdText]);
+    // The list is redrawn at once with "Undo last" in the same place: the second tap of a
+    // double tap would land on the new button and undo another door.
+    const redrawn = $("[data-action=undo]", root);
+    if (redrawn) {
+      redrawn.disabled = true;
+      setTimeout(() => (redrawn.disabled = false), UNDO_SETTLE_MS);
+    }
+    return true;
+  }));
   $("[data-action=locate]", root).addEventListener("click", () => locate(() => renderWalk(root, [turfIdText])));
   for (const button of $$("[data-lit]", root)) {
     button.addEventListener("click", async () => {
@@ -148,14 +177,14 @@ export async function renderWalk(root, [turfIdText]) {
   }
 }
 
-function row(turfId, stop, status, litMode, state) {
+function row(turfId, stop, status, litMode, state, resultCodes) {
   const first = stop.doors[0];
   const s = stop.building
     ? (stop.open ? state || "todo" : status.get(first.id))
     : status.get(first.id) || state || "todo";
   return html`<li class="stop" data-door="${first.id}">
     <a class="stop-link" href="${stopHref(turfId, stop)}">
-      ${statusBadge(s)}
+      ${statusBadge(s, resultCodes)}
       <span class="grow"><strong>${stopTitle(stop)}</strong><span class="muted">${stopSummary(stop)}</span></span>
       ${distance(stop)}
     </a>

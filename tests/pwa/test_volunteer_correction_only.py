@@ -1,0 +1,30 @@
+"""A correction on its own (a new unit, a pin, a new person) is no knock: the door stays to do."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pwa.volunteer import expect_waiting, login_and_download, seed_turf
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_correction_alone_leaves_the_door_to_do(page, context, live_server):
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    page.get_by_test_id("open-turf").click()
+    door = page.get_by_test_id("next-stop").get_attribute("data-door")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("corrections").click()
+    page.get_by_test_id("new-unit").fill("2B")
+    page.locator("[data-correction=new_unit]").click()
+    expect_waiting(page, 1)
+    page.locator("header a.button").first.click()  # back to the list
+    expect(page.get_by_test_id("next-stop")).to_have_attribute("data-door", door)
+    expect(page.get_by_test_id("progress")).to_have_attribute("data-done", "0")
+    expect(page.locator("[data-testid=finished]")).to_have_count(0)
+    page.get_by_test_id("open-next").click()
+    expect(page.get_by_test_id("door-form")).to_be_visible()
+    expect(page.get_by_test_id("earlier")).to_have_count(0)  # nothing to correct or revisit
