@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import Assignment, SurveyResponse
+from backend.models import Assignment, ResultCode, SurveyResponse
 from backend.services.changes import record_change
 from tests.pwa.volunteer import (
     expect_waiting,
@@ -82,33 +82,36 @@ def test_two_tabs_syncing_at_once_double_nothing_and_lose_nothing(page, context,
 
 
 def test_rejected_report_is_parked_with_its_reason_while_others_go_through(page, context, live_server):
-    """An organizer deletes a survey answer while the phone is offline: the one report that
-    used it is refused by the server, parked with the reason and shown; the others are stored."""
+    """While the phone is offline an organizer deletes the result code one report uses and a
+    survey answer another uses. The first is refused by the server, parked with the reason and
+    shown; the one with the deleted answer is stored without it, flagged; the others are
+    stored."""
     seeded = seed_turf(live_server, doors=6)
     login_and_download(page, live_server, seeded.user)
     context.set_offline(True)
     _walk(page)
     record_next(page, "yes")
-    record_next(page, "no")  # the one that will be refused
-    record_next(page, "not_home")
+    record_next(page, "no")  # its answer is deleted: stored without it, flagged
+    record_next(page, "not_home")  # its result code is deleted: refused
     record_next(page, "yes")
-    refused_uuid = outbox_uuids(page)[1]
-    no_answer = db.session.get(SurveyResponse, seeded.responses[1].id)
-    db.session.delete(no_answer)
+    answer_gone_uuid, refused_uuid = outbox_uuids(page)[1:3]
+    db.session.delete(db.session.get(SurveyResponse, seeded.responses[1].id))
+    db.session.delete(db.session.scalar(select(ResultCode).where(ResultCode.code == "not_home")))
     db.session.commit()
 
     context.set_offline(False)
     expect_waiting(page, 0, timeout=20_000)
     expect(page.get_by_test_id("parked-count")).to_have_attribute("data-count", "1")
-    stored = {r.uuid for r in server_reports(seeded.user.id)}
+    stored = {r.uuid: r for r in server_reports(seeded.user.id)}
     assert len(stored) == 3 and refused_uuid not in stored
+    assert "survey_answer_dropped" in stored[answer_gone_uuid].flags
 
     page.get_by_test_id("syncbar").click()
     reason = page.get_by_test_id("parked-reason")
     expect(reason).to_have_count(1)
-    expect(reason).to_contain_text("survey_response")
+    expect(reason).to_contain_text("result_code")
     expect(page.get_by_test_id("parked-why")).to_have_text(
-        "A survey question or answer it uses was changed by an organizer.")
+        "It has no result the server knows: a door result, an answer for a person or literature left.")
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("logout-refused")).to_contain_text("1 report")
     parked = page.evaluate("canvass.parkedAll()")
