@@ -65,8 +65,16 @@ def partition(
     balance: Balance,
     *,
     rounds: int = 120,
+    one_more: NDArray[np.bool_] | None = None,
+    spread: float = 0.1,
+    guard_walks: bool = True,
 ) -> IntArray:
-    """Labels 0..k-1 for each point; every label induces a connected subgraph."""
+    """Labels 0..k-1 for each point; every label induces a connected subgraph.
+
+    A connected group holding a point marked in ``one_more`` gets one turf more than its
+    weight asks for. ``spread`` and ``guard_walks`` go to the evening out of door sizes
+    (:func:`even_sizes_and_walks`).
+    """
     n = len(xy)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -80,6 +88,8 @@ def partition(
         idx = order[bounds[c] : bounds[c + 1]]
         w = float(cost[idx].sum())
         k = balance.parts(w)
+        if one_more is not None and one_more[idx].any():
+            k += 1
         next_label = _bisect(xy, cost, idx, k, labels, next_label)
         part_target.extend([w / k] * k)
     target = np.asarray(part_target)
@@ -87,7 +97,9 @@ def partition(
     labels = make_contiguous(cost, edges, labels)
     labels = _rebalance(xy, cost, edges, labels, balance)
     if not balance.by_ceiling:
-        labels = even_sizes_and_walks(xy, cost, edges, labels, balance)
+        labels = even_sizes_and_walks(
+            xy, cost, edges, labels, balance, spread=spread, guard_walks=guard_walks
+        )
     return relabel(labels)
 
 
@@ -101,12 +113,14 @@ def even_sizes_and_walks(
     group: IntArray | None = None,
     spread: float = 0.1,
     walks: bool = True,
+    guard_walks: bool = True,
 ) -> IntArray:
     """Door mode: even out turf sizes, then shorten the longest walks, by re-splitting pairs.
 
     Only adjacent pairs are re-split, into two contiguous parts within [lo, hi]. Turfs out of
-    bounds or more than ``spread`` off the mean size are evened out (out-of-bounds ones with no
-    walk guard); with ``walks``, long walks are shortened (:func:`_shorten_long`). A turf that
+    bounds or more than ``spread`` off the mean size are evened out (out-of-bounds ones, and
+    all of them without ``guard_walks``, with no walk guard); with ``walks``, long walks are
+    shortened (:func:`_shorten_long`). A turf that
     is a whole connected group below ``lo`` (a barrier pocket) is left alone. With ``group``
     (precinct codes, -1 for none), no group of at most ``hi`` in weight is divided.
     """
@@ -121,7 +135,7 @@ def even_sizes_and_walks(
         small = (group >= 0) & (g_weight[np.maximum(group, 0)] <= balance.hi + 1e-9)
         whole = np.where(small, group, -1)
     proxy = turf_mst(xy, edges, labels, int(labels.max()) + 1)
-    labels = _even_out(xy, cost, edges, labels, balance, pocket, proxy, whole, spread)
+    labels = _even_out(xy, cost, edges, labels, balance, pocket, proxy, whole, spread, guard_walks)
     if not walks:
         return labels
     return _shorten_long(xy, cost, edges, labels, balance, pocket, proxy, whole)
@@ -559,13 +573,16 @@ def _even_out(
     proxy: FloatArray,
     whole: IntArray | None,
     spread: float,
+    guard_walks: bool = True,
 ) -> IntArray:
     """Door mode: merge-and-split adjacent pairs of unequal size into equal halves.
 
     Contiguity repair moves whole fragments, so it can leave turfs far from the target although
     within bounds (door CV 0.14 on Helsinki). A pair is re-split only when that narrows the
     size spread, the halves' spanning trees (the walk proxy) grow by at most 1% in total, and
-    the longer tree gets no longer (unless it stays below the median).
+    the longer tree gets no longer (unless it stays below the median). Without
+    ``guard_walks`` any pair two or more doors apart is re-split with no walk guard: the
+    relief of long walks spends walk here to make room in the door CV for sparse turfs.
     """
     labels = labels.copy()
     failed: set[tuple[int, int]] = set()  # pairs that could not be re-split, while unchanged
@@ -592,7 +609,7 @@ def _even_out(
             nb = [b for b in adj.get(a, set()) - touched if keep[b]]
             nb.sort(key=lambda b: (-abs(float(size[a] - size[b])), b))
             for b in nb[:3]:
-                if abs(float(size[a] - size[b])) < 0.1 * mu:
+                if abs(float(size[a] - size[b])) < (0.1 * mu if guard_walks else 2.0):
                     break
                 if (a, b) in failed:
                     continue
@@ -608,7 +625,7 @@ def _even_out(
                 ):
                     continue
                 pa, pb = _mst_of(xy, pe, got[0]), _mst_of(xy, pe, got[1])
-                inside = balance.lo - 1e-9 <= size[a] <= balance.hi + 1e-9
+                inside = guard_walks and balance.lo - 1e-9 <= size[a] <= balance.hi + 1e-9
                 if inside and pa + pb > 1.01 * (proxy[a] + proxy[b]):
                     continue
                 if inside and max(pa, pb) > max(proxy[a], proxy[b], typical):
