@@ -117,7 +117,10 @@ def cut_turfs(doors: Iterable[Door], params: CutParams, *, seed: int | None = No
     boundary stops move into a neighbouring turf's walk wherever that shortens the total walk,
     keeping each turf contiguous and within 10% of its group's mean turf (doors, or minutes in
     time mode; never further out than it was), and the turfs that changed are re-ordered. In
-    time mode a turf whose walk makes it more than 8% over the shift is split again. Outlines
+    time mode a turf whose walk makes it more than 8% over the shift is split again. In door
+    mode, a plan of up to 12,000 stops whose longest walk is still over 2x the median is cut
+    again with the groups holding such walks balanced partly by walking, and that plan is kept
+    if it meets the door bounds and a door CV of 0.10 with a shorter longest walk. Outlines
     are unions of Voronoi cells clipped to the buffered hull. A group of stops cut off by
     barriers that is smaller than ``min_doors`` becomes one (small) turf. ``seed`` only varies
     the walk search; ``None`` means 0.
