@@ -51,6 +51,7 @@ from backend.schemas.sync import ExportFileSchema, SyncReportSchema
 from backend.services import changes, contact_history
 from backend.services.access import assigned_turf_ids, require_organizer
 from backend.services.contact_history import any_of
+from backend.services.universes import live_turf_doors
 
 __all__ = [
     "CLOCK_SKEW",
@@ -517,10 +518,8 @@ def _after_store(session: Session, canvasser: User, stored: list[_Pending],
     elsewhere = {v.door_id for v in newly_closed} - set(turfs_of)
     if elsewhere:  # a voter the voter file moved to a door outside this batch
         for turf_id, door_id in session.execute(
-            select(TurfDoor.turf_id, TurfDoor.door_id)
-            .join(Turf, Turf.id == TurfDoor.turf_id)
-            .where(TurfDoor.door_id.in_(elsewhere), TurfDoor.removed_at.is_(None),
-                   Turf.deleted_at.is_(None))
+            live_turf_doors(TurfDoor.turf_id, TurfDoor.door_id)
+            .where(TurfDoor.door_id.in_(elsewhere))
         ):
             turfs_of.setdefault(door_id, []).append(turf_id)
     latest: dict[int, _Pending] = {}
