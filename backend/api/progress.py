@@ -21,7 +21,15 @@ class Progress(MethodView):
     @blp.response(200, ProgressSchema)
     def get(self, query):
         """Doors attempted, contacts, results, survey responses and contact rate, grouped
-        by turf, precinct, canvasser or day."""
+        by turf, precinct, canvasser or day.
+
+        By turf, the rows are the live turfs and each counts the knocks on the doors it holds,
+        as the turf list and turf statuses do: those sent with it and those made since the
+        door joined it (its `knocks_since`), whatever turf they were sent with, so the numbers
+        follow doors through splits, merges, re-cuts and removals. Knocks on doors no live
+        turf counts make one row with `key` null, "Not in a current turf"; they count in the
+        totals like every knock. With `universe_id`, the knocks sent with one of its turfs or
+        counted by one of its live turfs."""
         return progress_service.progress(db.session, actor(), **query)
 
 

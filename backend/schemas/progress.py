@@ -13,7 +13,9 @@ class ProgressQuerySchema(Schema):
 
 
 class ProgressRowSchema(Schema):
-    key = fields.Raw(metadata={"description": "turf id, precinct code, user id or YYYY-MM-DD"})
+    key = fields.Raw(allow_none=True, metadata={
+        "description": "turf id, precinct code, user id or YYYY-MM-DD; by turf, null for the "
+                       "'Not in a current turf' row: knocks no live turf counts"})
     label = fields.String()
     door_count = fields.Integer(allow_none=True, metadata={"description": "turf and precinct rows"})
     doors_attempted = fields.Integer()

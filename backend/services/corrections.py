@@ -21,12 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, NotFound, ValidationError
-from backend.models import CanvassReport, Door, FieldCorrection, Turf, TurfDoor, User, Voter
+from backend.models import CanvassReport, Door, FieldCorrection, TurfDoor, User, Voter
 from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
 from backend.services.outlines import refresh_outlines
 from backend.services.turfs import refresh_voter_counts
+from backend.services.universes import live_turf_doors
 
 CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 CORRECTION_STATUSES = ("pending", "accepted", "rejected")
@@ -88,9 +89,7 @@ def _need(value: Any, field: str, why: str) -> Any:
 
 def _live_turfs_of_door(session: Session, door_id: int) -> list[int]:
     return list(session.scalars(
-        select(TurfDoor.turf_id).join(Turf, Turf.id == TurfDoor.turf_id)
-        .where(TurfDoor.door_id == door_id, TurfDoor.removed_at.is_(None),
-               Turf.deleted_at.is_(None))))
+        live_turf_doors(TurfDoor.turf_id).where(TurfDoor.door_id == door_id)))
 
 
 def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import turf_cutting as tc
 from backend.models import Door, Turf, TurfDoor
 from backend.models._types import utcnow
 from backend.services.changes import record_changes
+from backend.services.universes import live_turf_doors
 
 #: ~1 cm. At 6 decimals (~0.1 m) a corner one outline has on a border its neighbour runs
 #: straight along rounded off the line: slivers up to 4 m² along long borders.
@@ -66,11 +67,9 @@ Box = tuple[float, float, float, float]
 def _sites(session: Session, *where: Any) -> list[Any]:
     """(door id, turf id, lon, lat) of the located doors of live turfs matching ``where``."""
     return list(session.execute(
-        select(TurfDoor.door_id, TurfDoor.turf_id, Door.lon, Door.lat)
+        live_turf_doors(TurfDoor.door_id, TurfDoor.turf_id, Door.lon, Door.lat)
         .join(Door, Door.id == TurfDoor.door_id)
-        .join(Turf, Turf.id == TurfDoor.turf_id)
-        .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None),
-               Door.lon.is_not(None), Door.lat.is_not(None), *where)
+        .where(Door.lon.is_not(None), Door.lat.is_not(None), *where)
     ))
 
 

@@ -29,10 +29,13 @@ from backend.models import (
     User,
 )
 from backend.services.access import require_organizer
+from backend.services.universes import live_turf_doors
 
 #: Outcomes where a person answered the door: a conversation happened, even a short one.
 CONTACT_CODES = ("canvassed", "refused", "hostile", "language_barrier", "do_not_contact")
 GROUPINGS = ("turf", "precinct", "canvasser", "day")
+#: The by-turf row (key ``None``) of knocks that no live turf counts.
+NOT_IN_A_TURF = "Not in a current turf"
 
 #: Quality thresholds (VAN's activity report and Ecanvasser's canvasser tracking).
 QUALITY = {
@@ -79,19 +82,21 @@ def turf_status(attempted: int, door_count: int) -> str:
     return "done" if attempted >= door_count else "in_progress"
 
 
-def _knocks_by_turf(turf_ids: Sequence[int] | None) -> Any:
-    """(turf_id, door_id, contact) per knock on a door a live turf holds, counted for that
-    turf: knocks sent with the turf, and knocks since the door's ``knocks_since`` (or since it
-    joined) whatever turf they were sent with, so they follow a door through splits, merges
-    and re-cuts. A door taken out of the turf takes its knocks with it."""
-    k = knocks(CanvassReport.turf_id, CanvassReport.door_id,
+def _knocks_by_turf(turf_ids: Sequence[int] | Select[Any] | None) -> Select[Any]:
+    """(turf_id, door_id, contact, report_id) per knock on a door a live turf holds, counted
+    for that turf: knocks sent with the turf, and knocks since the door's ``knocks_since`` (or
+    since it joined) whatever turf they were sent with, so they follow a door through splits,
+    merges and re-cuts. A door taken out of the turf takes its knocks with it.
+
+    The one rule behind turf statuses, the turf list and the progress table by turf."""
+    k = knocks(CanvassReport.id, CanvassReport.turf_id, CanvassReport.door_id,
                CanvassReport.effective_at).subquery()
     since = func.coalesce(TurfDoor.knocks_since, TurfDoor.added_at)
     query = (
-        select(TurfDoor.turf_id, TurfDoor.door_id, k.c.contact)
+        live_turf_doors(TurfDoor.turf_id, TurfDoor.door_id, k.c.contact,
+                        k.c.id.label("report_id"))
         .join(k, k.c.door_id == TurfDoor.door_id)
-        .where(TurfDoor.removed_at.is_(None),
-               or_(k.c.turf_id == TurfDoor.turf_id, k.c.effective_at >= since))
+        .where(or_(k.c.turf_id == TurfDoor.turf_id, k.c.effective_at >= since))
     )
     if turf_ids is not None:
         query = query.where(TurfDoor.turf_id.in_(turf_ids))
@@ -139,7 +144,17 @@ def _rate(contacts: int, attempted: int) -> float | None:
 def progress(session: Session, actor: User, *, by: str = "turf", universe_id: int | None = None,
              since: dt.datetime | None = None, until: dt.datetime | None = None) -> dict[str, Any]:
     """Doors attempted, contacts, result and survey-response counts and contact rate, per
-    turf, precinct, canvasser or day (UTC)."""
+    turf, precinct, canvasser or day (UTC).
+
+    By turf, the rows are the live turfs, and a turf counts the knocks on the doors it holds
+    by the rule of the turf list and turf statuses (``_knocks_by_turf``): those sent with it
+    and those since the door's ``knocks_since``, whatever turf they were sent with. Knocks no
+    live turf counts (a door taken out of every turf, a turf deleted) make one row with key
+    ``None``, "Not in a current turf"; a knock two live turfs count is in both rows. The
+    totals count every knock once, whatever the grouping.
+
+    ``universe_id`` keeps the knocks sent with one of the universe's turfs or counted by one
+    of its live turfs; by turf, the rows are its live turfs (and "Not in a current turf")."""
     require_organizer(actor, "read progress")
     if by not in GROUPINGS:
         raise ValidationError(f"by must be one of {', '.join(GROUPINGS)}",
@@ -149,12 +164,15 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
                    CanvassReport.result_code)
     query = _window(query, since, until)
     if universe_id is not None:
-        query = query.where(CanvassReport.turf_id.in_(
-            select(Turf.id).where(Turf.universe_id == universe_id)))
+        universe_turfs = select(Turf.id).where(Turf.universe_id == universe_id)
+        counted = _knocks_by_turf(universe_turfs).subquery()
+        query = query.where(or_(CanvassReport.turf_id.in_(universe_turfs),
+                                CanvassReport.id.in_(select(counted.c.report_id))))
     reports = list(session.execute(query))
     precinct_of: dict[int, str] = {}
     labels: dict[Any, str] = {}
     door_counts: dict[Any, int] = {}
+    counted_by: dict[int, list[int]] = defaultdict(list)  # report id -> live turfs counting it
     if by == "precinct":
         door_ids = {r.door_id for r in reports}
         for door_id, code in session.execute(
@@ -172,18 +190,24 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
             query_turfs = query_turfs.where(Turf.universe_id == universe_id)
         for turf_id, name, n in session.execute(query_turfs):
             labels[turf_id], door_counts[turf_id] = name, n
+        in_scope = {r.id for r in reports}
+        for row in session.execute(_knocks_by_turf(None)):
+            if row.report_id in in_scope:
+                counted_by[row.report_id].append(row.turf_id)
     elif by == "canvasser":
         for user_id, name, email in session.execute(select(User.id, User.name, User.email)):
             labels[user_id] = name or email
 
-    def key_of(r: Any) -> Any:
+    def keys_of(r: Any) -> list[Any]:
         if by == "turf":
-            return r.turf_id
+            # [None]: no live turf counts it; []: only live turfs outside the universe do
+            turf_ids = counted_by.get(r.id)
+            return [t for t in turf_ids if t in labels] if turf_ids else [None]
         if by == "precinct":
-            return precinct_of.get(r.door_id, "")
+            return [precinct_of.get(r.door_id, "")]
         if by == "canvasser":
-            return r.canvasser_id
-        return r.effective_at.astimezone(dt.UTC).date().isoformat()
+            return [r.canvasser_id]
+        return [r.effective_at.astimezone(dt.UTC).date().isoformat()]
 
     items: dict[int, list[Any]] = defaultdict(list)
     report_ids = [r.id for r in reports]
@@ -197,9 +221,12 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
     groups: dict[Any, dict[str, Any]] = {}
     totals = _empty("", "all")
     for r in reports:
-        key = key_of(r)
-        group = groups.setdefault(key, _empty(key, labels.get(key, str(key) if key else "none")))
-        for acc in (group, totals):
+        accs = [totals]
+        for key in keys_of(r):
+            label = NOT_IN_A_TURF if by == "turf" and key is None else labels.get(
+                key, str(key) if key else "none")
+            accs.append(groups.setdefault(key, _empty(key, label)))
+        for acc in accs:
             acc["_doors"].add(r.door_id)
             if r.contact:
                 acc["_contact_doors"].add(r.door_id)
@@ -216,7 +243,7 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
     rows = []
     for key, group in groups.items():
         rows.append(_finish(group, door_counts.get(key) if by in ("turf", "precinct") else None))
-    rows.sort(key=lambda row: (str(row["label"]), str(row["key"])))
+    rows.sort(key=lambda row: (row["key"] is None, str(row["label"]), str(row["key"])))
     if by == "day":
         rows.sort(key=lambda row: row["key"])
     return {"by": by, "rows": rows, "totals": _finish(totals, None)}
@@ -310,5 +337,5 @@ def quality(session: Session, actor: User, *, since: dt.datetime | None = None,
     return {"thresholds": dict(t), "rows": rows}
 
 
-__all__ = ["CONTACT_CODES", "GROUPINGS", "QUALITY", "attempted_doors", "knocks", "progress",
-           "quality", "turf_progress", "turf_status"]
+__all__ = ["CONTACT_CODES", "GROUPINGS", "NOT_IN_A_TURF", "QUALITY", "attempted_doors", "knocks",
+           "progress", "quality", "turf_progress", "turf_status"]

@@ -51,6 +51,7 @@ from backend.schemas.sync import ExportFileSchema, SyncReportSchema
 from backend.services import changes, contact_history
 from backend.services.access import assigned_turf_ids, require_organizer
 from backend.services.contact_history import any_of
+from backend.services.universes import live_turf_doors
 
 __all__ = [
     "CLOCK_SKEW",
@@ -169,14 +170,14 @@ def ingest_reports(
 
     if pending:
         _lock_doors(session, {p.data["door_id"] for p in pending}, canvasser.id)
-        stored = dict(session.execute(
-            select(CanvassReport.uuid, CanvassReport.body_hash)
+        stored = {uuid: (body_hash, flags) for uuid, body_hash, flags in session.execute(
+            select(CanvassReport.uuid, CanvassReport.body_hash, CanvassReport.flags)
             .where(any_of(session, CanvassReport.uuid, [p.uuid for p in pending]))
-        ).all())
+        )}
         fresh = []
         for p in pending:
             if p.uuid in stored:
-                results[p.index] = _known(p, stored[p.uuid])
+                results[p.index] = _known(p, *stored[p.uuid])
             else:
                 fresh.append(p)
         context = _Context()
@@ -194,13 +195,15 @@ def ingest_reports(
         elif (results[first.index] or {}).get("status") == "rejected":
             results[p.index] = results[first.index]
         else:
-            results[p.index] = {"uuid": p.uuid, "status": "duplicate"}
+            results[p.index] = {"uuid": p.uuid, "status": "duplicate",
+                                "flags": list((results[first.index] or {}).get("flags") or [])}
     return {"results": results, "server_time": received_at}
 
 
-def _known(p: _Pending, stored_hash: str) -> dict[str, Any]:
+def _known(p: _Pending, stored_hash: str, flags: list[str] | None) -> dict[str, Any]:
+    # The stored report's flags again: a phone that lost the first answer still learns them.
     if stored_hash == p.hash:
-        return {"uuid": p.uuid, "status": "duplicate"}
+        return {"uuid": p.uuid, "status": "duplicate", "flags": list(flags or [])}
     return _rejected(p.uuid, "uuid_conflict", {"uuid": [(
         f"a different report with uuid {p.uuid} is already stored; a correction needs a new "
         "uuid and 'supersedes'")]})
@@ -494,9 +497,10 @@ def _store(
                     _insert(session, [p], canvasser, received_at, device_id)
                 stored.append(p)
             except IntegrityError:
-                prior = session.scalar(
-                    select(CanvassReport.body_hash).where(CanvassReport.uuid == p.uuid))
-                results[p.index] = (_known(p, prior) if prior is not None else _rejected(
+                prior = session.execute(
+                    select(CanvassReport.body_hash, CanvassReport.flags)
+                    .where(CanvassReport.uuid == p.uuid)).first()
+                results[p.index] = (_known(p, *prior) if prior is not None else _rejected(
                     p.uuid, "validation_error",
                     {"report": ["the database refused this report; it was not stored"]}))
     for p in stored:
@@ -517,10 +521,8 @@ def _after_store(session: Session, canvasser: User, stored: list[_Pending],
     elsewhere = {v.door_id for v in newly_closed} - set(turfs_of)
     if elsewhere:  # a voter the voter file moved to a door outside this batch
         for turf_id, door_id in session.execute(
-            select(TurfDoor.turf_id, TurfDoor.door_id)
-            .join(Turf, Turf.id == TurfDoor.turf_id)
-            .where(TurfDoor.door_id.in_(elsewhere), TurfDoor.removed_at.is_(None),
-                   Turf.deleted_at.is_(None))
+            live_turf_doors(TurfDoor.turf_id, TurfDoor.door_id)
+            .where(TurfDoor.door_id.in_(elsewhere))
         ):
             turfs_of.setdefault(door_id, []).append(turf_id)
     latest: dict[int, _Pending] = {}

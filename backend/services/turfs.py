@@ -58,7 +58,12 @@ from backend.services.access import ensure_can_read_turf, require_organizer
 from backend.services.changes import record_change
 from backend.services.outlines import M_PER_DEG, geojson, refresh_outlines
 from backend.services.outlines import bbox as _bbox
-from backend.services.universes import get_universe_row, live_turf_door_ids, voter_query
+from backend.services.universes import (
+    get_universe_row,
+    live_turf_door_ids,
+    live_turf_doors,
+    voter_query,
+)
 from backend.services.voters import voter_view
 
 Progress = Callable[[float, str], None]
@@ -881,9 +886,8 @@ def draw_turf(session: Session, universe_id: int, polygon: dict[str, Any], actor
             f"No door of universe {universe.name!r} lies inside the polygon.",
             errors={"polygon": ["contains no door of the universe"]})
     taken = dict(session.execute(
-        select(TurfDoor.door_id, TurfDoor.turf_id).join(Turf, Turf.id == TurfDoor.turf_id)
-        .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None),
-               TurfDoor.door_id.in_([r.id for r in rows]))
+        live_turf_doors(TurfDoor.door_id, TurfDoor.turf_id)
+        .where(TurfDoor.door_id.in_([r.id for r in rows]))
     ).all())
     overlaps = []
     if taken:

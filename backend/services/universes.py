@@ -209,13 +209,24 @@ def door_weights(session: Session, filters: dict[str, Any],
     return {door_id: int(n) for door_id, n in rows}
 
 
-def live_turf_door_ids() -> Select[Any]:
-    """Doors currently in a turf that is not deleted."""
+def live_turf_doors(*columns: Any) -> Select[Any]:
+    """``columns`` of each live membership: a door a turf holds now (not removed from it) in
+    a turf that is not deleted. The one place the rule is written; add ``where`` clauses.
+
+    >>> print(live_turf_doors(TurfDoor.turf_id).where(TurfDoor.door_id == 7))  # doctest: +ELLIPSIS
+    SELECT turf_doors.turf_id FROM turf_doors JOIN turfs ON turfs.id = turf_doors.turf_id
+    WHERE turf_doors.removed_at IS NULL AND turfs.deleted_at IS NULL AND turf_doors.door_id = ...
+    """
     return (
-        select(TurfDoor.door_id)
+        select(*columns)
         .join(Turf, Turf.id == TurfDoor.turf_id)
         .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None))
     )
+
+
+def live_turf_door_ids() -> Select[Any]:
+    """Doors currently in a turf that is not deleted."""
+    return live_turf_doors(TurfDoor.door_id)
 
 
 def counts(session: Session, filters: dict[str, Any]) -> dict[str, int]:
@@ -348,10 +359,7 @@ def universe_doors(session: Session, universe_id: int, actor: User) -> list[dict
     if not weights:
         return []
     # Doors are fetched whole and filtered here: an IN list of 100,000 ids is slower than that.
-    turf_of = dict(session.execute(
-        select(TurfDoor.door_id, TurfDoor.turf_id).join(Turf, Turf.id == TurfDoor.turf_id)
-        .where(TurfDoor.removed_at.is_(None), Turf.deleted_at.is_(None))
-    ).all())
+    turf_of = dict(session.execute(live_turf_doors(TurfDoor.door_id, TurfDoor.turf_id)).all())
     rows = session.execute(select(Door.id, Door.lon, Door.lat).order_by(Door.id))
     return [{"id": door_id, "lon": lon, "lat": lat, "voter_count": weights[door_id],
              "turf_id": turf_of.get(door_id)} for door_id, lon, lat in rows if door_id in weights]
@@ -373,6 +381,7 @@ __all__ = [
     "list_elections",
     "list_universes",
     "live_turf_door_ids",
+    "live_turf_doors",
     "matching_voters",
     "preview",
     "universe_doors",

@@ -46,6 +46,7 @@ export default {
   "notice.doors_added": "An organizer added doors to this turf.",
   "notice.turf_updated": "This turf was updated (doors, voters, order or outline): the list shows the new one.",
   "notice.do_not_contact": "Someone on this turf asked not to be contacted: marked ⛔.",
+  "notice.survey_answer_dropped": "{address}: saved — the answer to a question that was removed was not kept.",
   "notice.wiped.turf_unassigned": "“{name}” was reassigned. All your reports from it were sent; it was removed from this phone.",
   "notice.wiped.turf_deleted": "“{name}” was deleted. All your reports from it were sent; it was removed from this phone.",
 
@@ -82,6 +83,7 @@ export default {
   "door.choice_help": "Correct: your earlier entry was wrong; it no longer counts. New visit: you knocked again; both count and the stronger result stays on the door.",
   "door.new_visit_help": "A new visit counts as another attempt; the stronger result stays on the door.",
   "door.correcting": "Correcting your earlier entry for this door.",
+  "door.answer_dropped": "Saved — the answer to a question that was removed was not kept. The rest of your report counts.",
 
   "correction.wrong_address": "Wrong address", "correction.misplaced_pin": "The pin is in the wrong place (use my position)",
   "correction.new_unit": "A unit not on the list", "correction.add_unit": "Report this new unit",

@@ -46,6 +46,7 @@ export default {
   "notice.doors_added": "Un organisateur a ajouté des portes à ce secteur.",
   "notice.turf_updated": "Ce secteur a été mis à jour (portes, électeurs, ordre ou contour) : la liste affiche la nouvelle version.",
   "notice.do_not_contact": "Une personne de ce secteur ne veut plus être contactée : marquée ⛔.",
+  "notice.survey_answer_dropped": "{address} : enregistré — la réponse à une question qui a été supprimée n'a pas été gardée.",
   "notice.wiped.turf_unassigned": "« {name} » a été confié à quelqu'un d'autre. Tous vos comptes rendus ont été envoyés ; il a été retiré du téléphone.",
   "notice.wiped.turf_deleted": "« {name} » a été supprimé. Tous vos comptes rendus ont été envoyés ; il a été retiré du téléphone.",
 
@@ -82,6 +83,7 @@ export default {
   "door.choice_help": "Corriger : votre saisie précédente était fausse, elle ne compte plus. Nouvelle visite : vous avez frappé à nouveau, les deux comptent et le résultat le plus fort reste sur la porte.",
   "door.new_visit_help": "Une nouvelle visite compte comme une tentative de plus ; le résultat le plus fort reste sur la porte.",
   "door.correcting": "Correction de votre saisie précédente pour cette porte.",
+  "door.answer_dropped": "Enregistré — la réponse à une question qui a été supprimée n'a pas été gardée. Le reste de votre compte rendu est pris en compte.",
 
   "correction.wrong_address": "Mauvaise adresse", "correction.misplaced_pin": "Le repère est mal placé (utiliser ma position)",
   "correction.new_unit": "Un logement absent de la liste", "correction.add_unit": "Signaler ce logement",

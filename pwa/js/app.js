@@ -161,6 +161,15 @@ export function start() {
   sync.subscribe(() => {
     if (app.updateReady) maybeUpdate();
   });
+  // A notice a sync pass added (a report stored without an answer) shows on the open list at
+  // once; a form being filled in is never redrawn under the volunteer's fingers.
+  let notices = sync.state.notices;
+  sync.subscribe((state) => {
+    if (state.notices === notices) return;
+    notices = state.notices;
+    const listing = ["walk", "turfs"].includes(document.body.dataset.view);
+    if (listing && !document.querySelector("form.dirty")) render();
+  });
   window.addEventListener("hashchange", render);
   render().then(() => {
     sync.changed();

@@ -92,14 +92,23 @@ export const waitingCount = () => count("outbox");
 export const parkedAll = () => getAll("parked");
 export const parkedCount = () => count("parked");
 
+/** Server flags the volunteer is told about (docs/sync-protocol.md, rule 6). */
+export const TOLD_FLAGS = ["survey_answer_dropped"];
+
+/** Whether the server stored this report without an answer to a question since removed. */
+export const answerDropped = (report) => Boolean(report?.flags?.includes("survey_answer_dropped"));
+
 /**
  * Apply the server's per-report answers: accepted and duplicate leave the outbox, rejected
  * move to `parked` with the reason. Uuids the server did not mention stay in the outbox.
+ * `told`: the reports whose history first got a flag in TOLD_FLAGS here (once per report,
+ * however many tabs or retries hear the answer), for the volunteer to be told.
  */
 export async function acknowledge(results, sent) {
   const byUuid = new Map(sent.map((r) => [r.uuid, r]));
   let done = 0;
   let rejected = 0;
+  const told = [];
   await write(["outbox", "history", "parked"], async (tx) => {
     const outbox = tx.objectStore("outbox");
     const history = tx.objectStore("history");
@@ -112,7 +121,11 @@ export async function acknowledge(results, sent) {
         // A report corrected while its send was in flight stays superseded: its correction
         // (already in the outbox) is what counts now, on the phone as on the server.
         const state = past?.state === "superseded" ? "superseded" : "sent";
-        if (past) history.put({ ...past, state, flags: result.flags || [] });
+        // A duplicate from an older server carries no flags: keep those already heard.
+        const flags = [...new Set([...(past?.flags || []), ...(result.flags || [])])];
+        if (past) history.put({ ...past, state, flags });
+        const fresh = flags.filter((f) => TOLD_FLAGS.includes(f) && !past?.flags?.includes(f));
+        if (past && fresh.length) told.push({ ...past, flags });
         done++;
       } else if (result.status === "rejected") {
         tx.objectStore("parked").put({
@@ -128,7 +141,7 @@ export async function acknowledge(results, sent) {
       }
     }
   });
-  return { done, rejected };
+  return { done, rejected, told };
 }
 
 /**

@@ -21,6 +21,7 @@ export const state = {
   lastSyncAt: null,
   lastError: "",
   nextRetryAt: null,
+  notices: 0, // turf notices added by this tab's sync passes: the open view shows them
 };
 
 const listeners = new Set();
@@ -141,10 +142,23 @@ async function push() {
       );
       continue;
     }
-    const { done, rejected } = await reports.acknowledge(answer.results || [], batch);
+    const { done, rejected, told } = await reports.acknowledge(answer.results || [], batch);
+    for (const report of told) await tell(report);
     await emit();
     if (done + rejected === 0) throw new Error("The server answered without acknowledging any report.");
   }
+}
+
+/**
+ * A report stored with a flag the volunteer must hear of (an answer to a question removed
+ * since was not kept): a notice on its turf naming the door. Nothing is sent again.
+ */
+async function tell(report) {
+  if (report.turf_id == null || !(await onPhone(report.turf_id))) return;
+  const door = await store.getDoor(report.turf_id, report.door_id);
+  const address = door ? door.address_line + (door.unit ? `, ${door.unit}` : "") : `#${report.door_id}`;
+  await store.addNotice(report.turf_id, { kind: "survey_answer_dropped", door_id: report.door_id, address });
+  state.notices++;
 }
 
 /** Pull the change feed from the stored cursor and act on each change. */

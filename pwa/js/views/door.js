@@ -196,6 +196,9 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
         <h1 class="grow">${door.address_line}${door.unit ? html` <span class="unit">${door.unit}</span>` : ""}</h1>
       </header>
       ${door.access_note ? html`<p class="access">🔑 ${door.access_note}</p>` : ""}
+      ${past.some((r) => r.door_id === doorId && r.state !== "superseded" && reports.answerDropped(r))
+        ? html`<p class="notice tone-bad" role="status" data-testid="answer-dropped">⚠ ${t("door.answer_dropped")}</p>`
+        : ""}
       <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
       ${choose
         ? html`<div class="card earlier" data-testid="earlier">

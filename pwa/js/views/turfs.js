@@ -20,7 +20,7 @@ export function installHint() {
 const asList = (answer) => (Array.isArray(answer) ? answer : answer?.turfs || answer?.items || []);
 
 function noticeText(notice) {
-  return t(`notice.${notice.kind}`, { n: notice.count ?? "" });
+  return t(`notice.${notice.kind}`, { n: notice.count ?? "", address: notice.address ?? "" });
 }
 
 export async function renderTurfs(root) {
@@ -42,7 +42,7 @@ export async function renderTurfs(root) {
               <div class="grow">
                 <strong>${turf.name}</strong>
                 <span class="muted">${t("turfs.doors", { n: turf.door_count })}</span>
-                ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" data-testid="turf-notice">⚠ ${noticeText(n)}</p>`)}
+                ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" data-testid="turf-notice" data-kind="${n.kind}">⚠ ${noticeText(n)}</p>`)}
               </div>
               ${turf.status === "revoked"
                 ? html`<span class="muted">${t("turfs.revoked_waiting")}</span>`

@@ -92,7 +92,7 @@ export async function renderWalk(root, [turfIdText]) {
         <a class="button" href="#/turfs" aria-label="${t("common.back")}">‹ ${t("turfs.title")}</a>
         <h1 class="grow">${turf.name}</h1>
       </header>
-      ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" role="status" data-testid="turf-notice">⚠ ${t(`notice.${n.kind}`, { n: n.count ?? "" })}</p>`)}
+      ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" role="status" data-testid="turf-notice" data-kind="${n.kind}">⚠ ${t(`notice.${n.kind}`, { n: n.count ?? "", address: n.address ?? "" })}</p>`)}
       ${turf.notices?.length ? html`<button class="small" data-action="dismiss-notices">${t("common.ok")}</button>` : ""}
       <div class="progress" data-testid="progress" data-done="${plan.progress.done}" data-total="${plan.progress.total}">
         <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="${plan.progress.total}" aria-valuenow="${plan.progress.done}"><span style="width:${pct}%"></span></div>

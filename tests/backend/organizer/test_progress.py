@@ -168,3 +168,65 @@ def test_knocks_follow_their_doors_through_split_merge_recut_and_removal(
     gone = min(knocked)
     org.post(f"/api/turfs/{merged_id}/remove_doors", json={"door_ids": [gone]})
     assert attempted(merged_id) == 9
+
+
+def test_progress_by_turf_follows_doors_like_the_turf_list(org, county, universe, factory, session):
+    """The by-turf table counts by the turf list's rule: after a split its rows are the parts
+    with the knocked doors each holds, after a merge the merged turf holds all ten (no row for
+    the turf merged away), and a door taken out of every turf takes its knock to the
+    "Not in a current turf" row while the totals keep it."""
+    from backend.models import Door
+    from tests.backend.organizer.test_turfs import live_members
+
+    turf = session.get(Turf, cut(org, universe["id"], target_doors=40, min_doors=30,
+                                 max_doors=50)[0]["id"])
+    doors = live_members(session, turf.id)
+    knocked = set(doors[:10])
+    for i, door_id in enumerate(doors[:10]):
+        factory.report(session.get(Door, door_id), county.alice, turf=turf,
+                       result_code="canvassed" if i < 3 else "not_home")
+
+    def table():
+        body = org.get("/api/progress?by=turf").get_json()
+        return {r["key"]: r for r in body["rows"]}, body["totals"]
+
+    def agree_with_turf_list(rows):
+        live = {t["id"]: t for t in org.get("/api/turfs").get_json()}
+        assert set(rows) - {None} == set(live)
+        for turf_id, t in live.items():
+            assert rows[turf_id]["doors_attempted"] == t["progress"]["doors_attempted"], turf_id
+            assert rows[turf_id]["contacts"] == t["progress"]["contacts"], turf_id
+            assert rows[turf_id]["door_count"] == t["door_count"], turf_id
+
+    parts = org.post(f"/api/turfs/{turf.id}/split", json={"parts": 2}).get_json()["turfs"]
+    session.expire_all()
+    rows, totals = table()
+    assert None not in rows
+    held = {p["id"]: knocked & set(live_members(session, p["id"])) for p in parts}
+    assert {p: rows[p]["doors_attempted"] for p in held} == {p: len(h) for p, h in held.items()}
+    assert sum(rows[p]["results"].get("not_home", 0) + rows[p]["results"].get("canvassed", 0)
+               for p in held) == 10
+    agree_with_turf_list(rows)
+    assert totals["doors_attempted"] == 10 and totals["contacts"] == 3
+
+    merged = org.post("/api/turfs/merge", json={"turf_ids": [p["id"] for p in parts]})
+    merged_id = merged.get_json()["turfs"][0]["id"]
+    rows, totals = table()
+    assert set(held) & set(rows) == {merged_id} or not set(held) & set(rows)
+    assert len(set(held) - set(rows)) >= 1  # a part merged away is no row of its own
+    assert rows[merged_id]["doors_attempted"] == 10 and rows[merged_id]["contacts"] == 3
+    agree_with_turf_list(rows)
+
+    gone = min(knocked)
+    org.post(f"/api/turfs/{merged_id}/remove_doors", json={"door_ids": [gone]})
+    rows, totals = table()
+    assert rows[merged_id]["doors_attempted"] == 9
+    assert rows[None]["label"] == "Not in a current turf" and rows[None]["doors_attempted"] == 1
+    assert rows[None]["door_count"] is None
+    assert list(rows)[-1] is None  # listed last
+    assert totals["doors_attempted"] == 10
+    agree_with_turf_list(rows)
+
+    in_universe = org.get(f"/api/progress?by=turf&universe_id={universe['id']}").get_json()
+    assert {r["key"] for r in in_universe["rows"]} == set(rows)
+    assert in_universe["totals"]["doors_attempted"] == 10

@@ -414,3 +414,21 @@ def test_an_answer_to_a_question_or_response_gone_from_the_server_is_flagged_not
     assert stored.body["voters"][0]["responses"][0]["text"] == "wants a sign"
     items = {(i.voter_id, i.survey_response_id) for i in session.scalars(select(CanvassReportItem))}
     assert items == {(voter.id, field.yes.id), (field.voters[1].id, None)}
+
+
+def test_a_duplicate_answer_repeats_the_stored_reports_flags(field, login, session):
+    """A phone whose first answer was lost learns the flags on the retry: a `duplicate`
+    carries the flags the report was stored with (here `survey_answer_dropped`, which the
+    phone shows the volunteer), in a later batch and within one batch."""
+    api = login(field.alice)
+    door, voter = field.doors[0], field.voters[0]
+    report = make_report(door, field.turf, result_code=None, voters=[
+        {"voter_id": voter.id, "responses": [{"survey_question_id": 999999, "text": "a sign"}]}])
+    plain = make_report(field.doors[1], field.turf)
+    first = push(api, [report, report, plain]).get_json()["results"]
+    assert [(r["status"], r["flags"]) for r in first] == [
+        ("accepted", ["survey_answer_dropped"]), ("duplicate", ["survey_answer_dropped"]),
+        ("accepted", [])]
+    again = push(api, [report, plain]).get_json()["results"]
+    assert [(r["status"], r["flags"]) for r in again] == [
+        ("duplicate", ["survey_answer_dropped"]), ("duplicate", [])]

@@ -33,6 +33,17 @@ function progressColumns(by) {
   ];
 }
 
+// By turf, the server counts each knock for the live turfs that hold its door now, as the turf
+// list does; knocks on doors no turf holds come in one row with key null, listed last.
+const TURF_RULE =
+  "Each turf counts the knocks on the doors it holds now, as the turf list does: after a split, merge or re-cut they follow their doors. Knocks on doors taken out of every turf are under “Not in a current turf”; the totals count every knock once.";
+
+/** @param {{key: number|null}} row */
+const turfRowAttrs = (row) =>
+  row.key === null
+    ? { class: "outside", dataset: { turfId: "none" } }
+    : { dataset: { turfId: String(row.key) } };
+
 const seconds = (s) =>
   s === null || s === undefined
     ? "–"
@@ -124,7 +135,9 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
       body.replaceChildren(
         table(progressColumns(by), data.rows || [], {
           empty: "No reports yet.",
+          rowAttrs: by === "turf" ? turfRowAttrs : undefined,
         }),
+        by === "turf" ? h("p", { class: "hint" }, TURF_RULE) : null,
       );
       const rows = quality.rows || [];
       qualityBody.replaceChildren(
