@@ -7,6 +7,7 @@ import { LANGUAGES, lang, setLang, t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta } from "../data/db.js";
+import { counts, ranksOf, reportStatus } from "../data/walk.js";
 import { $, $$, download, html, mount, toast } from "../ui/dom.js";
 import { app, endWalk, go, paintStatus, render, updateIsSafe } from "../app.js";
 import * as sync from "../net/sync.js";
@@ -34,6 +35,23 @@ function whyParked(parked) {
   return t(match ? match[1] : "parked.other");
 }
 
+// The shift check follows the sync: the volunteer waits here for "all sent" before logging
+// out, and a screen still saying "36 waiting · offline" after everything went is a lie.
+let following = null;
+
+function followSync(root, section) {
+  following?.();
+  const seen = `${sync.state.waiting}|${sync.state.parked}|${sync.state.phase}`;
+  following = sync.subscribe((state) => {
+    if (!section.isConnected) {
+      following?.();
+      following = null;
+      return;
+    }
+    if (`${state.waiting}|${state.parked}|${state.phase}` !== seen) renderShift(root);
+  });
+}
+
 export async function renderShift(root) {
   const [session, waiting, parked, turfs, walk, safety, lastSync] = await Promise.all([
     store.getSession(),
@@ -47,7 +65,11 @@ export async function renderShift(root) {
   const mine = [];
   for (const turf of turfs) {
     const history = (await reports.turfHistory(turf.id)).filter((r) => r.state !== "superseded");
-    mine.push({ turf, doors: new Set(history.map((r) => r.door_id)).size, reports: history.length });
+    // A door is done by a knock with an outcome, as in the walk list: a correction alone (a
+    // new person, a pin, a new unit) leaves it to do there, so it is not counted done here.
+    const ranks = ranksOf(turf.result_codes);
+    const knocked = history.filter((r) => counts(r) && reportStatus(r, ranks) !== "corrected");
+    mine.push({ turf, doors: new Set(knocked.map((r) => r.door_id)).size, reports: history.length });
   }
   mount(
     root,
@@ -93,6 +115,7 @@ export async function renderShift(root) {
       <p class="muted">${t("shift.version", { v: self.CANVASS_VERSION })}</p>
     </section>`,
   );
+  followSync(root, $("section.shift", root));
   $("[data-action=sync]", root).addEventListener("click", async () => {
     await sync.sync();
     renderShift(root);
