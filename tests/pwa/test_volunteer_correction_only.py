@@ -28,3 +28,23 @@ def test_a_correction_alone_leaves_the_door_to_do(page, context, live_server):
     page.get_by_test_id("open-next").click()
     expect(page.get_by_test_id("door-form")).to_be_visible()
     expect(page.get_by_test_id("earlier")).to_have_count(0)  # nothing to correct or revisit
+
+
+def test_a_new_unit_is_reported_once_however_often_the_button_is_tapped(page, context, live_server):
+    """After "Report this new unit" the unit box is emptied: a second tap asks for a unit
+    instead of queueing the same unit for the organizers again."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    page.get_by_test_id("open-turf").click()
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("corrections").click()
+    page.get_by_test_id("new-unit").fill("2B")
+    page.locator("[data-correction=new_unit]").click()
+    expect_waiting(page, 1)
+    expect(page.get_by_test_id("new-unit")).to_have_value("")
+    page.locator("[data-correction=new_unit]").click()
+    expect(page.locator("#toast")).to_have_text("Type the unit first.")
+    page.wait_for_timeout(500)  # a second report would be written by now
+    kinds = page.evaluate("async () => (await canvass.outboxAll()).map(r => r.correction.details.unit)")
+    assert kinds == ["2B"]

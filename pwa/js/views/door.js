@@ -333,6 +333,8 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       const send = async (position) => {
         if (position) Object.assign(details, { lat: position.lat, lon: position.lon, accuracy_m: position.accuracy });
         await recordReport({ ...common(), supersedes: null, correction: { kind, details } });
+        // The unit is reported: a second tap on the button must not report it twice.
+        if (kind === "new_unit") form.elements.new_unit.value = "";
         toast(t("correction.sent"));
         if (kind === "wrong_address") go(back);
         return kind === "wrong_address";
