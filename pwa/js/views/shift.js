@@ -38,21 +38,27 @@ function whyParked(parked) {
 // The shift check follows the sync: the volunteer waits here for "all sent" before logging
 // out, and a screen still saying "36 waiting · offline" after everything went is a lie.
 let following = null;
+// A refused logout stays said across those redraws (the logout's own sync makes one), for
+// as long as the volunteer stays on the screen and something is still unsent.
+let logoutRefused = false;
 
 function followSync(root, section) {
   following?.();
   const seen = `${sync.state.waiting}|${sync.state.parked}|${sync.state.phase}`;
-  following = sync.subscribe((state) => {
+  const stop = sync.subscribe((state) => {
     if (!section.isConnected) {
-      following?.();
-      following = null;
+      stop();
+      if (following === stop) following = null;
       return;
     }
     if (`${state.waiting}|${state.parked}|${state.phase}` !== seen) renderShift(root);
   });
+  following = stop;
 }
 
 export async function renderShift(root) {
+  // Coming to the screen afresh (not a redraw of it): an earlier refusal is old news.
+  if (!$("section.shift", root)) logoutRefused = false;
   const [session, waiting, parked, turfs, walk, safety, lastSync] = await Promise.all([
     store.getSession(),
     reports.outboxAll(),
@@ -62,6 +68,7 @@ export async function renderShift(root) {
     updateIsSafe(),
     getMeta("last_sync_at"),
   ]);
+  const unsent = waiting.length + parked.length;
   const mine = [];
   for (const turf of turfs) {
     const history = (await reports.turfHistory(turf.id)).filter((r) => r.state !== "superseded");
@@ -111,7 +118,7 @@ export async function renderShift(root) {
         <select name="lang" data-testid="language">${Object.keys(LANGUAGES).map((code) => html`<option value="${code}" ${code === lang ? "selected" : ""}>${LANGUAGES[code]["lang.name"]}</option>`)}</select>
       </label>
       <button class="big" data-action="logout" data-testid="logout">${t("shift.logout")}</button>
-      <p class="error" role="alert" data-testid="logout-refused"></p>
+      <p class="error" role="alert" data-testid="logout-refused">${logoutRefused && unsent ? t("shift.logout_refused", { n: unsent }) : ""}</p>
       <p class="muted">${t("shift.version", { v: self.CANVASS_VERSION })}</p>
     </section>`,
   );
@@ -149,6 +156,7 @@ export async function renderShift(root) {
     await sync.sync();
     const unsent = (await reports.waitingCount()) + (await reports.parkedCount());
     if (unsent) {
+      logoutRefused = true;
       $("[data-testid=logout-refused]", root).textContent = t("shift.logout_refused", { n: unsent });
       return;
     }
