@@ -20,6 +20,15 @@ export default {
     `This phone holds ${n} ${plural(n, "report", "reports")} by ${name} not sent yet. ${name} must log in here to send ${plural(n, "it", "them")} first, or export ${plural(n, "it", "them")} for your organizer.`,
   "auth.export": "Export the unsent reports",
   "auth.list_code_waiting": "List {code} is added to this phone once you log in.",
+  "auth.wrong_login": "Wrong email or password.",
+
+  "refused.list_code_unknown": "This list code is not valid: check it with your organizer.",
+  "refused.list_code_expired": "This list code has expired: ask your organizer for a new one.",
+  "refused.invite_unknown": "This invite code is not valid: ask your organizer for a new one.",
+  "refused.invite_expired": "This invite has expired: ask your organizer for a new one.",
+  "refused.invite_used_up": "This invite has been used up: ask your organizer for a new one.",
+  "refused.email_taken": "An account with this email exists already: log in with it instead.",
+  "refused.account_disabled": "This account is disabled: ask your organizer.",
 
   "install.title": "Install the app:", "install.ios": "tap Share, then “Add to Home Screen”. It then opens without a network and your reports are kept safe.",
 

@@ -20,6 +20,15 @@ export default {
     `Ce téléphone contient ${n} ${plural(n, "compte rendu", "comptes rendus")} de ${name} pas encore ${plural(n, "envoyé", "envoyés")}. ${name} doit d'abord se connecter ici pour ${plural(n, "l'envoyer", "les envoyer")}, ou ${plural(n, "l'exporter", "les exporter")} pour votre organisateur.`,
   "auth.export": "Exporter les comptes rendus non envoyés",
   "auth.list_code_waiting": "La liste {code} sera ajoutée à ce téléphone une fois connecté.",
+  "auth.wrong_login": "E-mail ou mot de passe incorrect.",
+
+  "refused.list_code_unknown": "Ce code de liste n'est pas valable : vérifiez-le auprès de votre organisateur.",
+  "refused.list_code_expired": "Ce code de liste a expiré : demandez-en un nouveau à votre organisateur.",
+  "refused.invite_unknown": "Ce code d'invitation n'est pas valable : demandez-en un nouveau à votre organisateur.",
+  "refused.invite_expired": "Cette invitation a expiré : demandez-en une nouvelle à votre organisateur.",
+  "refused.invite_used_up": "Cette invitation a déjà servi autant de fois que prévu : demandez-en une nouvelle à votre organisateur.",
+  "refused.email_taken": "Un compte existe déjà avec cet e-mail : connectez-vous avec lui.",
+  "refused.account_disabled": "Ce compte est désactivé : adressez-vous à votre organisateur.",
 
   "install.title": "Installez l'application :", "install.ios": "touchez Partager, puis « Sur l'écran d'accueil ». Elle s'ouvre alors sans réseau et vos comptes rendus sont protégés.",
 

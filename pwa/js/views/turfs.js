@@ -1,5 +1,5 @@
 /** "My turfs": what the server assigns (when online) and what is already on the phone. */
-import { t } from "../../i18n/index.js";
+import { knownRefusal, t } from "../../i18n/index.js";
 import { api, ApiError, NetworkError } from "../net/api.js";
 import * as store from "../data/store.js";
 import { getMeta, setMeta } from "../data/db.js";
@@ -107,7 +107,7 @@ async function claimNow(root, code, { open }) {
     } else {
       await store.forgetListCodeToClaim();
       say("");
-      toast(err.message);
+      toast((err instanceof ApiError && knownRefusal(err.body)) || err.message);
     }
   }
 }
