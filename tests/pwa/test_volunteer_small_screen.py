@@ -54,3 +54,26 @@ def test_french_counts_agree_with_one_door(browser, live_server):
         expect(page.get_by_test_id("own-progress")).to_contain_text("1 of 3 doors")
     finally:
         context.close()
+
+
+def test_the_map_header_keeps_the_turf_name_clear_of_its_buttons(browser, live_server):
+    """On the map, the turf's name and "Where am I?" never overlap on a 360 px phone (the
+    name used to run under the button, cut after "Whole count")."""
+    seeded = seed_turf(live_server, doors=2, name="Whole county 010")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        login_and_download(page, live_server, seeded.user)
+        page.goto(live_server.url + f"/#/map/{seeded.turf.id}")
+        expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
+        overlaps = page.evaluate("""() => {
+          const title = document.querySelector('.bar h1');
+          const t = title.getBoundingClientRect();
+          return [...document.querySelectorAll('.bar .button, .bar button')].some((el) => {
+            const b = el.getBoundingClientRect();
+            return t.left < b.right && b.left < t.right && t.top < b.bottom && b.top < t.bottom;
+          }) || title.scrollWidth > title.clientWidth;
+        }""")
+        assert not overlaps
+    finally:
+        context.close()
