@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from backend.extensions import db
+from backend.models import ResultCode
 from tests.pwa.volunteer import expect_waiting, login_and_download, record_next, seed_turf
 
 pytestmark = pytest.mark.browser
@@ -46,3 +49,23 @@ def test_shift_progress_counts_the_doors_the_walk_counts(page, context, live_ser
     expect_waiting(page, 2)
     page.get_by_test_id("end-shift").click()
     expect(page.get_by_test_id("own-progress")).to_contain_text("1 of 3 doors · 2 reports")
+
+
+def test_a_refused_report_names_its_door_by_address(page, context, live_server):
+    """A report the server refuses is listed on the check under its door's address (what the
+    volunteer saw at the door), not under a database number; and the check does not repeat
+    the network's raw "offline" under the count while the phone is offline."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    page.get_by_test_id("open-turf").click()
+    first = int(page.get_by_test_id("next-stop").get_attribute("data-door"))
+    record_next(page, "not_home")
+    page.get_by_test_id("end-shift").click()
+    expect(page.get_by_test_id("shift-waiting")).to_have_attribute("data-count", "1")
+    expect(page.get_by_test_id("sync-error")).to_have_count(0)
+    db.session.delete(db.session.scalar(select(ResultCode).where(ResultCode.code == "not_home")))
+    db.session.commit()
+    context.set_offline(False)
+    expect(page.get_by_test_id("parked-door")).to_have_text(
+        next(d.address_line for d in seeded.doors if d.id == first), timeout=20_000)

@@ -69,6 +69,13 @@ export async function renderShift(root) {
     getMeta("last_sync_at"),
   ]);
   const unsent = waiting.length + parked.length;
+  // A refused report names its door by address, as the walk does: a door id means nothing
+  // to a volunteer. A door no longer on the phone keeps its number.
+  const where = new Map();
+  for (const p of parked) {
+    const door = p.turf_id != null ? await store.getDoor(p.turf_id, p.door_id) : null;
+    where.set(p.uuid, door ? [door.address_line, door.unit].filter(Boolean).join(" ") : t("shift.door", { id: p.door_id }));
+  }
   const mine = [];
   for (const turf of turfs) {
     const history = (await reports.turfHistory(turf.id)).filter((r) => r.state !== "superseded");
@@ -89,14 +96,14 @@ export async function renderShift(root) {
       <div class="check ${waiting.length ? "tone-again" : "tone-good"}" data-testid="shift-waiting" data-count="${waiting.length}">
         <strong>${waiting.length ? `⇅ ${t("sync.waiting", { n: waiting.length })}` : `✓ ${t("sync.all_sent")}`}</strong>
         <span class="muted">${lastSync ? t("shift.last_sync", { at: new Date(lastSync).toLocaleString(lang) }) : t("shift.never_synced")}</span>
-        ${sync.state.lastError ? html`<span class="muted">${sync.state.lastError}</span>` : ""}
+        ${sync.state.phase === "error" && sync.state.lastError ? html`<span class="muted" data-testid="sync-error">${sync.state.lastError}</span>` : ""}
       </div>
       <button class="primary big" data-action="sync" data-testid="sync-now">⇅ ${t("shift.sync_now")}</button>
       ${parked.length
         ? html`<h2 class="tone-bad">⚠ ${t("shift.parked_title", { n: parked.length })}</h2>
           <p>${t("shift.parked_help")}</p>
           <ul class="cards" data-testid="parked">${parked.map((p) => html`<li class="card" data-uuid="${p.uuid}">
-            <div class="grow"><strong>${t("shift.door", { id: p.door_id })}</strong>
+            <div class="grow"><strong data-testid="parked-door">${where.get(p.uuid)}</strong>
               <span data-testid="parked-why">${whyParked(p)}</span>
               <span class="reason muted" data-testid="parked-reason">${p.reason}</span>
               <span class="muted">${Object.entries(p.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")}</span></div>
