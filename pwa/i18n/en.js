@@ -35,7 +35,7 @@ export default {
   "sync.all_sent": "All reports sent",
   "sync.waiting": ({ n }) => `${n} ${plural(n, "report", "reports")} waiting to sync`,
   "sync.parked": ({ n }) => `${n} need${plural(n, "s", "")} attention`,
-  "sync.syncing": "syncing…", "sync.offline": "offline, will retry", "sync.error": "server problem, will retry",
+  "sync.syncing": "syncing…", "sync.offline": "offline, will retry", "sync.offline_idle": "offline", "sync.error": "server problem, will retry",
   "sync.login": "log in again to send",
 
   "turfs.title": "My turfs", "turfs.on_phone": "On this phone", "turfs.assigned": "Assigned to you",

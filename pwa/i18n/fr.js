@@ -35,7 +35,7 @@ export default {
   "sync.all_sent": "Tous les comptes rendus sont envoyés",
   "sync.waiting": ({ n }) => `${n} ${plural(n, "compte rendu", "comptes rendus")} en attente d'envoi`,
   "sync.parked": ({ n }) => `${n} à vérifier`,
-  "sync.syncing": "envoi…", "sync.offline": "hors ligne, nouvel essai plus tard", "sync.error": "problème serveur, nouvel essai plus tard",
+  "sync.syncing": "envoi…", "sync.offline": "hors ligne, nouvel essai plus tard", "sync.offline_idle": "hors ligne", "sync.error": "problème serveur, nouvel essai plus tard",
   "sync.login": "reconnectez-vous pour envoyer",
 
   "turfs.title": "Mes secteurs", "turfs.on_phone": "Sur ce téléphone", "turfs.assigned": "Qui vous sont confiés",

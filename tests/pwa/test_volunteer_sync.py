@@ -190,3 +190,16 @@ def test_a_send_that_never_gets_an_answer_is_given_up_and_retried(page, context,
     page.clock.fast_forward("01:00")  # the retry timer fires
     expect_waiting(page, 0, timeout=10_000)
     assert len(server_reports(seeded.user.id)) == 1
+
+
+def test_offline_with_nothing_waiting_promises_no_retry(page, context, live_server):
+    """Offline with every report sent, the sync bar says "offline", not "offline, will retry"
+    (retry what?); once a report waits, it says it will retry."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    phase = page.locator("[data-testid=syncbar] .phase")
+    expect(phase).to_have_text("· offline")
+    _walk(page)
+    record_next(page, "not_home")
+    expect(phase).to_have_text("· offline, will retry")
