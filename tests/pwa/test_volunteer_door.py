@@ -279,3 +279,33 @@ def test_undoing_an_unsent_correction_brings_back_what_it_replaced(page, context
     context.set_offline(False)
     page.evaluate("canvass.sync()")
     assert _door_on_server(door_a) == ("refused", 1)
+
+
+def test_with_only_skipped_doors_left_the_walk_goes_back_to_them(page, context, live_server):
+    """Two doors skipped, the third recorded: the walk does not say "every door is done"; it
+    offers the door skipped first, then, once that is skipped again, the other one."""
+    seeded = seed_turf(live_server, doors=3)
+    login_and_download(page, live_server, seeded.user)
+    _walk_offline(page, context)
+    first = page.get_by_test_id("next-stop").get_attribute("data-door")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    second = page.get_by_test_id("next-stop").get_attribute("data-door")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("all-done")).to_have_count(0)
+    next_stop = page.get_by_test_id("next-stop")
+    expect(next_stop).to_have_attribute("data-door", first)
+    expect(next_stop).to_contain_text("a door you skipped")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    expect(next_stop).to_have_attribute("data-door", second)
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(next_stop).to_have_attribute("data-door", first)
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-refused").click()
+    expect(page.get_by_test_id("all-done")).to_be_visible()
+    expect(page.get_by_test_id("progress")).to_have_attribute("data-done", "3")

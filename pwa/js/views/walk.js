@@ -23,7 +23,11 @@ export async function skippedDoors(turfId) {
 export async function setSkipped(turfId, doorIds, on) {
   const all = (await getMeta("skipped")) || {};
   const set = new Set(all[turfId] || []);
-  for (const id of doorIds) on ? set.add(id) : set.delete(id);
+  // Skipping again moves a door to the back of the skipped ones (see renderWalk).
+  for (const id of doorIds) {
+    set.delete(id);
+    if (on) set.add(id);
+  }
   all[turfId] = [...set];
   await setMeta("skipped", all);
 }
@@ -82,7 +86,13 @@ export async function renderWalk(root, [turfIdText]) {
   ]);
   const plan = planWalk(doors, history, skipped, ranksOf(turf.result_codes));
   const litMode = Boolean(await getMeta("lit_mode"));
-  const [next, ...rest] = plan.todo;
+  // Only doors skipped earlier are left: the walk goes back to them, the one skipped longest
+  // ago first, rather than saying every door is done while some wait to be knocked again.
+  const comeBack = !plan.todo.length && plan.later.length > 0;
+  const skipOrder = [...skipped];
+  const skippedAt = (stop) => Math.min(...stop.doors.map((d) => skipOrder.indexOf(d.id)).filter((i) => i >= 0));
+  const [next, ...rest] = comeBack ? [...plan.later].sort((a, b) => skippedAt(a) - skippedAt(b)) : plan.todo;
+  const later = comeBack ? [] : plan.later;
   const pct = plan.progress.total ? Math.round((100 * plan.progress.done) / plan.progress.total) : 0;
 
   mount(
@@ -107,7 +117,7 @@ export async function renderWalk(root, [turfIdText]) {
       </nav>
       ${next
         ? html`<article class="next card" data-testid="next-stop" data-door="${next.doors[0].id}">
-            <p class="eyebrow">${t("walk.next")}</p>
+            <p class="eyebrow">${t(comeBack ? "walk.next_skipped" : "walk.next")}</p>
             <a class="stop-link" href="${stopHref(turfId, next)}" data-testid="open-next">
               <strong class="address">${stopTitle(next)}</strong>
               <span>${stopSummary(next)}</span>
@@ -118,10 +128,10 @@ export async function renderWalk(root, [turfIdText]) {
           </article>`
         : html`<p class="card done-all" data-testid="all-done">✓ ${t("walk.all_done")}</p>`}
       <ol class="stops" data-testid="stops">
-        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, undefined, turf.result_codes))}
+        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, comeBack ? "skipped" : undefined, turf.result_codes))}
       </ol>
-      ${plan.later.length
-        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
+      ${later.length
+        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
         : ""}
       ${plan.finished.length
         ? html`<details><summary class="button">${t("walk.finished", { n: plan.finished.length })}</summary>
