@@ -13,8 +13,20 @@ import { app, go, recordReport, startWalk } from "../app.js";
 import * as sync from "../net/sync.js";
 
 // Longer than the gap between the taps of a double tap (QA saw 250 ms), short enough not to
-// be noticed by someone undoing two doors on purpose.
-const UNDO_SETTLE_MS = 800;
+// be noticed by someone undoing two doors on purpose or walking to the next door.
+const SETTLE_MS = 800;
+
+/**
+ * The list is redrawn at once after a tap with the same buttons in the same places (another
+ * door's now): hold them off a moment, so the second tap of a double tap lands on nothing.
+ */
+function settle(root, selector) {
+  const redrawn = $$(selector, root);
+  for (const button of redrawn) button.disabled = true;
+  setTimeout(() => {
+    for (const button of redrawn) button.disabled = false;
+  }, SETTLE_MS);
+}
 
 export async function skippedDoors(turfId) {
   return new Set(((await getMeta("skipped")) || {})[turfId] || []);
@@ -168,13 +180,8 @@ export async function renderWalk(root, [turfIdText]) {
     const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
     toast(t("walk.undone", { address }));
     await renderWalk(root, [turfIdText]);
-    // The list is redrawn at once with "Undo last" in the same place: the second tap of a
-    // double tap would land on the new button and undo another door.
-    const redrawn = $("[data-action=undo]", root);
-    if (redrawn) {
-      redrawn.disabled = true;
-      setTimeout(() => (redrawn.disabled = false), UNDO_SETTLE_MS);
-    }
+    // "Undo last" is in the same place: a second tap would undo another door.
+    settle(root, "[data-action=undo]");
     return true;
   }));
   $("[data-action=locate]", root).addEventListener("click", () => locate(() => renderWalk(root, [turfIdText])));
@@ -182,7 +189,10 @@ export async function renderWalk(root, [turfIdText]) {
     button.addEventListener("click", async () => {
       button.disabled = true;
       await recordReport({ door_id: Number(button.dataset.lit), turf_id: turfId, lit_drop: true, result_code: "lit_drop" });
-      renderWalk(root, [turfIdText]);
+      await renderWalk(root, [turfIdText]);
+      // The next door's "Literature left" is now where this one was: a double tap would
+      // leave literature at a door the volunteer has not reached.
+      settle(root, "[data-lit]");
     });
   }
 }
