@@ -7,6 +7,9 @@ import { getMeta } from "../data/db.js";
 
 export class NetworkError extends Error {}
 
+/** No answer in time (see TIMEOUT_MS): a network failure whose request may have been too big. */
+export class TimeoutError extends NetworkError {}
+
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `HTTP ${status}`);
@@ -56,7 +59,8 @@ async function call(method, path, { body, token, auth = true } = {}) {
       signal: abort.signal,
     });
   } catch (err) {
-    throw new NetworkError(abort.signal.aborted ? "timeout" : String(err && err.message ? err.message : err));
+    if (abort.signal.aborted) throw new TimeoutError(`no answer in ${TIMEOUT_MS / 1000} s`);
+    throw new NetworkError(String(err && err.message ? err.message : err));
   } finally {
     clearTimeout(timer);
   }

@@ -4,7 +4,7 @@
  * with jitter. Runs on start, on `online`, after recording, on a timer and when the app
  * comes back to the foreground.
  */
-import { ApiError, NetworkError, api } from "./api.js";
+import { ApiError, NetworkError, TimeoutError, api } from "./api.js";
 import { getMeta, setMeta } from "../data/db.js";
 import * as reports from "../data/reports.js";
 import * as store from "../data/store.js";
@@ -128,6 +128,8 @@ async function push() {
     try {
       answer = await api.pushReports(device, batch.map(reports.wire));
     } catch (err) {
+      // On a link too slow to carry this batch in time, the next try sends half as many.
+      if (err instanceof TimeoutError) batchSize = Math.max(1, Math.ceil(batch.length / 2));
       const wholeBatchRefused =
         err instanceof ApiError && [400, 413, 422].includes(err.status);
       if (!wholeBatchRefused) throw err;
