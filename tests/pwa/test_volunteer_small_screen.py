@@ -77,3 +77,27 @@ def test_the_map_header_keeps_the_turf_name_clear_of_its_buttons(browser, live_s
         assert not overlaps
     finally:
         context.close()
+
+
+def test_a_message_on_screen_never_swallows_a_tap(browser, live_server):
+    """The short message at the bottom ("Correction saved ...") stays 3.5 s over whatever is
+    there; a tap on that spot reaches the button under it, not the message."""
+    seeded = seed_turf(live_server, doors=2)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    try:
+        login_and_download(page, live_server, seeded.user)
+        page.get_by_test_id("open-turf").click()
+        page.get_by_test_id("open-next").click()
+        page.get_by_test_id("corrections").click()
+        page.get_by_test_id("new-unit").fill("2B")
+        page.locator("[data-correction=new_unit]").click()
+        toast = page.locator("#toast")
+        expect(toast).to_be_visible()
+        box = toast.bounding_box()
+        under = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.id",
+                              [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert under != "toast"
+    finally:
+        context.close()
