@@ -99,7 +99,7 @@ export default {
   "map.you": "You",
 
   "shift.title": "End of shift", "shift.sync_now": "Send now",
-  "shift.last_sync": "Last sync {at}", "shift.never_synced": "Not synced yet",
+  "shift.last_sync": "Last sync {at}", "shift.never_synced": "Not synced yet", "shift.offline": "No network now: they go as soon as the phone is back online.",
   "shift.parked_title": ({ n }) => `${n} ${plural(n, "report", "reports")} refused by the server`,
   "shift.parked_help": "These were not accepted. Tell your organizer, or export them below.",
   "shift.door": "Door #{id}", "shift.dismiss": "Remove", "shift.dismiss_confirm": "Remove this report from the phone for good?",

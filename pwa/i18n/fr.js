@@ -99,7 +99,7 @@ export default {
   "map.you": "Vous",
 
   "shift.title": "Fin de session", "shift.sync_now": "Envoyer maintenant",
-  "shift.last_sync": "Dernier envoi {at}", "shift.never_synced": "Rien d'envoyé pour l'instant",
+  "shift.last_sync": "Dernier envoi {at}", "shift.never_synced": "Rien d'envoyé pour l'instant", "shift.offline": "Pas de réseau pour l'instant : ils partent dès que le téléphone le retrouve.",
   "shift.parked_title": ({ n }) => `${n} ${plural(n, "compte rendu refusé", "comptes rendus refusés")} par le serveur`,
   "shift.parked_help": "Ils n'ont pas été acceptés. Prévenez votre organisateur ou exportez-les ci-dessous.",
   "shift.door": "Porte n° {id}", "shift.dismiss": "Retirer", "shift.dismiss_confirm": "Retirer définitivement ce compte rendu du téléphone ?",

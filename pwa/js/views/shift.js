@@ -96,6 +96,7 @@ export async function renderShift(root) {
       <div class="check ${waiting.length ? "tone-again" : "tone-good"}" data-testid="shift-waiting" data-count="${waiting.length}">
         <strong>${waiting.length ? `⇅ ${t("sync.waiting", { n: waiting.length })}` : `✓ ${t("sync.all_sent")}`}</strong>
         <span class="muted">${lastSync ? t("shift.last_sync", { at: new Date(lastSync).toLocaleString(lang) }) : t("shift.never_synced")}</span>
+        ${sync.state.phase === "offline" && waiting.length ? html`<span class="muted" data-testid="sync-offline">${t("shift.offline")}</span>` : ""}
         ${sync.state.phase === "error" && sync.state.lastError ? html`<span class="muted" data-testid="sync-error">${sync.state.lastError}</span>` : ""}
       </div>
       <button class="primary big" data-action="sync" data-testid="sync-now">⇅ ${t("shift.sync_now")}</button>
