@@ -60,7 +60,7 @@ export default {
 
   "walk.progress": "{done} of {total} doors done", "walk.map": "Map", "walk.locate": "Where am I?",
   "walk.lit_mode": "Lit drop mode", "walk.undo": "Undo last", "walk.end_shift": "End of shift",
-  "walk.next": "Next door", "walk.next_skipped": "Next: a door you skipped", "walk.all_done": "Every door is done. Check your reports are sent.",
+  "walk.next": "Next door", "walk.next_skipped": "Next: a door you skipped", "walk.new_turf": "An organizer gave you another turf: see My turfs.", "walk.all_done": "Every door is done. Check your reports are sent.",
   "walk.later": "Come back later", "walk.finished": ({ n }) => `Done (${n})`, "walk.list": "List",
   "walk.units": ({ n, done }) => `Building: ${n} units, ${done} done`, "walk.no_names": "No names on the list",
   "walk.lit_left": "Literature left", "walk.nothing_to_undo": "Nothing to undo.",

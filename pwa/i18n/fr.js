@@ -60,7 +60,7 @@ export default {
 
   "walk.progress": ({ done, total }) => `${done} ${plural(done, "porte faite", "portes faites")} sur ${total}`, "walk.map": "Carte", "walk.locate": "Où suis-je ?",
   "walk.lit_mode": "Mode tractage", "walk.undo": "Annuler le dernier", "walk.end_shift": "Fin de session",
-  "walk.next": "Porte suivante", "walk.next_skipped": "Suivante : une porte passée plus tôt", "walk.all_done": "Toutes les portes sont faites. Vérifiez que tout est envoyé.",
+  "walk.next": "Porte suivante", "walk.next_skipped": "Suivante : une porte passée plus tôt", "walk.new_turf": "Un organisateur vous a confié un autre secteur : voir Mes secteurs.", "walk.all_done": "Toutes les portes sont faites. Vérifiez que tout est envoyé.",
   "walk.later": "À revoir plus tard", "walk.finished": ({ n }) => `Faites (${n})`, "walk.list": "Liste",
   "walk.units": ({ n, done }) => `Immeuble : ${n} logements, ${done} ${plural(done, "fait", "faits")}`, "walk.no_names": "Aucun nom sur la liste",
   "walk.lit_left": "Tract déposé", "walk.nothing_to_undo": "Rien à annuler.",

@@ -176,8 +176,9 @@ async function apply(change) {
       }
       break;
     case "turf_assigned":
-      await setMeta("turfs_changed", true);
+      // A turf not on the phone yet (an organizer gave it mid-shift): the walk says so.
       if (await onPhone(turfId)) await refresh(turfId, change.kind);
+      else await setMeta("turfs_changed", true);
       break;
     case "doors_removed":
       if (await onPhone(turfId)) {

@@ -128,6 +128,7 @@ async function loadAssigned(root, local) {
     mount(el, html`<li class="muted">${err instanceof NetworkError ? t("turfs.offline") : err.message}</li>`);
     return;
   }
+  await setMeta("turfs_changed", false); // the volunteer sees every turf given to them here
   const have = new Set(local.map((x) => x.id));
   mount(
     el,

@@ -98,6 +98,7 @@ export async function renderWalk(root, [turfIdText]) {
   ]);
   const plan = planWalk(doors, history, skipped, ranksOf(turf.result_codes));
   const litMode = Boolean(await getMeta("lit_mode"));
+  const newTurf = Boolean(await getMeta("turfs_changed"));
   // Only doors skipped earlier are left: the walk goes back to them, the one skipped longest
   // ago first, rather than saying every door is done while some wait to be knocked again.
   const comeBack = !plan.todo.length && plan.later.length > 0;
@@ -116,6 +117,7 @@ export async function renderWalk(root, [turfIdText]) {
       </header>
       ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" role="status" data-testid="turf-notice">⚠ ${t(`notice.${n.kind}`, { n: n.count ?? "" })}</p>`)}
       ${turf.notices?.length ? html`<button class="small" data-action="dismiss-notices">${t("common.ok")}</button>` : ""}
+      ${newTurf ? html`<p class="notice" role="status"><a href="#/turfs" data-testid="new-turf-notice">★ ${t("walk.new_turf")}</a></p>` : ""}
       <div class="progress" data-testid="progress" data-done="${plan.progress.done}" data-total="${plan.progress.total}">
         <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="${plan.progress.total}" aria-valuenow="${plan.progress.done}"><span style="width:${pct}%"></span></div>
         ${t("walk.progress", { done: plan.progress.done, total: plan.progress.total })}
