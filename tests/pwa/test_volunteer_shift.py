@@ -72,3 +72,19 @@ def test_a_refused_report_names_its_door_by_address(page, context, live_server):
     context.set_offline(False)
     expect(page.get_by_test_id("parked-door")).to_have_text(
         next(d.address_line for d in seeded.doors if d.id == first), timeout=20_000)
+
+
+def test_a_late_redraw_of_the_check_never_covers_the_screen_the_volunteer_went_to(
+        page, context, live_server):
+    """The check redraws itself on sync news; a redraw that finishes after the volunteer
+    tapped Back (here: one started while the walk list shows) leaves the walk list on screen."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    page.get_by_test_id("open-turf").click()
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    page.evaluate("""async () => {
+        const { renderShift } = await import("./js/views/shift.js");
+        await renderShift(document.getElementById("app"));
+    }""")
+    expect(page.get_by_test_id("next-stop")).to_be_visible()
+    expect(page.locator("section.shift")).to_have_count(0)

@@ -85,6 +85,8 @@ export async function renderShift(root) {
     const knocked = history.filter((r) => counts(r) && reportStatus(r, ranks) !== "corrected");
     mine.push({ turf, doors: new Set(knocked.map((r) => r.door_id)).size, reports: history.length });
   }
+  // A redraw that finishes after the volunteer left the screen must not cover the next one.
+  if (document.body.dataset.view !== "shift") return;
   mount(
     root,
     html`<section class="shift">
