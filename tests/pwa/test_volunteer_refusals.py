@@ -46,3 +46,8 @@ def test_a_french_volunteer_reads_refusals_in_french(french, live_server):
     page.click("[data-testid=claim-form] button")
     expect(page.locator("#toast")).to_have_text(
         "Ce code de liste n'est pas valable : vérifiez-le auprès de votre organisateur.")
+    page.evaluate("document.getElementById('toast').hidden = true")
+    page.fill("input[name=list_code]", "AB1")  # too short to be any code
+    page.click("[data-testid=claim-form] button")
+    expect(page.locator("#toast")).to_have_text(
+        "Ce code de liste n'est pas valable : vérifiez-le auprès de votre organisateur.")

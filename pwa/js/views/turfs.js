@@ -107,7 +107,10 @@ async function claimNow(root, code, { open }) {
     } else {
       await store.forgetListCodeToClaim();
       say("");
-      toast((err instanceof ApiError && knownRefusal(err.body)) || err.message);
+      // A code of the wrong length is refused as a malformed field: to the volunteer it is
+      // just not a valid code.
+      const malformed = err instanceof ApiError && err.status === 422 && err.body.errors?.list_code;
+      toast((err instanceof ApiError && knownRefusal(err.body)) || (malformed ? t("refused.list_code_unknown") : err.message));
     }
   }
 }
