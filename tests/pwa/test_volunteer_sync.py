@@ -158,6 +158,8 @@ def test_turf_reassigned_while_offline_reports_kept_flagged_and_volunteer_told(p
         return {doors: await count('doors'), turfs: await count('turfs')};
     }""")
     assert left == {"doors": 0, "turfs": 0}  # data minimisation: the voters left the phone
+    # the walk on it ended with it: nothing holds back an update ("walk in progress")
+    assert page.evaluate("canvass.updateIsSafe()")["walk"] is False
 
 
 def test_a_send_that_never_gets_an_answer_is_given_up_and_retried(page, context, live_server):

@@ -5,7 +5,7 @@
  * comes back to the foreground.
  */
 import { ApiError, NetworkError, TimeoutError, api } from "./api.js";
-import { getMeta, setMeta } from "../data/db.js";
+import { deleteMeta, getMeta, setMeta } from "../data/db.js";
 import * as reports from "../data/reports.js";
 import * as store from "../data/store.js";
 
@@ -219,6 +219,9 @@ async function refresh(turfId, kind) {
 async function wipeRevoked() {
   for (const turf of await store.revokedTurfs()) {
     if (await store.wipeTurfIfSynced(turf.id)) {
+      // A walk on it is over too: else "walk in progress" held back updates for good, with
+      // no walk list left to end it from.
+      if ((await getMeta("walk"))?.turf_id === turf.id) await deleteMeta("walk");
       const gone = (await getMeta("wiped_turfs")) || [];
       gone.push({ id: turf.id, name: turf.name, kind: turf.notices?.at(-1)?.kind || "turf_unassigned" });
       await setMeta("wiped_turfs", gone);
