@@ -179,7 +179,9 @@ export async function renderWalk(root, [turfIdText]) {
       return true;
     }
     await sync.changed();
-    const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
+    // In a building the unit says which door it was: the street alone fits every unit.
+    const door = doors.find((d) => d.id === undo.undone.door_id);
+    const address = door ? [door.address_line, door.unit].filter(Boolean).join(" ") : "";
     toast(t("walk.undone", { address }));
     await renderWalk(root, [turfIdText]);
     // "Undo last" is in the same place: a second tap would undo another door.
