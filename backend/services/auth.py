@@ -158,7 +158,9 @@ def login(session: Session, email: str, password: str, *, ttl_hours: int) -> tup
     except (VerificationError, InvalidHashError):
         raise failure from None
     if not user.is_active:
-        raise AuthenticationError("This account is disabled; ask your organizer.")
+        # errors name the reason in words a phone can translate; so for the invites below.
+        raise AuthenticationError("This account is disabled; ask your organizer.",
+                                  errors={"account": ["disabled"]})
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return issue_token(session, user, ttl_hours=ttl_hours), user
@@ -234,9 +236,11 @@ def join(
         raise NotFound("This invite code is not valid; ask your organizer for a new one.",
                        errors={"code": ["unknown"]})
     if invite.expires_at <= utcnow():
-        raise AuthenticationError("This invite has expired; ask your organizer for a new one.")
+        raise AuthenticationError("This invite has expired; ask your organizer for a new one.",
+                                  errors={"code": ["expired"]})
     if invite.use_count >= invite.max_uses:
-        raise AuthenticationError("This invite has been used up; ask your organizer for a new one.")
+        raise AuthenticationError("This invite has been used up; ask your organizer for a new one.",
+                                  errors={"code": ["used_up"]})
     if not name.strip():
         raise ValidationError("Please give your name.", errors={"name": ["required"]})
     user = create_user(session, email, password, role=invite.role, name=name)

@@ -20,13 +20,22 @@ export default {
     `This phone holds ${n} ${plural(n, "report", "reports")} by ${name} not sent yet. ${name} must log in here to send ${plural(n, "it", "them")} first, or export ${plural(n, "it", "them")} for your organizer.`,
   "auth.export": "Export the unsent reports",
   "auth.list_code_waiting": "List {code} is added to this phone once you log in.",
+  "auth.wrong_login": "Wrong email or password.",
+
+  "refused.list_code_unknown": "This list code is not valid: check it with your organizer.",
+  "refused.list_code_expired": "This list code has expired: ask your organizer for a new one.",
+  "refused.invite_unknown": "This invite code is not valid: ask your organizer for a new one.",
+  "refused.invite_expired": "This invite has expired: ask your organizer for a new one.",
+  "refused.invite_used_up": "This invite has been used up: ask your organizer for a new one.",
+  "refused.email_taken": "An account with this email exists already: log in with it instead.",
+  "refused.account_disabled": "This account is disabled: ask your organizer.",
 
   "install.title": "Install the app:", "install.ios": "tap Share, then “Add to Home Screen”. It then opens without a network and your reports are kept safe.",
 
   "sync.all_sent": "All reports sent",
   "sync.waiting": ({ n }) => `${n} ${plural(n, "report", "reports")} waiting to sync`,
   "sync.parked": ({ n }) => `${n} need${plural(n, "s", "")} attention`,
-  "sync.syncing": "syncing…", "sync.offline": "offline, will retry", "sync.error": "server problem, will retry",
+  "sync.syncing": "syncing…", "sync.offline": "offline, will retry", "sync.offline_idle": "offline", "sync.error": "server problem, will retry",
   "sync.login": "log in again to send",
 
   "turfs.title": "My turfs", "turfs.on_phone": "On this phone", "turfs.assigned": "Assigned to you",
@@ -52,7 +61,7 @@ export default {
 
   "walk.progress": "{done} of {total} doors done", "walk.map": "Map", "walk.locate": "Where am I?",
   "walk.lit_mode": "Lit drop mode", "walk.undo": "Undo last", "walk.end_shift": "End of shift",
-  "walk.next": "Next door", "walk.all_done": "Every door is done. Check your reports are sent.",
+  "walk.next": "Next door", "walk.next_skipped": "Next: a door you skipped", "walk.new_turf": "An organizer gave you another turf: see My turfs.", "walk.all_done": "Every door is done. Check your reports are sent.",
   "walk.later": "Come back later", "walk.finished": ({ n }) => `Done (${n})`, "walk.list": "List",
   "walk.units": ({ n, done }) => `Building: ${n} units, ${done} done`, "walk.no_names": "No names on the list",
   "walk.lit_left": "Literature left", "walk.nothing_to_undo": "Nothing to undo.",
@@ -92,7 +101,7 @@ export default {
   "map.you": "You",
 
   "shift.title": "End of shift", "shift.sync_now": "Send now",
-  "shift.last_sync": "Last sync {at}", "shift.never_synced": "Not synced yet",
+  "shift.last_sync": "Last sync {at}", "shift.never_synced": "Not synced yet", "shift.offline": "No network now: they go as soon as the phone is back online.",
   "shift.parked_title": ({ n }) => `${n} ${plural(n, "report", "reports")} refused by the server`,
   "shift.parked_help": "These were not accepted. Tell your organizer, or export them below.",
   "shift.door": "Door #{id}", "shift.dismiss": "Remove", "shift.dismiss_confirm": "Remove this report from the phone for good?",

@@ -33,3 +33,28 @@ export function t(key, params = {}) {
   const text = typeof entry === "function" ? entry(params) : entry;
   return text.replace(/\{(\w+)\}/g, (_, k) => (params[k] ?? `{${k}}`));
 }
+
+// The server's refusals a volunteer meets, by the field and reason it names in `errors`.
+const REFUSALS = {
+  "list_code:unknown": "refused.list_code_unknown",
+  "list_code:expired": "refused.list_code_expired",
+  "code:unknown": "refused.invite_unknown",
+  "code:expired": "refused.invite_expired",
+  "code:used_up": "refused.invite_used_up",
+  "email:taken": "refused.email_taken",
+  "account:disabled": "refused.account_disabled",
+};
+
+/**
+ * A server's refusal (its error body) in the volunteer's language, when its field and reason
+ * are known here; null otherwise (the caller shows the server's own message).
+ */
+export function knownRefusal(body) {
+  for (const [field, reasons] of Object.entries(body?.errors || {})) {
+    for (const reason of [].concat(reasons)) {
+      const key = REFUSALS[`${field}:${reason}`];
+      if (key) return t(key);
+    }
+  }
+  return null;
+}

@@ -97,6 +97,23 @@ def test_invite_lets_a_volunteer_join_as_canvasser_from_a_phone(client, factory,
     again = client.post("/api/auth/join", json={"code": body["code"], "email": "b@example.org",
                                                 "name": "B", "password": "long enough"})
     assert again.status_code == 401 and "used up" in again.get_json()["message"]
+    assert again.get_json()["errors"] == {"code": ["used_up"]}  # for the phone to translate
+
+
+def test_refused_joins_and_logins_name_their_reason_for_the_phone(client, factory, session, login):
+    """Each refusal a volunteer meets names its field and reason in ``errors``, so the phone
+    can say it in the volunteer's language rather than show the server's English."""
+    from backend.models import Invite
+
+    body = login(factory.user("organizer")).post("/api/auth/invites", json={}).get_json()
+    invite = session.scalar(select(Invite))
+    invite.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    session.commit()
+    join = {"email": "v@example.org", "name": "V", "password": "long enough"}
+    expired = client.post("/api/auth/join", json={"code": body["code"], **join})
+    assert (expired.status_code, expired.get_json()["errors"]) == (401, {"code": ["expired"]})
+    unknown = client.post("/api/auth/join", json={"code": "ZZZZZZZZ", **join})
+    assert (unknown.status_code, unknown.get_json()["errors"]) == (404, {"code": ["unknown"]})
 
 
 def test_invite_carries_a_qr_code_of_its_link(factory, login):
@@ -153,6 +170,7 @@ def test_organizers_disable_and_rename_canvassers_admins_change_roles(client, fa
     refused = client.post("/api/auth/login", json={"email": canvasser.email,
                                                    "password": "correct horse battery"})
     assert refused.status_code == 401 and "disabled" in refused.get_json()["message"]
+    assert refused.get_json()["errors"] == {"account": ["disabled"]}  # for the phone to translate
     assert as_org.patch(f"/api/users/{canvasser.id}", json={"is_active": True}).status_code == 200
     assert login(canvasser).get("/api/auth/me").status_code == 200
 

@@ -279,3 +279,56 @@ def test_undoing_an_unsent_correction_brings_back_what_it_replaced(page, context
     context.set_offline(False)
     page.evaluate("canvass.sync()")
     assert _door_on_server(door_a) == ("refused", 1)
+
+
+def test_with_only_skipped_doors_left_the_walk_goes_back_to_them(page, context, live_server):
+    """Two doors skipped, the third recorded: the walk does not say "every door is done"; it
+    offers the door skipped first, then, once that is skipped again, the other one."""
+    seeded = seed_turf(live_server, doors=3)
+    login_and_download(page, live_server, seeded.user)
+    _walk_offline(page, context)
+    first = page.get_by_test_id("next-stop").get_attribute("data-door")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    second = page.get_by_test_id("next-stop").get_attribute("data-door")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("all-done")).to_have_count(0)
+    next_stop = page.get_by_test_id("next-stop")
+    expect(next_stop).to_have_attribute("data-door", first)
+    expect(next_stop).to_contain_text("a door you skipped")
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("skip").click()
+    expect(next_stop).to_have_attribute("data-door", second)
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(next_stop).to_have_attribute("data-door", first)
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("door-result-refused").click()
+    expect(page.get_by_test_id("all-done")).to_be_visible()
+    expect(page.get_by_test_id("progress")).to_have_attribute("data-done", "3")
+
+
+def test_double_tapping_literature_left_in_lit_drop_mode_leaves_it_at_one_door(page, context, live_server):
+    """In lit-drop mode the list is redrawn after a tap with the next door's "Literature
+    left" in the same place: the second tap of a double tap (150 ms apart, same spot) must
+    not record literature at that next door."""
+    seeded = seed_turf(live_server, doors=4)
+    login_and_download(page, live_server, seeded.user)
+    _walk_offline(page, context)
+    page.get_by_test_id("lit-mode").click()
+    button = page.locator("[data-testid=next-stop] [data-testid=lit-drop]")
+    first = page.get_by_test_id("next-stop").get_attribute("data-door")
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    page.wait_for_timeout(150)
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("next-stop")).not_to_have_attribute("data-door", first)
+    page.wait_for_timeout(1_000)  # a second report would be written by now
+    assert [r["door_id"] for r in _outbox(page)] == [int(first)]
+    expect(button).to_be_enabled()  # and the next door takes its tap once the moment passes
+    button.click()
+    expect_waiting(page, 2)

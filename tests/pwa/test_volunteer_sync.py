@@ -158,3 +158,56 @@ def test_turf_reassigned_while_offline_reports_kept_flagged_and_volunteer_told(p
         return {doors: await count('doors'), turfs: await count('turfs')};
     }""")
     assert left == {"doors": 0, "turfs": 0}  # data minimisation: the voters left the phone
+    # the walk on it ended with it: nothing holds back an update ("walk in progress")
+    assert page.evaluate("canvass.updateIsSafe()")["walk"] is False
+
+
+def test_a_send_that_never_gets_an_answer_is_given_up_and_retried(page, context, live_server):
+    """With one bar of signal a request can hang with no answer and no error while the
+    phone still says it is online. The app gives up on it after a while and sends again, in
+    smaller batches (the link may be too slow for a big one), so the reports reach the server
+    instead of staying "syncing…" for ever."""
+    seeded = seed_turf(live_server, doors=3)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    _walk(page)
+    record_next(page, "not_home")
+    record_next(page, "yes")
+    page.clock.install()
+    hanging, batches = [], []
+
+    def hang_the_first(route):
+        if not hanging:
+            hanging.append(route)  # never answered: the dead zone
+        else:
+            batches.append(len(route.request.post_data_json["reports"]))
+            route.continue_()
+
+    context.route("**/api/sync/reports", hang_the_first)
+    context.set_offline(False)
+    for _ in range(100):  # the send is on its way and held
+        if hanging:
+            break
+        page.wait_for_timeout(50)
+    assert len(hanging) == 1
+    page.wait_for_timeout(1_000)
+    expect(page.locator("[data-phase=syncing]")).to_be_visible()
+    expect_waiting(page, 2)
+    page.clock.fast_forward("00:46")  # the timeout passes; the retry is due in 1 to 3 s
+    page.clock.run_for(5_000)  # the retry goes out (and has time, unlike the first)
+    expect_waiting(page, 0, timeout=10_000)
+    assert len(server_reports(seeded.user.id)) == 2
+    assert batches == [1, 1]
+
+
+def test_offline_with_nothing_waiting_promises_no_retry(page, context, live_server):
+    """Offline with every report sent, the sync bar says "offline", not "offline, will retry"
+    (retry what?); once a report waits, it says it will retry."""
+    seeded = seed_turf(live_server, doors=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    phase = page.locator("[data-testid=syncbar] .phase")
+    expect(phase).to_have_text("· offline")
+    _walk(page)
+    record_next(page, "not_home")
+    expect(phase).to_have_text("· offline, will retry")

@@ -123,3 +123,20 @@ def test_double_tapping_undo_undoes_one_door(page, context, live_server):
     expect_waiting(page, 1)
     page.wait_for_timeout(500)  # a second undo would have run by now
     expect_waiting(page, 1)
+
+
+def test_undoing_a_unit_names_the_unit(page, context, live_server):
+    """In an apartment building "Undone: 500 TOWER AVE" fits every unit: the message names
+    the unit that was undone."""
+    seeded = seed_turf(live_server, doors=0, buildings=2)
+    login_and_download(page, live_server, seeded.user)
+    context.set_offline(True)
+    page.get_by_test_id("open-turf").click()
+    page.get_by_test_id("open-next").click()
+    page.get_by_test_id("unit").first.click()
+    page.get_by_test_id("door-result-not_home").click()
+    expect(page.get_by_test_id("building-inaccessible")).to_be_visible()  # back at the building
+    page.locator("header a.button").first.click()  # to the list
+    page.get_by_test_id("undo").click()
+    expect(page.locator("#toast")).to_have_text("Undone: 500 TOWER AVE 1A")
+    expect_waiting(page, 0)

@@ -7,6 +7,9 @@ import { getMeta } from "../data/db.js";
 
 export class NetworkError extends Error {}
 
+/** No answer in time (see TIMEOUT_MS): a network failure whose request may have been too big. */
+export class TimeoutError extends NetworkError {}
+
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `HTTP ${status}`);
@@ -17,6 +20,12 @@ export class ApiError extends Error {
 
 // Resolved from the document, so the app works under any static-host prefix.
 const BASE = new URL("./", document.baseURI).href;
+
+// With one bar of signal a request can hang with no answer and no error while the phone
+// still says it is online: the sync would say "syncing…" for ever and never try again.
+// Past this, the call fails as a network failure (the sync retries; the server takes a
+// resent report once). Generous enough for a batch of reports over a slow connection.
+export const TIMEOUT_MS = 45_000;
 
 let unauthorized = async () => {};
 
@@ -39,15 +48,21 @@ async function call(method, path, { body, token, auth = true } = {}) {
     if (sent) headers.Authorization = `Bearer ${sent}`;
   }
   let response;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
   try {
     response = await fetch(new URL(path, BASE), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
+      signal: abort.signal,
     });
   } catch (err) {
+    if (abort.signal.aborted) throw new TimeoutError(`no answer in ${TIMEOUT_MS / 1000} s`);
     throw new NetworkError(String(err && err.message ? err.message : err));
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status === 401 && sessionToken) {
     try {

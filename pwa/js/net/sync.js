@@ -4,8 +4,8 @@
  * with jitter. Runs on start, on `online`, after recording, on a timer and when the app
  * comes back to the foreground.
  */
-import { ApiError, NetworkError, api } from "./api.js";
-import { getMeta, setMeta } from "../data/db.js";
+import { ApiError, NetworkError, TimeoutError, api } from "./api.js";
+import { deleteMeta, getMeta, setMeta } from "../data/db.js";
 import * as reports from "../data/reports.js";
 import * as store from "../data/store.js";
 
@@ -129,6 +129,8 @@ async function push() {
     try {
       answer = await api.pushReports(device, batch.map(reports.wire));
     } catch (err) {
+      // On a link too slow to carry this batch in time, the next try sends half as many.
+      if (err instanceof TimeoutError) batchSize = Math.max(1, Math.ceil(batch.length / 2));
       const wholeBatchRefused =
         err instanceof ApiError && [400, 413, 422].includes(err.status);
       if (!wholeBatchRefused) throw err;
@@ -188,8 +190,9 @@ async function apply(change) {
       }
       break;
     case "turf_assigned":
-      await setMeta("turfs_changed", true);
+      // A turf not on the phone yet (an organizer gave it mid-shift): the walk says so.
       if (await onPhone(turfId)) await refresh(turfId, change.kind);
+      else await setMeta("turfs_changed", true);
       break;
     case "doors_removed":
       if (await onPhone(turfId)) {
@@ -230,6 +233,9 @@ async function refresh(turfId, kind) {
 async function wipeRevoked() {
   for (const turf of await store.revokedTurfs()) {
     if (await store.wipeTurfIfSynced(turf.id)) {
+      // A walk on it is over too: else "walk in progress" held back updates for good, with
+      // no walk list left to end it from.
+      if ((await getMeta("walk"))?.turf_id === turf.id) await deleteMeta("walk");
       const gone = (await getMeta("wiped_turfs")) || [];
       gone.push({ id: turf.id, name: turf.name, kind: turf.notices?.at(-1)?.kind || "turf_unassigned" });
       await setMeta("wiped_turfs", gone);

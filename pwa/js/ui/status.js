@@ -17,7 +17,8 @@ export function renderStatus(el, state, { updateReady = false } = {}) {
   }
   const phaseText = {
     syncing: t("sync.syncing"),
-    offline: t("sync.offline"),
+    // "will retry" only when something waits to be retried.
+    offline: t(waiting ? "sync.offline" : "sync.offline_idle"),
     error: t("sync.error"),
     login: t("sync.login"),
   }[phase];

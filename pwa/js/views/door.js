@@ -335,7 +335,15 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       }
       const send = async (position) => {
         if (position) Object.assign(details, { lat: position.lat, lon: position.lon, accuracy_m: position.accuracy });
-        await recordReport({ ...common(), supersedes: null, correction: { kind, details } });
+        // A wrong address is the door's outcome too (where the turf has that result code, or
+        // the server would refuse the report): without it the door stayed "to do" and the walk
+        // kept sending the volunteer back to an address that is not there.
+        const outcome = kind === "wrong_address" && turf.result_codes.some((c) => c.code === "wrong_address")
+          ? { result_code: "wrong_address" }
+          : {};
+        await recordReport({ ...common(), supersedes: null, ...outcome, correction: { kind, details } });
+        // The unit is reported: a second tap on the button must not report it twice.
+        if (kind === "new_unit") form.elements.new_unit.value = "";
         toast(t("correction.sent"));
         if (kind === "wrong_address") go(back);
         return kind === "wrong_address";

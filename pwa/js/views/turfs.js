@@ -1,5 +1,5 @@
 /** "My turfs": what the server assigns (when online) and what is already on the phone. */
-import { t } from "../../i18n/index.js";
+import { knownRefusal, t } from "../../i18n/index.js";
 import { api, ApiError, NetworkError } from "../net/api.js";
 import * as store from "../data/store.js";
 import { getMeta, setMeta } from "../data/db.js";
@@ -107,7 +107,10 @@ async function claimNow(root, code, { open }) {
     } else {
       await store.forgetListCodeToClaim();
       say("");
-      toast(err.message);
+      // A code of the wrong length is refused as a malformed field: to the volunteer it is
+      // just not a valid code.
+      const malformed = err instanceof ApiError && err.status === 422 && err.body.errors?.list_code;
+      toast((err instanceof ApiError && knownRefusal(err.body)) || (malformed ? t("refused.list_code_unknown") : err.message));
     }
   }
 }
@@ -128,6 +131,7 @@ async function loadAssigned(root, local) {
     mount(el, html`<li class="muted">${err instanceof NetworkError ? t("turfs.offline") : err.message}</li>`);
     return;
   }
+  await setMeta("turfs_changed", false); // the volunteer sees every turf given to them here
   const have = new Set(local.map((x) => x.id));
   mount(
     el,

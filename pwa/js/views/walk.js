@@ -13,8 +13,20 @@ import { app, go, recordReport, startWalk } from "../app.js";
 import * as sync from "../net/sync.js";
 
 // Longer than the gap between the taps of a double tap (QA saw 250 ms), short enough not to
-// be noticed by someone undoing two doors on purpose.
-const UNDO_SETTLE_MS = 800;
+// be noticed by someone undoing two doors on purpose or walking to the next door.
+const SETTLE_MS = 800;
+
+/**
+ * The list is redrawn at once after a tap with the same buttons in the same places (another
+ * door's now): hold them off a moment, so the second tap of a double tap lands on nothing.
+ */
+function settle(root, selector) {
+  const redrawn = $$(selector, root);
+  for (const button of redrawn) button.disabled = true;
+  setTimeout(() => {
+    for (const button of redrawn) button.disabled = false;
+  }, SETTLE_MS);
+}
 
 export async function skippedDoors(turfId) {
   return new Set(((await getMeta("skipped")) || {})[turfId] || []);
@@ -23,7 +35,11 @@ export async function skippedDoors(turfId) {
 export async function setSkipped(turfId, doorIds, on) {
   const all = (await getMeta("skipped")) || {};
   const set = new Set(all[turfId] || []);
-  for (const id of doorIds) on ? set.add(id) : set.delete(id);
+  // Skipping again moves a door to the back of the skipped ones (see renderWalk).
+  for (const id of doorIds) {
+    set.delete(id);
+    if (on) set.add(id);
+  }
   all[turfId] = [...set];
   await setMeta("skipped", all);
 }
@@ -82,7 +98,14 @@ export async function renderWalk(root, [turfIdText]) {
   ]);
   const plan = planWalk(doors, history, skipped, ranksOf(turf.result_codes));
   const litMode = Boolean(await getMeta("lit_mode"));
-  const [next, ...rest] = plan.todo;
+  const newTurf = Boolean(await getMeta("turfs_changed"));
+  // Only doors skipped earlier are left: the walk goes back to them, the one skipped longest
+  // ago first, rather than saying every door is done while some wait to be knocked again.
+  const comeBack = !plan.todo.length && plan.later.length > 0;
+  const skipOrder = [...skipped];
+  const skippedAt = (stop) => Math.min(...stop.doors.map((d) => skipOrder.indexOf(d.id)).filter((i) => i >= 0));
+  const [next, ...rest] = comeBack ? [...plan.later].sort((a, b) => skippedAt(a) - skippedAt(b)) : plan.todo;
+  const later = comeBack ? [] : plan.later;
   const pct = plan.progress.total ? Math.round((100 * plan.progress.done) / plan.progress.total) : 0;
 
   mount(
@@ -94,6 +117,7 @@ export async function renderWalk(root, [turfIdText]) {
       </header>
       ${(turf.notices || []).map((n) => html`<p class="notice tone-bad" role="status" data-testid="turf-notice" data-kind="${n.kind}">⚠ ${t(`notice.${n.kind}`, { n: n.count ?? "", address: n.address ?? "" })}</p>`)}
       ${turf.notices?.length ? html`<button class="small" data-action="dismiss-notices">${t("common.ok")}</button>` : ""}
+      ${newTurf ? html`<p class="notice" role="status"><a href="#/turfs" data-testid="new-turf-notice">★ ${t("walk.new_turf")}</a></p>` : ""}
       <div class="progress" data-testid="progress" data-done="${plan.progress.done}" data-total="${plan.progress.total}">
         <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="${plan.progress.total}" aria-valuenow="${plan.progress.done}"><span style="width:${pct}%"></span></div>
         ${t("walk.progress", { done: plan.progress.done, total: plan.progress.total })}
@@ -107,7 +131,7 @@ export async function renderWalk(root, [turfIdText]) {
       </nav>
       ${next
         ? html`<article class="next card" data-testid="next-stop" data-door="${next.doors[0].id}">
-            <p class="eyebrow">${t("walk.next")}</p>
+            <p class="eyebrow">${t(comeBack ? "walk.next_skipped" : "walk.next")}</p>
             <a class="stop-link" href="${stopHref(turfId, next)}" data-testid="open-next">
               <strong class="address">${stopTitle(next)}</strong>
               <span>${stopSummary(next)}</span>
@@ -118,10 +142,10 @@ export async function renderWalk(root, [turfIdText]) {
           </article>`
         : html`<p class="card done-all" data-testid="all-done">✓ ${t("walk.all_done")}</p>`}
       <ol class="stops" data-testid="stops">
-        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, undefined, turf.result_codes))}
+        ${rest.map((stop) => row(turfId, stop, plan.status, litMode, comeBack ? "skipped" : undefined, turf.result_codes))}
       </ol>
-      ${plan.later.length
-        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${plan.later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
+      ${later.length
+        ? html`<h2>${t("walk.later")}</h2><ol class="stops" data-testid="later">${later.map((s) => row(turfId, s, plan.status, litMode, "skipped", turf.result_codes))}</ol>`
         : ""}
       ${plan.finished.length
         ? html`<details><summary class="button">${t("walk.finished", { n: plan.finished.length })}</summary>
@@ -155,16 +179,13 @@ export async function renderWalk(root, [turfIdText]) {
       return true;
     }
     await sync.changed();
-    const address = doors.find((d) => d.id === undo.undone.door_id)?.address_line || "";
+    // In a building the unit says which door it was: the street alone fits every unit.
+    const door = doors.find((d) => d.id === undo.undone.door_id);
+    const address = door ? [door.address_line, door.unit].filter(Boolean).join(" ") : "";
     toast(t("walk.undone", { address }));
     await renderWalk(root, [turfIdText]);
-    // The list is redrawn at once with "Undo last" in the same place: the second tap of a
-    // double tap would land on the new button and undo another door.
-    const redrawn = $("[data-action=undo]", root);
-    if (redrawn) {
-      redrawn.disabled = true;
-      setTimeout(() => (redrawn.disabled = false), UNDO_SETTLE_MS);
-    }
+    // "Undo last" is in the same place: a second tap would undo another door.
+    settle(root, "[data-action=undo]");
     return true;
   }));
   $("[data-action=locate]", root).addEventListener("click", () => locate(() => renderWalk(root, [turfIdText])));
@@ -172,7 +193,10 @@ export async function renderWalk(root, [turfIdText]) {
     button.addEventListener("click", async () => {
       button.disabled = true;
       await recordReport({ door_id: Number(button.dataset.lit), turf_id: turfId, lit_drop: true, result_code: "lit_drop" });
-      renderWalk(root, [turfIdText]);
+      await renderWalk(root, [turfIdText]);
+      // The next door's "Literature left" is now where this one was: a double tap would
+      // leave literature at a door the volunteer has not reached.
+      settle(root, "[data-lit]");
     });
   }
 }
