@@ -157,3 +157,23 @@ def test_a_cut_again_that_misses_two_times_the_median_still_never_makes_walks_lo
     assert after.within_bounds_feasible == 1.0
     assert after.size_cv_feasible <= 0.10
     assert after.contiguous == 1.0
+
+
+def test_a_walk_far_beyond_twice_the_median_is_the_datas_and_not_cut_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Farms strung 75 m apart along a 3 km road out of town: the turf holding them walks the
+    # road whatever the balance; trying the re-cut variants on such plans cost 7x the cut and
+    # never helped.
+    rng = np.random.default_rng(4)
+    town = rng.random((600, 2)) * [500, 500]
+    road = np.column_stack([500 + 75.0 * np.arange(1, 41), np.full(40, 250.0)])
+    doors = doors_at(np.vstack([town, road]))
+    cuts = []
+    original = cut_module._cut_stops
+    monkeypatch.setattr(
+        cut_module, "_cut_stops", lambda *a, **k: cuts.append(k) or original(*a, **k)
+    )
+    score = score_plan(cut_turfs(doors, CutParams()))
+    assert score.max_over_median_walk_feasible > 2.5  # 3.55
+    assert cuts == [{}]  # the cut itself, no variant
