@@ -4,12 +4,13 @@ import datetime as dt
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas import Id
 from backend.services.progress import GROUPINGS
 
 
 class ProgressQuerySchema(Schema):
     by = fields.String(load_default="turf", validate=validate.OneOf(GROUPINGS))
-    universe_id = fields.Integer()
+    universe_id = Id()
     # A time without a zone (or a bare date) is read as UTC, as documented, rather than
     # reaching the database naive and failing there.
     since = fields.AwareDateTime(default_timezone=dt.UTC, metadata={

@@ -23,3 +23,58 @@ def test_progress_and_quality_read_a_time_without_a_zone_as_utc(org, county, fac
     quality = org.get("/api/quality?since=2026-10-04T00:00:00&until=2026-10-05")
     assert quality.status_code == 200
     assert org.get("/api/progress?since=yesterday").status_code == 422
+
+
+BIG = 2**63  # one more than any id column holds
+
+
+def test_an_id_too_large_for_the_database_is_unknown_not_a_500(org, alice, county, factory):
+    """QA: an id past 2**63 - 1 in a path, a query or a body (a typo, a script's bug)
+    reached the database driver, which cannot hold it: 500 on SQLite. In a path it is now an
+    unknown id (404); in a query or body a 422 naming the field."""
+    turf = factory.turf(county.doors[:2], assigned_to=[county.alice])
+    for method, path in [
+        ("get", f"/api/turfs/{BIG}"), ("delete", f"/api/turfs/{BIG}"),
+        ("get", f"/api/turfs/{BIG}/door_list"), ("post", f"/api/turfs/{BIG}/split"),
+        ("get", f"/api/universes/{BIG}"), ("delete", f"/api/universes/{BIG}"),
+        ("post", f"/api/universes/{BIG}/cut"), ("get", f"/api/jobs/{BIG}"),
+        ("get", f"/api/voters/{BIG}"), ("get", f"/api/doors/{BIG}"),
+        ("delete", f"/api/assignments/{BIG}"), ("patch", f"/api/users/{BIG}"),
+        ("get", f"/api/survey_questions/{BIG}"), ("patch", f"/api/result_codes/{BIG}"),
+        ("post", f"/api/field_corrections/{BIG}/accept"),
+        ("put", f"/api/turfs/{BIG}/assignees"),
+    ]:
+        response = getattr(org, method)(path, json={})
+        assert response.status_code == 404, (method, path, response.status_code)
+        assert response.get_json()["code"] == "not_found"
+    for method, path, body, field in [
+        ("post", "/api/turfs/merge", {"turf_ids": [turf.id, BIG]}, "turf_ids"),
+        ("post", "/api/turfs/recut", {"turf_ids": [BIG]}, "turf_ids"),
+        ("post", f"/api/turfs/{turf.id}/remove_doors", {"door_ids": [BIG]}, "door_ids"),
+        ("post", "/api/assignments", {"turf_ids": [BIG], "user_ids": [county.alice.id]}, "turf_ids"),
+        ("put", f"/api/turfs/{turf.id}/assignees", {"user_ids": [BIG]}, "user_ids"),
+        ("post", "/api/universes/preview", {"voted_in": [BIG]}, "voted_in"),
+        ("get", f"/api/turfs?assignee_id={BIG}", None, "assignee_id"),
+        ("get", f"/api/progress?universe_id={BIG}", None, "universe_id"),
+    ]:
+        response = getattr(org, method)(path, json=body) if body else org.get(path)
+        assert response.status_code == 422, (path, response.status_code)
+        assert field in response.get_json()["errors"], (path, response.get_json())
+
+
+def test_a_report_with_an_id_too_large_is_rejected_alone(alice, county, factory):
+    """A sync batch with one report naming an impossible door: that report is rejected with
+    the field named; the batch's other report is stored (it was a 500 for the whole batch)."""
+    import uuid
+
+    turf = factory.turf(county.doors[:2], assigned_to=[county.alice])
+
+    def body(door_id):
+        return {"uuid": str(uuid.uuid4()), "door_id": door_id, "turf_id": turf.id,
+                "recorded_at": dt.datetime.now(dt.UTC).isoformat(), "result_code": "not_home"}
+
+    response = alice.post("/api/sync/reports", json={"reports": [body(BIG), body(county.doors[0].id)]})
+    assert response.status_code == 200, response.get_json()
+    first, second = response.get_json()["results"]
+    assert first["status"] == "rejected" and "door_id" in first["errors"]
+    assert second["status"] == "accepted"
