@@ -10,7 +10,8 @@ organizer accepts it into the voter data or rejects it with a note.
 - ``wrong_address``: the correction's ``door_id``, ``note`` optional;
 - ``misplaced_pin``: ``lon``, ``lat`` where the door really is (else where the phone was
   when it reported);
-- ``new_unit``: ``unit``, a door that the file lacks at the same building.
+- ``new_unit``: ``unit``, a door that the file lacks at the same building; spelled as
+  the import spells units, and refused when the building has it already, however typed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from backend.models import CanvassReport, Door, FieldCorrection, Turf, TurfDoor,
 from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
+from backend.services.imports.addresses import AddressNormaliser, unit_number
 from backend.services.outlines import refresh_outlines
 from backend.services.turfs import refresh_voter_counts
 
@@ -171,11 +173,20 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
         door = session.get(Door, _need(c.door_id, "door_id", "the building's door"))
         if door is None:
             raise NotFound(f"Door {c.door_id} does not exist.")
-        unit = str(_need(details.get("unit"), "details.unit", "the unit number")).strip().upper()
-        key = f"{door.address_line}|{unit}|{door.zip}"
-        existing = session.scalar(select(Door.id).where(Door.address_key == key))
-        if existing is not None:
-            raise Conflict(f"Unit {unit} of {door.address_line} is already door {existing}.",
+        typed = str(_need(details.get("unit"), "details.unit", "the unit number")).strip()
+        # Spelled and keyed as the voter file's import does, so a later file listing the
+        # unit finds this door instead of making a second one.
+        unit = AddressNormaliser().unit(typed)
+        key = f"{door.address_line}|{unit}|{door.zip or door.city}"
+        # The same unit typed another way ("Apartment 2B" for APT 2B, "2B") is no new door.
+        for other_id, other_unit in session.execute(
+                select(Door.id, Door.unit).where(Door.building_key == door.building_key)):
+            if unit_number(other_unit or "") == unit_number(unit):
+                raise Conflict(
+                    f"Unit {typed} of {door.address_line} is already door {other_id}"
+                    f" ({other_unit or 'no unit'}).", errors={"details.unit": ["exists"]})
+        if session.scalar(select(Door.id).where(Door.address_key == key)) is not None:
+            raise Conflict(f"Unit {unit} of {door.address_line} is already a door.",
                            errors={"details.unit": ["exists"]})
         new = Door(address_key=key, building_key=door.building_key, address_line=door.address_line,
                    unit=unit, city=door.city, state=door.state, zip=door.zip, lon=door.lon,

@@ -53,7 +53,8 @@ def test_queue_and_accepting_each_kind(org, county, factory, session):
 
     body = org.post(f"/api/field_corrections/{unit.id}/accept", json={}).get_json()
     new_door = session.get(Door, body["applied"]["door_id"])
-    assert new_door.unit == "2B" and new_door.building_key == door.building_key
+    # "2b" typed on a phone is spelled as a voter file's "2b" is imported.
+    assert new_door.unit == "UNIT 2B" and new_door.building_key == door.building_key
 
     assert org.get("/api/field_corrections").get_json() == []
     assert len(org.get("/api/field_corrections?status=accepted").get_json()) == 5
@@ -140,3 +141,40 @@ def test_accepted_new_person_and_moved_recount_the_turfs_voters(org, county, uni
     moved = correction(session, report, "moved", voter_id=voter.id)
     assert org.post(f"/api/field_corrections/{moved.id}/accept", json={}).status_code == 200
     assert count() == before
+
+
+def test_a_new_unit_is_spelled_as_the_import_does_and_never_duplicates_one(
+        org, county, factory, session, tmp_path):
+    """QA: a canvasser typed "Apartment 2B" at a building whose file lists APT 2B: accepting
+    made a second door, APARTMENT 2B, for the same flat (knocked twice, its history split),
+    and a unit accepted as typed was not the door a later voter file's import found, so the
+    file made yet another. The unit is now normalised like the import's, the building's
+    units are compared without their "Apt"/"Unit"/"#" words, and a later file listing the
+    accepted unit puts its voter at that door."""
+    from backend.services.imports.voters import import_voters
+    from tests.backend.imports.files import ohio_voter, write_ohio
+
+    path = write_ohio(tmp_path / "swvf.txt", [
+        ohio_voter(1, RESIDENTIAL_ADDRESS1="12 Oberlin Road", RESIDENTIAL_SECONDARY_ADDR="Apt 2B"),
+        ohio_voter(2, RESIDENTIAL_ADDRESS1="12 Oberlin Road", RESIDENTIAL_SECONDARY_ADDR="Apt 3")])
+    import_voters(session, path, None, keep_missing=True)
+    session.commit()
+    flat = session.query(Door).filter_by(address_line="12 OBERLIN RD", unit="APT 2B").one()
+    report = factory.report(flat, county.alice, result_code=None)
+    for typed in ("Apartment 2B", "#2b", "2B", "unit 2b"):
+        row = correction(session, report, "new_unit", details={"unit": typed})
+        response = org.post(f"/api/field_corrections/{row.id}/accept", json={})
+        assert response.status_code == 409, (typed, response.get_json())
+        assert f"door {flat.id}" in response.get_json()["message"]
+    assert session.query(Door).filter_by(building_key=flat.building_key).count() == 2
+
+    row = correction(session, report, "new_unit", details={"unit": "Apartment 4"})
+    body = org.post(f"/api/field_corrections/{row.id}/accept", json={}).get_json()
+    new_door = session.get(Door, body["applied"]["door_id"])
+    assert new_door.unit == "APT 4"
+    later = write_ohio(tmp_path / "later.txt", [
+        ohio_voter(3, RESIDENTIAL_ADDRESS1="12 Oberlin Road", RESIDENTIAL_SECONDARY_ADDR="Apt 4")])
+    import_voters(session, later, None, keep_missing=True)
+    session.commit()
+    assert session.query(Voter).filter_by(state_id="OH0000000003").one().door_id == new_door.id
+    assert session.query(Door).filter_by(building_key=flat.building_key).count() == 3
