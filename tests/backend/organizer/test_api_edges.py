@@ -78,3 +78,14 @@ def test_a_report_with_an_id_too_large_is_rejected_alone(alice, county, factory)
     first, second = response.get_json()["results"]
     assert first["status"] == "rejected" and "door_id" in first["errors"]
     assert second["status"] == "accepted"
+
+
+def test_the_voter_list_refuses_a_negative_page(org, county):
+    """QA: ?limit=-1 listed every voter on SQLite (a negative LIMIT is none there) and was
+    a 500 on PostgreSQL, like ?offset=-5; both are now a 422 naming the field."""
+    assert len(org.get("/api/voters?limit=5").get_json()) == 5
+    for query, field in [("limit=-1", "limit"), ("limit=0", "limit"), ("offset=-5", "offset"),
+                         (f"offset={BIG}", "offset")]:
+        response = org.get(f"/api/voters?{query}")
+        assert response.status_code == 422, (query, response.status_code)
+        assert field in response.get_json()["errors"]
