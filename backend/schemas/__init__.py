@@ -5,6 +5,14 @@ from marshmallow import fields, validate
 #: The largest row id (id columns are signed 64-bit integers). A larger number cannot be
 #: sent to the database at all (SQLite's driver raises), so it is refused where it is read.
 MAX_ID = 2**63 - 1
+#: The largest whole number an ordinary integer column stores (``integer`` on PostgreSQL):
+#: positions and VAN ids are kept in such columns.
+MAX_INT = 2**31 - 1
+
+
+def stored_int(**kwargs) -> fields.Integer:  # type: ignore[no-untyped-def]
+    """A whole number kept in an integer column (a position, a VAN id): 422 beyond it."""
+    return fields.Integer(validate=validate.Range(min=-MAX_INT, max=MAX_INT), **kwargs)
 
 
 class Id(fields.Integer):
@@ -16,4 +24,4 @@ class Id(fields.Integer):
         super().__init__(**kwargs)
 
 
-__all__ = ["MAX_ID", "Id"]
+__all__ = ["MAX_ID", "MAX_INT", "Id", "stored_int"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.schemas import Id
+from backend.schemas import MAX_ID, Id
 
 CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 
@@ -138,7 +138,7 @@ class SyncResultsSchema(Schema):
 
 
 class ChangesQuerySchema(Schema):
-    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
     limit = fields.Integer(load_default=500, validate=validate.Range(1, 500))
 
 

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from backend.schemas import Id
+from backend.schemas import MAX_ID, Id
 from backend.services.universes import CONTACT_STATUSES, TIMES_OF_DAY, age_band_labels
 
 
@@ -19,7 +19,7 @@ class UniverseFiltersSchema(Schema):
         metadata={"description": "from contact history: never_contacted, not_home (last time), "
                                  "contacted (a conversation), refused"},
     )
-    not_home_min = fields.Integer(validate=validate.Range(min=1), allow_none=True,
+    not_home_min = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), allow_none=True,
                                   metadata={"description": "left not home at least N times"})
     survey_response_ids = fields.List(
         Id(), metadata={"description": "answered one of these (e.g. supporters)"})

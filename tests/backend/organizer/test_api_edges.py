@@ -89,3 +89,28 @@ def test_the_voter_list_refuses_a_negative_page(org, county):
         response = org.get(f"/api/voters?{query}")
         assert response.status_code == 422, (query, response.status_code)
         assert field in response.get_json()["errors"]
+
+
+def test_numbers_kept_in_integer_columns_are_bounded(org, alice, county):
+    """QA: a VAN id or a position past what an integer column holds, a change-feed cursor
+    or a "not home at least" count past 64 bits, were 500s (the database refused them);
+    they are 422s naming the field."""
+    for path, body, field in [
+        ("/api/survey_questions", {"name": "Q", "responses": [{"name": "Yes"}],
+                                   "van_survey_question_id": 2**31}, "van_survey_question_id"),
+        ("/api/survey_questions", {"name": "Q", "position": BIG, "responses": [{"name": "Yes"}]},
+         "position"),
+        ("/api/survey_questions", {"name": "Q", "responses": [
+            {"name": "Yes", "van_survey_response_id": 2**31}]}, "responses"),
+        ("/api/result_codes", {"code": "gone_fishing", "name": "Gone fishing",
+                               "van_result_code_id": 2**31}, "van_result_code_id"),
+        ("/api/universes/preview", {"not_home_min": BIG}, "not_home_min"),
+    ]:
+        response = org.post(path, json=body)
+        assert response.status_code == 422, (body, response.status_code)
+        assert field in response.get_json()["errors"], response.get_json()
+    response = alice.get(f"/api/sync/changes?cursor={BIG}")
+    assert response.status_code == 422 and "cursor" in response.get_json()["errors"]
+    ok = org.post("/api/result_codes", json={"code": "gone_fishing", "name": "Gone fishing",
+                                             "van_result_code_id": 2**31 - 1})
+    assert ok.status_code == 201, ok.get_json()
