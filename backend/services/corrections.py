@@ -4,9 +4,10 @@ organizer accepts it into the voter data or rejects it with a note.
 
 ``details`` as phones send them (checked on accept, each missing field named):
 
-- ``new_person``: ``first_name``, ``last_name`` (required), ``middle_name``, ``birth_year``,
-  ``party``; the door is the correction's ``door_id``;
-- ``moved``: the correction's ``voter_id``;
+- ``new_person``: ``first_name`` or ``last_name`` (one is enough), ``middle_name``,
+  ``birth_year``, ``party``; the door is the correction's ``door_id``;
+- ``moved``: the correction's ``voter_id`` (a report naming several, in ``voter_ids`` as the
+  app sends them, makes one correction for each);
 - ``wrong_address``: the correction's ``door_id``, ``note`` optional;
 - ``misplaced_pin``: ``lon``, ``lat`` where the door really is (else where the phone was
   when it reported);
@@ -105,11 +106,13 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
         if birth_year is not None and not (isinstance(birth_year, int) and 1900 <= birth_year <= 2100):
             raise ValidationError("birth_year must be a year like 1980",
                                   errors={"details.birth_year": [f"{birth_year!r} is not a year"]})
+        first = str(details.get("first_name") or "").strip()
+        last = str(details.get("last_name") or "").strip()
+        # The app takes a person with one name ("Maria", all she gave); so does the review.
+        _need(first or last, "details.first_name", "a first or a last name")
         voter = Voter(
             # Not from the voter file: a state id that can never collide with a real one.
-            state_id=f"FIELD-{c.id}",
-            first_name=str(_need(details.get("first_name"), "details.first_name", "the name")).strip(),
-            last_name=str(_need(details.get("last_name"), "details.last_name", "the name")).strip(),
+            state_id=f"FIELD-{c.id}", first_name=first, last_name=last,
             middle_name=str(details.get("middle_name") or "").strip(),
             birth_year=birth_year, party=str(details.get("party") or ""),
             voter_status="field", door_id=door.id)

@@ -76,10 +76,10 @@ def test_reject_needs_a_note_and_a_correction_is_reviewed_once(org, county, fact
 
 def test_a_correction_missing_what_it_needs_says_which_field(org, county, factory, session):
     report = factory.report(county.doors[2], county.alice, result_code=None)
-    row = correction(session, report, "new_person", details={"first_name": "Ada"})
+    row = correction(session, report, "new_person", details={"first_name": "", "note": "upstairs"})
     response = org.post(f"/api/field_corrections/{row.id}/accept", json={})
     assert response.status_code == 422
-    assert "details.last_name" in response.get_json()["errors"]
+    assert "details.first_name" in response.get_json()["errors"]  # a first or a last name
     assert org.get("/api/field_corrections").get_json()[0]["status"] == "pending"
 
 
@@ -178,3 +178,52 @@ def test_a_new_unit_is_spelled_as_the_import_does_and_never_duplicates_one(
     session.commit()
     assert session.query(Voter).filter_by(state_id="OH0000000003").one().door_id == new_door.id
     assert session.query(Door).filter_by(building_key=flat.building_key).count() == 3
+
+
+def _pushed_correction(alice, turf, door, correction, voters=()):
+    """A report as the volunteer app sends it, with a correction; the queue's new rows."""
+    import datetime as dt
+    import uuid
+
+    body = {"uuid": str(uuid.uuid4()), "door_id": door.id, "turf_id": turf.id,
+            "recorded_at": dt.datetime.now(dt.UTC).isoformat(), "voters": list(voters),
+            "correction": correction}
+    if not voters:
+        body["result_code"] = None
+    response = alice.post("/api/sync/reports", json={"reports": [body]})
+    assert response.get_json()["results"][0]["status"] == "accepted", response.get_json()
+
+
+def test_a_move_reported_from_the_app_can_be_accepted(org, alice, county, factory, session):
+    """QA: the volunteer app reports "moved" as details.voter_ids (every voter marked moved
+    at the door), but the server read only details.voter_id, so each such correction came
+    in with no voter: the queue could not say who moved and accepting it was always a 422
+    ("voter_id is missing"). Each voter listed now gets a correction of their own."""
+    door = next(d for d in county.doors if sum(v.door_id == d.id for v in county.voters) == 2)
+    pair = [v for v in county.voters if v.door_id == door.id]
+    turf = factory.turf([door], assigned_to=[county.alice])
+    _pushed_correction(alice, turf, door, {"kind": "moved", "details": {
+        "voter_ids": [v.id for v in pair]}}, voters=[
+        {"voter_id": v.id, "result_code": "moved"} for v in pair])
+    queue = org.get("/api/field_corrections").get_json()
+    assert sorted(c["voter"]["id"] for c in queue) == sorted(v.id for v in pair)
+    for row in queue:
+        response = org.post(f"/api/field_corrections/{row['id']}/accept", json={})
+        assert response.status_code == 200, response.get_json()
+    session.expire_all()
+    assert all(session.get(Voter, v.id).voter_status == "moved" for v in pair)
+
+
+def test_a_new_person_with_one_name_can_be_accepted(org, alice, county, factory, session):
+    """QA: the app records a new person with a first or a last name ("Maria", all she
+    gave), but accepting required both, so such a person could only be rejected. One name
+    is enough; neither is still refused, naming the field."""
+    door = county.doors[5]
+    turf = factory.turf([door], assigned_to=[county.alice])
+    _pushed_correction(alice, turf, door, {"kind": "new_person", "details": {
+        "first_name": "Maria", "last_name": "", "note": "", "consent_recontact": False}})
+    row = org.get("/api/field_corrections").get_json()[0]
+    body = org.post(f"/api/field_corrections/{row['id']}/accept", json={}).get_json()
+    assert body["status"] == "accepted", body
+    maria = session.get(Voter, body["applied"]["voter_id"])
+    assert (maria.first_name, maria.last_name, maria.door_id) == ("Maria", "", door.id)
