@@ -114,3 +114,40 @@ def test_numbers_kept_in_integer_columns_are_bounded(org, alice, county):
     ok = org.post("/api/result_codes", json={"code": "gone_fishing", "name": "Gone fishing",
                                              "van_result_code_id": 2**31 - 1})
     assert ok.status_code == 201, ok.get_json()
+
+
+def test_csv_exports_never_hand_a_spreadsheet_a_formula(org, county, factory, login, session):
+    """QA: a volunteer chooses their own name when joining, and people added in the field
+    are typed on a phone; both reach the CSV exports a data director opens in Excel. A
+    name like '=HYPERLINK("http://…")' went out as a live formula (CSV injection). Such a
+    cell now starts with an apostrophe; an address or a date is untouched."""
+    import csv
+    import io
+    import uuid
+
+    from backend.models import FieldCorrection
+
+    evil = factory.user("canvasser", name='=HYPERLINK("http://evil.test","Click")')
+    door = county.doors[0]
+    turf = factory.turf([door], assigned_to=[evil])
+    phone = login(evil)
+    body = {"uuid": str(uuid.uuid4()), "door_id": door.id, "turf_id": turf.id,
+            "recorded_at": dt.datetime.now(dt.UTC).isoformat(), "result_code": "not_home",
+            "correction": {"kind": "new_person", "details": {"first_name": "@SUM(1+1)",
+                                                             "last_name": "-2+3"}}}
+    assert phone.post("/api/sync/reports", json={"reports": [body]}).status_code == 200
+    row = session.query(FieldCorrection).one()
+    assert org.post(f"/api/field_corrections/{row.id}/accept", json={}).status_code == 200
+    vote = {"uuid": str(uuid.uuid4()), "door_id": door.id, "turf_id": turf.id,
+            "recorded_at": dt.datetime.now(dt.UTC).isoformat(), "result_code": "not_home"}
+    assert phone.post("/api/sync/reports", json={"reports": [vote]}).status_code == 200
+
+    van = list(csv.DictReader(io.StringIO(
+        org.get("/api/exports/van_canvass_results.csv").get_data(as_text=True))))
+    assert van and {r["canvassedby"] for r in van} == {"'" + evil.name}
+    history = list(csv.DictReader(io.StringIO(
+        org.get("/api/exports/contact_history.csv").get_data(as_text=True))))
+    added = [r for r in history if r["first_name"].endswith("SUM(1+1)")]
+    assert [(r["first_name"], r["last_name"]) for r in added] == [("'@SUM(1+1)", "'-2+3")]
+    assert {r["address_line"] for r in history} == {door.address_line}
+    assert all(r["effective_at"][:1].isdigit() for r in history)
