@@ -10,7 +10,7 @@ organizer accepts it into the voter data or rejects it with a note.
   app sends them, makes one correction for each);
 - ``wrong_address``: the correction's ``door_id``, ``note`` optional;
 - ``misplaced_pin``: ``lon``, ``lat`` where the door really is (else where the phone was
-  when it reported);
+  when it reported); the building's other doors at the same pin move with it;
 - ``new_unit``: ``unit``, a door that the file lacks at the same building; spelled as
   the import spells units, and refused when the building has it already, however typed.
 """
@@ -164,14 +164,23 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
             raise ValidationError("A misplaced pin needs the door's lon and lat in degrees.",
                                   errors={"details.lon": [f"got {lon!r}"], "details.lat": [f"got {lat!r}"]})
         before = {"lon": door.lon, "lat": door.lat}
-        door.lon, door.lat, door.geocode_status = float(lon), float(lat), "manual"
-        turf_ids = _live_turfs_of_door(session, door.id)
-        # The turf's outline follows its door, and the neighbours' make room.
-        refresh_outlines(session, turf_ids, added_door_ids=[door.id])
+        # A building's doors share one pin (one stop on a walk): the pin of an apartment is
+        # the building's, so every door of it still at the old place moves along. A door of
+        # the building placed elsewhere on purpose stays where it is.
+        moved = [d for d in session.scalars(select(Door).where(
+                     Door.building_key == door.building_key).order_by(Door.id))
+                 if d.id == door.id or (d.lon, d.lat) == (before["lon"], before["lat"])]
+        turf_ids: list[int] = []
+        for d in moved:
+            d.lon, d.lat, d.geocode_status = float(lon), float(lat), "manual"
+            turf_ids += [t for t in _live_turfs_of_door(session, d.id) if t not in turf_ids]
+        # The turfs' outlines follow their doors, and the neighbours' make room.
+        refresh_outlines(session, turf_ids, added_door_ids=[d.id for d in moved])
         for turf_id in turf_ids:
             record_change(session, "turf_updated", turf_id=turf_id,
                           payload={"turf_id": turf_id, "door_id": door.id})
-        return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat}
+        return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat,
+                "door_ids": [d.id for d in moved]}
     if c.kind == "new_unit":
         door = session.get(Door, _need(c.door_id, "door_id", "the building's door"))
         if door is None:

@@ -227,3 +227,27 @@ def test_a_new_person_with_one_name_can_be_accepted(org, alice, county, factory,
     assert body["status"] == "accepted", body
     maria = session.get(Voter, body["applied"]["voter_id"])
     assert (maria.first_name, maria.last_name, maria.door_id) == ("Maria", "", door.id)
+
+
+def test_a_misplaced_pin_moves_the_whole_building(org, county, factory, session):
+    """QA: the pin of one flat was moved and its neighbours' were not, so the building, one
+    stop on a walk, became two stops a block apart, one of them still in the wrong place.
+    The building's doors at the old pin now move together; one placed apart stays put."""
+    from backend.models import SyncChange
+
+    at = {"lon": -83.01, "lat": 40.01}
+    flats = [factory.door(address_line="12 OAK ST", unit=f"APT {n}", **at) for n in (1, 2)]
+    apart = factory.door(address_line="12 OAK ST", unit="REAR", lon=-83.0102, lat=40.0101)
+    for d in (*flats, apart):
+        factory.voter(d)
+    turf = factory.turf([*flats, apart], assigned_to=[county.alice])
+    report = factory.report(flats[0], county.alice, turf=turf, result_code=None)
+    pin = correction(session, report, "misplaced_pin", details={"lon": -83.0095, "lat": 40.0105})
+    body = org.post(f"/api/field_corrections/{pin.id}/accept", json={}).get_json()
+    assert body["status"] == "accepted", body
+    assert sorted(body["applied"]["door_ids"]) == sorted(d.id for d in flats)
+    session.expire_all()
+    assert {(session.get(Door, d.id).lon, session.get(Door, d.id).lat) for d in flats} == {
+        (-83.0095, 40.0105)}
+    assert (session.get(Door, apart.id).lon, session.get(Door, apart.id).lat) == (-83.0102, 40.0101)
+    assert session.query(SyncChange).filter_by(kind="turf_updated", turf_id=turf.id).count() >= 1
