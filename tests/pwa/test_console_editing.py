@@ -404,7 +404,9 @@ def test_taking_a_turf_back_from_one_canvasser_keeps_a_disabled_co_assignee(
     factory = live_server.factory()
     organizer = factory.user("organizer")
     bea, carlos = factory.user("canvasser", name="Bea"), factory.user("canvasser", name="Carlos")
-    turf = factory.turf([factory.door(), factory.door(lon=-83.001)], assigned_to=[bea, carlos])
+    doors = [factory.door(), factory.door(lon=-83.001)]
+    factory.voter(doors[0])
+    turf = factory.turf(doors, assigned_to=[bea, carlos])
     carlos.is_active = False
     db.session.commit()
     turf_id = turf.id
@@ -420,11 +422,19 @@ def test_taking_a_turf_back_from_one_canvasser_keeps_a_disabled_co_assignee(
     expect(page.locator("#status")).to_contain_text("Carlos is disabled")
     page.locator("#assign-user").select_option(str(bea.id))
     page.get_by_role("button", name="Take back").click()
-    expect(page.locator("#status")).to_contain_text("Took back 1 turf from that canvasser")
+    expect(page.locator("#status")).to_contain_text("Took back 1 turf from Bea")
     live = set(db.session.scalars(select(Assignment.user_id).where(
         Assignment.turf_id == turf_id, Assignment.ended_at.is_(None))))
     db.session.rollback()
     assert live == {carlos.id}
+    # QA: taking it back from Bea again said "Took back 1 turf" though she held none.
+    page.get_by_role("button", name="Take back").click()
+    expect(page.locator("#status")).to_have_text(
+        "Bea holds none of the selected turfs: nothing to take back.")
+    # QA: the door list said "(1 voters)".
+    page.get_by_role("button", name="Doors…").click()
+    expect(page.locator("#turf-doors")).to_contain_text("(1 voter)")
+    expect(page.locator("#turf-doors")).not_to_contain_text("(1 voters)")
 
 
 def test_select_all_selects_the_turfs_the_filter_matches(page: Page, live_server):
