@@ -32,13 +32,29 @@ class VanResponsesSchema(Schema):
     skipped = fields.List(fields.Dict())
 
 
+#: What a spreadsheet reads as the start of a formula when a cell begins with it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula (a volunteer who joined as "=HYPERLINK(…)",
+    a person added in the field as "+cmd…") gets a leading apostrophe, so Excel or LibreOffice
+    shows it as text: the usual defence against CSV injection (OWASP). Numbers, dates and
+    every other text are written as they are.
+
+    >>> _cell("=1+1"), _cell("@SUM(A1)"), _cell("12 MAIN ST"), _cell(-5)
+    ("'=1+1", "'@SUM(A1)", '12 MAIN ST', -5)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _csv(rows, columns, filename):
     def generate():
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns)
         writer.writeheader()
         for n, row in enumerate(rows):
-            writer.writerow(row)
+            writer.writerow({key: _cell(value) for key, value in row.items()})
             if n % 500 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas import Id
 from backend.schemas.turfs import UserRefSchema
 
 
@@ -16,16 +17,16 @@ class AssignmentSchema(Schema):
 
 
 class AssignmentQuerySchema(Schema):
-    turf_id = fields.Integer()
-    user_id = fields.Integer()
+    turf_id = Id()
+    user_id = Id()
     active = fields.Boolean(load_default=True, metadata={"description": "false: include ended"})
 
 
 class AssignSchema(Schema):
-    turf_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=5000))
-    user_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=100))
+    turf_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=5000))
+    user_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=100))
 
 
 class ReassignSchema(Schema):
-    user_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(max=100),
+    user_ids = fields.List(Id(), required=True, validate=validate.Length(max=100),
                            metadata={"description": "exactly these canvassers; [] takes it back"})

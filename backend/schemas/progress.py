@@ -1,15 +1,22 @@
 """Progress tables and quality signals."""
 
+import datetime as dt
+
 from marshmallow import Schema, fields, validate
 
+from backend.schemas import Id
 from backend.services.progress import GROUPINGS
 
 
 class ProgressQuerySchema(Schema):
     by = fields.String(load_default="turf", validate=validate.OneOf(GROUPINGS))
-    universe_id = fields.Integer()
-    since = fields.DateTime(metadata={"description": "reports effective at or after (UTC)"})
-    until = fields.DateTime(metadata={"description": "reports effective before (UTC)"})
+    universe_id = Id()
+    # A time without a zone (or a bare date) is read as UTC, as documented, rather than
+    # reaching the database naive and failing there.
+    since = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
+        "description": "reports effective at or after (UTC if no zone is given)"})
+    until = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
+        "description": "reports effective before (UTC if no zone is given)"})
 
 
 class ProgressRowSchema(Schema):
@@ -36,8 +43,8 @@ class ProgressSchema(Schema):
 
 
 class QualityQuerySchema(Schema):
-    since = fields.DateTime()
-    until = fields.DateTime()
+    since = fields.AwareDateTime(default_timezone=dt.UTC)
+    until = fields.AwareDateTime(default_timezone=dt.UTC)
 
 
 class QualityRowSchema(Schema):

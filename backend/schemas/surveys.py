@@ -2,13 +2,15 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas import Id, stored_int
+
 
 class SurveyResponseSchema(Schema):
-    id = fields.Integer(metadata={"description": "give it to keep (and rename) a response"})
+    id = Id(metadata={"description": "give it to keep (and rename) a response"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     short_name = fields.String(load_default="", validate=validate.Length(max=20))
     position = fields.Integer(dump_only=True)
-    van_survey_response_id = fields.Integer(allow_none=True, load_default=None)
+    van_survey_response_id = stored_int(allow_none=True, load_default=None)
 
 
 class SurveyQuestionSchema(Schema):
@@ -16,9 +18,9 @@ class SurveyQuestionSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     script_text = fields.String(load_default="")
     kind = fields.String(load_default="single", validate=validate.OneOf(("single", "multi", "text")))
-    position = fields.Integer(load_default=None, allow_none=True)
+    position = stored_int(load_default=None, allow_none=True)
     is_active = fields.Boolean(load_default=True)
-    van_survey_question_id = fields.Integer(allow_none=True, load_default=None)
+    van_survey_question_id = stored_int(allow_none=True, load_default=None)
     responses = fields.List(fields.Nested(SurveyResponseSchema), load_default=list)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -28,9 +30,9 @@ class SurveyQuestionUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     script_text = fields.String()
     kind = fields.String(validate=validate.OneOf(("single", "multi", "text")))
-    position = fields.Integer()
+    position = stored_int()
     is_active = fields.Boolean()
-    van_survey_question_id = fields.Integer(allow_none=True)
+    van_survey_question_id = stored_int(allow_none=True)
     responses = fields.List(fields.Nested(SurveyResponseSchema))
 
 
@@ -44,13 +46,13 @@ class ResultCodeSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     rank = fields.Integer(load_default=1, validate=validate.Range(min=1, max=4))
     scope = fields.String(load_default="both", validate=validate.OneOf(("door", "voter", "both")))
-    van_result_code_id = fields.Integer(allow_none=True, load_default=None)
-    position = fields.Integer(load_default=None, allow_none=True)
+    van_result_code_id = stored_int(allow_none=True, load_default=None)
+    position = stored_int(load_default=None, allow_none=True)
     is_active = fields.Boolean(load_default=True)
 
 
 class ResultCodeUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=100))
-    position = fields.Integer()
+    position = stored_int()
     is_active = fields.Boolean()
-    van_result_code_id = fields.Integer(allow_none=True)
+    van_result_code_id = stored_int(allow_none=True)

@@ -11,14 +11,16 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.schemas import MAX_ID, Id
+
 CORRECTION_KINDS = ("new_person", "moved", "wrong_address", "misplaced_pin", "new_unit")
 
 
 class SurveyAnswerSchema(Schema):
     """One answer: a response picked from the question's list, or free text."""
 
-    survey_question_id = fields.Integer(required=True, strict=True)
-    survey_response_id = fields.Integer(allow_none=True, strict=True)
+    survey_question_id = Id(required=True, strict=True)
+    survey_response_id = Id(allow_none=True, strict=True)
     text = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
     @validates_schema
@@ -30,7 +32,7 @@ class SurveyAnswerSchema(Schema):
 class VoterItemSchema(Schema):
     """What happened with one voter at the door."""
 
-    voter_id = fields.Integer(required=True, strict=True)
+    voter_id = Id(required=True, strict=True)
     result_code = fields.String(allow_none=True, validate=validate.Length(max=40))
     responses = fields.List(fields.Nested(SurveyAnswerSchema), load_default=list,
                             validate=validate.Length(max=50))
@@ -61,8 +63,8 @@ class SyncReportSchema(Schema):
     """One canvass report as the phone records it (see docs/sync-protocol.md)."""
 
     uuid = fields.UUID(required=True, metadata={"description": "made on the phone; the report's identity"})
-    door_id = fields.Integer(required=True, strict=True)
-    turf_id = fields.Integer(required=True, strict=True)
+    door_id = Id(required=True, strict=True)
+    turf_id = Id(required=True, strict=True)
     recorded_at = fields.AwareDateTime(
         required=True, metadata={"description": "ISO 8601 with a zone; the phone's clock"})
     result_code = fields.String(allow_none=True, validate=validate.Length(max=40),
@@ -116,7 +118,7 @@ class ExportFileSchema(Schema):
 
     device_id = fields.String(load_default="", validate=validate.Length(max=64))
     exported_at = fields.AwareDateTime(allow_none=True)
-    canvasser_id = fields.Integer(allow_none=True, strict=True)
+    canvasser_id = Id(allow_none=True, strict=True)
     app_version = fields.String(allow_none=True, validate=validate.Length(max=40))
     reports = ReportList(required=True)
 
@@ -136,7 +138,7 @@ class SyncResultsSchema(Schema):
 
 
 class ChangesQuerySchema(Schema):
-    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
     limit = fields.Integer(load_default=500, validate=validate.Range(1, 500))
 
 

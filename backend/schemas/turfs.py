@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from backend.models.turfs import TURF_STATUSES
+from backend.schemas import Id
 from backend.schemas.voters import CanvasserVoterSchema, DoorAddressSchema
 
 
@@ -42,9 +43,9 @@ class TurfSchema(Schema):
 
 
 class TurfListQuerySchema(Schema):
-    universe_id = fields.Integer()
+    universe_id = Id()
     status = fields.String(validate=validate.OneOf(TURF_STATUSES))
-    assignee_id = fields.Integer()
+    assignee_id = Id()
     outline = fields.Boolean(load_default=True, metadata={"description": "false: no outlines"})
     simplify_m = fields.Float(load_default=0, validate=validate.Range(min=0, max=5000),
                               metadata={"description": "simplify outlines to this tolerance (m)"})
@@ -84,7 +85,7 @@ class JobSchema(Schema):
 
 
 class DrawTurfSchema(Schema):
-    universe_id = fields.Integer(required=True)
+    universe_id = Id(required=True)
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     polygon = fields.Dict(required=True, metadata={"description": "GeoJSON Polygon, lon/lat"})
     skip_taken = fields.Boolean(load_default=False, metadata={
@@ -107,18 +108,18 @@ class SplitSchema(Schema):
 
 
 class RemoveDoorsSchema(Schema):
-    door_ids = fields.List(fields.Integer(), required=True,
+    door_ids = fields.List(Id(), required=True,
                            validate=validate.Length(min=1, max=5000),
                            metadata={"description": "doors to take out of the turf"})
 
 
 class MergeSchema(Schema):
-    turf_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=2))
+    turf_ids = fields.List(Id(), required=True, validate=validate.Length(min=2))
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class RecutSchema(CutSchema):
-    turf_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1))
+    turf_ids = fields.List(Id(), required=True, validate=validate.Length(min=1))
 
 
 class TurfsResultSchema(Schema):

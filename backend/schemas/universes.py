@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas import MAX_ID, Id
 from backend.services.universes import CONTACT_STATUSES, TIMES_OF_DAY, age_band_labels
 
 
@@ -10,18 +11,18 @@ class UniverseFiltersSchema(Schema):
 
     precincts = fields.List(fields.String(), metadata={"description": "precinct codes"})
     parties = fields.List(fields.String(), metadata={"description": "party codes; '' is unaffiliated"})
-    voted_in = fields.List(fields.Integer(), metadata={"description": "election ids voted in (all)"})
-    not_voted_in = fields.List(fields.Integer(), metadata={"description": "election ids not voted in"})
+    voted_in = fields.List(Id(), metadata={"description": "election ids voted in (all)"})
+    not_voted_in = fields.List(Id(), metadata={"description": "election ids not voted in"})
     age_bands = fields.List(fields.String(validate=validate.OneOf(age_band_labels())))
     contact_status = fields.List(
         fields.String(validate=validate.OneOf(CONTACT_STATUSES)),
         metadata={"description": "from contact history: never_contacted, not_home (last time), "
                                  "contacted (a conversation), refused"},
     )
-    not_home_min = fields.Integer(validate=validate.Range(min=1), allow_none=True,
+    not_home_min = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), allow_none=True,
                                   metadata={"description": "left not home at least N times"})
     survey_response_ids = fields.List(
-        fields.Integer(), metadata={"description": "answered one of these (e.g. supporters)"})
+        Id(), metadata={"description": "answered one of these (e.g. supporters)"})
     last_attempt_time_of_day = fields.String(
         validate=validate.OneOf(list(TIMES_OF_DAY)), allow_none=True,
         metadata={"description": "re-attempts: last knocked in this part of the day"})

@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from backend.schemas import MAX_ID, Id
 
 
 class VoteSchema(Schema):
@@ -55,9 +57,10 @@ class DoorSchema(DoorAddressSchema):
 
 
 class VoterQuerySchema(Schema):
-    door_id = fields.Integer()
-    limit = fields.Integer(load_default=100)
-    offset = fields.Integer(load_default=0)
+    door_id = Id()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_ID),
+                           metadata={"description": "voters a page (at most 1,000 are sent)"})
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class PrecinctSchema(Schema):

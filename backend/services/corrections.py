@@ -4,13 +4,15 @@ organizer accepts it into the voter data or rejects it with a note.
 
 ``details`` as phones send them (checked on accept, each missing field named):
 
-- ``new_person``: ``first_name``, ``last_name`` (required), ``middle_name``, ``birth_year``,
-  ``party``; the door is the correction's ``door_id``;
-- ``moved``: the correction's ``voter_id``;
+- ``new_person``: ``first_name`` or ``last_name`` (one is enough), ``middle_name``,
+  ``birth_year``, ``party``; the door is the correction's ``door_id``;
+- ``moved``: the correction's ``voter_id`` (a report naming several, in ``voter_ids`` as the
+  app sends them, makes one correction for each);
 - ``wrong_address``: the correction's ``door_id``, ``note`` optional;
 - ``misplaced_pin``: ``lon``, ``lat`` where the door really is (else where the phone was
-  when it reported);
-- ``new_unit``: ``unit``, a door that the file lacks at the same building.
+  when it reported); the building's other doors at the same pin move with it;
+- ``new_unit``: ``unit``, a door that the file lacks at the same building; spelled as
+  the import spells units, and refused when the building has it already, however typed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from backend.models import CanvassReport, Door, FieldCorrection, TurfDoor, User,
 from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
+from backend.services.imports.addresses import AddressNormaliser, unit_number
 from backend.services.outlines import refresh_outlines
 from backend.services.turfs import refresh_voter_counts
 from backend.services.universes import live_turf_doors
@@ -102,11 +105,13 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
         if birth_year is not None and not (isinstance(birth_year, int) and 1900 <= birth_year <= 2100):
             raise ValidationError("birth_year must be a year like 1980",
                                   errors={"details.birth_year": [f"{birth_year!r} is not a year"]})
+        first = str(details.get("first_name") or "").strip()
+        last = str(details.get("last_name") or "").strip()
+        # The app takes a person with one name ("Maria", all she gave); so does the review.
+        _need(first or last, "details.first_name", "a first or a last name")
         voter = Voter(
             # Not from the voter file: a state id that can never collide with a real one.
-            state_id=f"FIELD-{c.id}",
-            first_name=str(_need(details.get("first_name"), "details.first_name", "the name")).strip(),
-            last_name=str(_need(details.get("last_name"), "details.last_name", "the name")).strip(),
+            state_id=f"FIELD-{c.id}", first_name=first, last_name=last,
             middle_name=str(details.get("middle_name") or "").strip(),
             birth_year=birth_year, party=str(details.get("party") or ""),
             voter_status="field", door_id=door.id)
@@ -158,23 +163,41 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
             raise ValidationError("A misplaced pin needs the door's lon and lat in degrees.",
                                   errors={"details.lon": [f"got {lon!r}"], "details.lat": [f"got {lat!r}"]})
         before = {"lon": door.lon, "lat": door.lat}
-        door.lon, door.lat, door.geocode_status = float(lon), float(lat), "manual"
-        turf_ids = _live_turfs_of_door(session, door.id)
-        # The turf's outline follows its door, and the neighbours' make room.
-        refresh_outlines(session, turf_ids, added_door_ids=[door.id])
+        # A building's doors share one pin (one stop on a walk): the pin of an apartment is
+        # the building's, so every door of it still at the old place moves along. A door of
+        # the building placed elsewhere on purpose stays where it is.
+        moved = [d for d in session.scalars(select(Door).where(
+                     Door.building_key == door.building_key).order_by(Door.id))
+                 if d.id == door.id or (d.lon, d.lat) == (before["lon"], before["lat"])]
+        turf_ids: list[int] = []
+        for d in moved:
+            d.lon, d.lat, d.geocode_status = float(lon), float(lat), "manual"
+            turf_ids += [t for t in _live_turfs_of_door(session, d.id) if t not in turf_ids]
+        # The turfs' outlines follow their doors, and the neighbours' make room.
+        refresh_outlines(session, turf_ids, added_door_ids=[d.id for d in moved])
         for turf_id in turf_ids:
             record_change(session, "turf_updated", turf_id=turf_id,
                           payload={"turf_id": turf_id, "door_id": door.id})
-        return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat}
+        return {"door_id": door.id, "before": before, "lon": door.lon, "lat": door.lat,
+                "door_ids": [d.id for d in moved]}
     if c.kind == "new_unit":
         door = session.get(Door, _need(c.door_id, "door_id", "the building's door"))
         if door is None:
             raise NotFound(f"Door {c.door_id} does not exist.")
-        unit = str(_need(details.get("unit"), "details.unit", "the unit number")).strip().upper()
-        key = f"{door.address_line}|{unit}|{door.zip}"
-        existing = session.scalar(select(Door.id).where(Door.address_key == key))
-        if existing is not None:
-            raise Conflict(f"Unit {unit} of {door.address_line} is already door {existing}.",
+        typed = str(_need(details.get("unit"), "details.unit", "the unit number")).strip()
+        # Spelled and keyed as the voter file's import does, so a later file listing the
+        # unit finds this door instead of making a second one.
+        unit = AddressNormaliser().unit(typed)
+        key = f"{door.address_line}|{unit}|{door.zip or door.city}"
+        # The same unit typed another way ("Apartment 2B" for APT 2B, "2B") is no new door.
+        for other_id, other_unit in session.execute(
+                select(Door.id, Door.unit).where(Door.building_key == door.building_key)):
+            if unit_number(other_unit or "") == unit_number(unit):
+                raise Conflict(
+                    f"Unit {typed} of {door.address_line} is already door {other_id}"
+                    f" ({other_unit or 'no unit'}).", errors={"details.unit": ["exists"]})
+        if session.scalar(select(Door.id).where(Door.address_key == key)) is not None:
+            raise Conflict(f"Unit {unit} of {door.address_line} is already a door.",
                            errors={"details.unit": ["exists"]})
         new = Door(address_key=key, building_key=door.building_key, address_line=door.address_line,
                    unit=unit, city=door.city, state=door.state, zip=door.zip, lon=door.lon,

@@ -47,6 +47,7 @@ from backend.models import (
     Voter,
 )
 from backend.models._types import utcnow
+from backend.schemas import MAX_ID
 from backend.schemas.sync import ExportFileSchema, SyncReportSchema
 from backend.services import changes, contact_history
 from backend.services.access import assigned_turf_ids, require_organizer
@@ -431,6 +432,17 @@ def _rows(p: _Pending, canvasser: User, received_at: dt.datetime, device_id: str
     }
 
 
+def _correction_voter_ids(session: Session, details: dict[str, Any]) -> list[int | None]:
+    """The known voters a correction names (``voter_id``, or the app's ``voter_ids``), or
+    ``[None]`` when it names none (a new person, a pin, a unit)."""
+    listed = details.get("voter_ids")
+    wanted = listed if isinstance(listed, list) else [details.get("voter_id")]
+    ids = list(dict.fromkeys(i for i in wanted if isinstance(i, int) and not isinstance(i, bool)
+                             and abs(i) <= MAX_ID))
+    known = set(session.scalars(select(Voter.id).where(Voter.id.in_(ids)))) if ids else set()
+    return [i for i in ids if i in known] or [None]
+
+
 def _insert(session: Session, batch: list[_Pending], canvasser: User,
             received_at: dt.datetime, device_id: str) -> dict[str, int]:
     # Core executemany of one single-row INSERT (psycopg pipelines and prepares it) and
@@ -459,13 +471,14 @@ def _insert(session: Session, batch: list[_Pending], canvasser: User,
                               "text_value": answer.get("text")})
         correction = p.data.get("correction")
         if correction:
-            voter_id = correction["details"].get("voter_id")
-            corrections.append({
-                "canvass_report_id": report_id, "door_id": p.data["door_id"],
-                "voter_id": voter_id if isinstance(voter_id, int) and session.get(
-                    Voter, voter_id) is not None else None,
-                "kind": correction["kind"], "details": correction["details"],
-                "status": "pending", "created_at": received_at})
+            # One row per voter it is about: the app lists everyone marked moved at the
+            # door in details.voter_ids, and each is reviewed (and accepted) on their own.
+            for voter_id in _correction_voter_ids(session, correction["details"]):
+                corrections.append({
+                    "canvass_report_id": report_id, "door_id": p.data["door_id"],
+                    "voter_id": voter_id, "kind": correction["kind"],
+                    "details": correction["details"], "status": "pending",
+                    "created_at": received_at})
     if items:
         session.execute(insert(CanvassReportItem.__table__), items)
     if corrections:

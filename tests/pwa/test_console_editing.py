@@ -105,8 +105,11 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     db.session.rollback()
     pick(page, first_id)
     page.locator("#split-parts").fill("3")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.locator("#turf-split").click()
     expect(page.locator("#status")).to_contain_text(f"Split “{name}” into")
+    assert "keeps only the first part" in asked[0]  # the turf is the canvasser's
     turfs = live_turfs()
     parts = [turfs[name], turfs[f"{name} (2)"], turfs[f"{name} (3)"]]
     assert parts[0].id == first_id and canvasser.id in assignees(first_id)
@@ -152,6 +155,7 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     knock(page, base, second_id, knocked)
     pick(page, second_id)
     page.locator("#recut-target").fill("8")
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.locator("#turf-recut").click()
     expect(page.locator("#status")).to_contain_text(
         f"Re-cut {len(second_doors) - 3} doors not knocked yet into")
@@ -161,6 +165,7 @@ def test_organizer_splits_merges_renames_recuts_and_deletes_turfs(page: Page, li
     assert recut and set().union(*(members(t.id) for t in recut)) == second_doors - set(knocked)
     selected = page.locator("#turf-summary")
     expect(selected).to_contain_text(f"{len(recut)} selected")  # the new turfs
+    assert "leave the turf held by" in asked[1] and "deleted" not in asked[1]
 
     # 5. Delete the re-cut turf from the map: click it, then Delete… in the selection bar.
     #    The confirmation says its reports stay, and they do.
@@ -399,7 +404,9 @@ def test_taking_a_turf_back_from_one_canvasser_keeps_a_disabled_co_assignee(
     factory = live_server.factory()
     organizer = factory.user("organizer")
     bea, carlos = factory.user("canvasser", name="Bea"), factory.user("canvasser", name="Carlos")
-    turf = factory.turf([factory.door(), factory.door(lon=-83.001)], assigned_to=[bea, carlos])
+    doors = [factory.door(), factory.door(lon=-83.001)]
+    factory.voter(doors[0])
+    turf = factory.turf(doors, assigned_to=[bea, carlos])
     carlos.is_active = False
     db.session.commit()
     turf_id = turf.id
@@ -415,11 +422,19 @@ def test_taking_a_turf_back_from_one_canvasser_keeps_a_disabled_co_assignee(
     expect(page.locator("#status")).to_contain_text("Carlos is disabled")
     page.locator("#assign-user").select_option(str(bea.id))
     page.get_by_role("button", name="Take back").click()
-    expect(page.locator("#status")).to_contain_text("Took back 1 turf from that canvasser")
+    expect(page.locator("#status")).to_contain_text("Took back 1 turf from Bea")
     live = set(db.session.scalars(select(Assignment.user_id).where(
         Assignment.turf_id == turf_id, Assignment.ended_at.is_(None))))
     db.session.rollback()
     assert live == {carlos.id}
+    # QA: taking it back from Bea again said "Took back 1 turf" though she held none.
+    page.get_by_role("button", name="Take back").click()
+    expect(page.locator("#status")).to_have_text(
+        "Bea holds none of the selected turfs: nothing to take back.")
+    # QA: the door list said "(1 voters)".
+    page.get_by_role("button", name="Doors…").click()
+    expect(page.locator("#turf-doors")).to_contain_text("(1 voter)")
+    expect(page.locator("#turf-doors")).not_to_contain_text("(1 voters)")
 
 
 def test_select_all_selects_the_turfs_the_filter_matches(page: Page, live_server):
@@ -543,3 +558,38 @@ def test_organizer_takes_doors_out_of_a_turf(page: Page, live_server):
     db.session.rollback()
     assert sorted(members(first_id)) == [d for d in before if d not in taken]
     assert assignees(first_id) == {canvasser.id}
+
+
+def test_recut_and_split_ask_before_taking_a_canvassers_doors(page: Page, live_server):
+    """QA: one click on "Re-cut undone" deleted a canvasser's not-started turf and cut its
+    doors into new turfs assigned to nobody, with no question (deleting the same turf asks
+    first). Re-cut and split now ask when the turf is someone's and say what they lose;
+    cancelling changes nothing. An unassigned turf is re-cut without a question."""
+    base = live_server.url
+    page.set_viewport_size({"width": 1400, "height": 900})
+    canvasser, (first_id, second_id) = seed_demo()
+    before = {t.id: members(t.id) for t in live_turfs().values()}
+    log_in(page, base, *DEMO_ORGANIZER)
+    page.get_by_role("tab", name="Turfs").click()
+    expect(page.locator("#map")).to_have_attribute("data-turfs-drawn", str(len(before)))
+
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    pick(page, second_id)
+    page.locator("#selection-bar").get_by_role("button", name="Re-cut undone").click()
+    expect(page.locator("#status")).to_have_text("Nothing re-cut.")
+    assert len(asked) == 1
+    assert "Carlos Canvasser" in asked[0] and "deleted and taken back" in asked[0]
+    page.locator("#split-parts").fill("2")
+    page.locator("#turf-split").click()
+    expect(page.locator("#status")).to_have_text("Nothing split.")
+    assert len(asked) == 2 and "keeps only the first part" in asked[1]
+    assert {t.id: members(t.id) for t in live_turfs().values()} == before
+    assert canvasser.id in assignees(second_id)
+    db.session.rollback()
+
+    free = next(i for i in before if i not in (first_id, second_id))
+    pick(page, free)
+    page.locator("#turf-recut").click()
+    expect(page.locator("#status")).to_contain_text("doors not knocked yet into")
+    assert len(asked) == 2  # nobody's turf: no question

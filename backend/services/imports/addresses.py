@@ -28,10 +28,31 @@ from typing import NamedTuple
 from scourgify import normalize_address_record
 from scourgify.exceptions import AddressNormalizationError
 
-__all__ = ["AddressError", "AddressNormaliser", "NormalisedAddress", "house_number_template"]
+__all__ = ["AddressError", "AddressNormaliser", "NormalisedAddress", "house_number_template",
+           "unit_number"]
 
 _SPACES = re.compile(r"\s+")
 _ZIP = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
+
+
+#: Words that only say "the unit number follows" (USPS designators that take a number).
+_UNIT_WORDS = frozenset({"#", "APT", "UNIT", "STE", "RM", "SPC", "LOT", "TRLR", "NO", "NUMBER"})
+
+
+def unit_number(unit: str) -> str:
+    """What tells a building's units apart, without the word before the number: the same
+    unit typed as ``Apt 2b``, ``Apartment 2B``, ``Unit 2B``, ``#2B`` or ``2B`` (normalised
+    or not) gives the same answer. A unit with no number (``REAR``) is itself.
+
+    >>> unit_number("APT 2B"), unit_number("# 2b"), unit_number("2B"), unit_number("Apartment 2B")
+    ('2B', '2B', '2B', '2B')
+    >>> unit_number("BLDG C APT 4"), unit_number("REAR"), unit_number("")
+    ('BLDG C 4', 'REAR', '')
+    """
+    words = _SPACES.sub(" ", unit.upper().replace("#", " # ")).split()
+    words = ["APT" if w in ("APARTMENT", "APT.") else w for w in words]
+    kept = [w for w in words if w not in _UNIT_WORDS]
+    return " ".join(kept or words)
 
 
 class AddressError(ValueError):
@@ -103,6 +124,14 @@ class AddressNormaliser:
         place = zip5 or city
         return NormalisedAddress(line, unit, city, state, zip5, f"{line}|{unit}|{place}",
                                  f"{line}|{place}")
+
+    def unit(self, unit: str) -> str:
+        """A unit typed on its own, spelled as a voter file's would be.
+
+        >>> AddressNormaliser().unit(" Apartment 2b ")
+        'APT 2B'
+        """
+        return self._unit(unit) if unit and not unit.isspace() else ""
 
     def _line(self, line1: str, state: str) -> tuple[str, str]:
         number, space, rest = line1.partition(" ")

@@ -38,6 +38,31 @@ function names(turfs, max = 4) {
   return shown.join(", ");
 }
 
+/** The canvassers holding any of these turfs, by name. */
+function holders(turfs) {
+  const people = turfs.flatMap((t) =>
+    (t.assignees || []).map((u) => u.name || u.email),
+  );
+  const unique = [...new Set(people)];
+  return unique.length > 4
+    ? `${unique.slice(0, 4).join(", ")} and ${fmt(unique.length - 4)} more`
+    : unique.join(", ");
+}
+
+const knocked = (t) => (t.progress && t.progress.doors_attempted) || 0;
+
+/**
+ * These turfs as the server has them now (who holds them, what was knocked): the list on
+ * screen may predate a sync or another organizer's assignment, and a question asked
+ * before an edit must not say a turf is untouched when it is not.
+ */
+async function current(turfs) {
+  const fresh = new Map(
+    (await api.listTurfs({ outline: false })).map((t) => [t.id, t]),
+  );
+  return turfs.map((t) => fresh.get(t.id) || t);
+}
+
 /**
  * Cut parameters for a target door count: a third either side, as the Cut panel does.
  * @param {number} target
@@ -69,6 +94,19 @@ export function turfEditing({ reloadTurfs }) {
       const turf = onlyOne("split");
       if (!Number.isInteger(parts) || parts < 2 || parts > 20)
         throw new Error("Split into 2 to 20 parts.");
+      // A split takes doors off a canvasser's phone: say so before, not after.
+      const [now] = await current([turf]);
+      if (
+        (now.assignees || []).length &&
+        !window.confirm(
+          `Split “${turf.name}” into ${parts} parts?\n\n` +
+            `${holders([now])} keep${now.assignees.length === 1 ? "s" : ""} only the first part; ` +
+            "the other parts are assigned to nobody, and their doors leave the phone at its next sync.",
+        )
+      ) {
+        setStatus("Nothing split.");
+        return;
+      }
       const result = await api.splitTurf(turf.id, parts);
       await settle(result.turfs.map((t) => t.id));
       setStatus(
@@ -152,6 +190,26 @@ export function turfEditing({ reloadTurfs }) {
       const turfs = atLeast(1, "re-cut");
       if (!Number.isInteger(target) || target < 1)
         throw new Error("Give the number of doors per new turf (1 or more).");
+      // Re-cutting a canvasser's turf takes its undone doors off their phone, and a turf
+      // with no knocks yet is deleted outright: ask first, as deleting does.
+      const held = (await current(turfs)).filter(
+        (t) => (t.assignees || []).length,
+      );
+      const gone = held.filter((t) => !knocked(t));
+      if (
+        held.length &&
+        !window.confirm(
+          `Re-cut ${plural(turfs.length, "turf")}: ${names(turfs)}?\n\n` +
+            `The doors nobody has knocked yet leave ${held.length === 1 ? "the turf" : "the turfs"} ` +
+            `held by ${holders(held)} for new turfs assigned to nobody; phones drop them at their next sync.` +
+            (gone.length
+              ? ` ${names(gone)} ${gone.length === 1 ? "has" : "have"} no knocks yet, so ${gone.length === 1 ? "it is" : "they are"} deleted and taken back.`
+              : ""),
+        )
+      ) {
+        setStatus("Nothing re-cut.");
+        return;
+      }
       const before = new Set(state.turfs.map((t) => t.id));
       const result = await api.recutTurfs(
         turfs.map((t) => t.id),

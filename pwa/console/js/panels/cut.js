@@ -181,10 +181,18 @@ export function renderCutPanel(panel, { reloadTurfs }) {
           (job.result.turf_count ?? (job.result.turf_ids || []).length);
         // No turfs is not a success: the job says why (an empty universe, doors without a
         // map location, or every door already in a turf).
+        const unlocated = (job.result && job.result.doors_without_location) || 0;
         if (made === 0)
           setStatus(`No turfs made: ${job.message}.`, { error: true });
         else
-          setStatus(`Cut done: ${made !== undefined ? fmt(made) : "new"} turfs.`);
+          // Doors the cut could not place are named, so the universe does not look done.
+          setStatus(
+            `Cut done: ${made !== undefined ? fmt(made) : "new"} turfs.` +
+              (unlocated
+                ? ` ${fmt(unlocated)} doors of the universe have no map location yet and were left out: place them (canvass geocode-doors), then cut again.`
+                : ""),
+            { error: Boolean(unlocated) },
+          );
       } finally {
         button.disabled = false;
       }

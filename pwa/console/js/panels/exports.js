@@ -24,6 +24,13 @@ const EXPORTS = [
  * @param {HTMLElement} panel
  */
 export function renderExportsPanel(panel) {
+  // VAN keeps every row uploaded to it, so a file holding last week's knocks again counts
+  // them twice there: the VAN file can hold only the reports received since a time.
+  const vanSince = h("input", {
+    type: "datetime-local",
+    id: "van-since",
+    "aria-label": "VAN file: only reports received since",
+  });
   panel.replaceChildren(
     h("h2", {}, "Exports"),
     h(
@@ -40,18 +47,39 @@ export function renderExportsPanel(panel) {
               class: "link",
               onclick: () =>
                 attempt(async () => {
-                  const url = await api.downloadUrl(`/api/exports/${file}`);
+                  const since =
+                    file.startsWith("van_") && vanSince.value
+                      ? new Date(vanSince.value)
+                      : null;
+                  const query = since
+                    ? `?since=${encodeURIComponent(since.toISOString())}`
+                    : "";
+                  const url = await api.downloadUrl(
+                    `/api/exports/${file}${query}`,
+                  );
                   const a = h("a", { href: url, download: file });
                   document.body.append(a);
                   a.click();
                   a.remove();
                   setTimeout(() => URL.revokeObjectURL(url), 10000);
-                  setStatus(`Downloaded ${file}.`);
+                  setStatus(
+                    since
+                      ? `Downloaded ${file}: reports received since ${since.toLocaleString()}.`
+                      : `Downloaded ${file}.`,
+                  );
                 }),
             },
             label,
           ),
           h("p", { class: "hint" }, hint),
+          file.startsWith("van_")
+            ? h(
+                "label",
+                { class: "hint" },
+                "Only reports received since (empty: all of them; VAN counts a row uploaded twice twice, so start where the last upload ended) ",
+                vanSince,
+              )
+            : null,
         ),
       ),
     ),

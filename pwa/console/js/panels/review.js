@@ -1,5 +1,5 @@
-// The field-corrections review queue: new people, moves, wrong addresses and misplaced pins
-// reported from the field wait here until an organizer accepts or rejects them.
+// The field-corrections review queue: new people, moves, wrong addresses, misplaced pins and
+// new units reported from the field wait here until an organizer accepts or rejects them.
 
 import * as api from "../net/api.js";
 import { attempt, h, setStatus } from "../ui.js";
@@ -9,6 +9,7 @@ const KIND_LABELS = {
   moved: "Moved",
   wrong_address: "Wrong address",
   misplaced_pin: "Misplaced pin",
+  new_unit: "New unit",
 };
 
 function describe(c) {
@@ -53,12 +54,19 @@ export function renderReviewPanel(panel) {
           { class: "review" },
           rows.map((c) => {
             const { door, voter, details } = describe(c);
+            // The server keeps a reason for every rejection (the canvasser may ask).
             const note = h("input", {
-              placeholder: "Note (optional)",
+              placeholder: "Note (needed to reject)",
               "aria-label": "Review note",
             });
             const decide = (decision) =>
               attempt(async () => {
+                if (decision === "reject" && !note.value.trim()) {
+                  note.focus();
+                  throw new Error(
+                    "Say in the note why the correction is rejected, then reject it.",
+                  );
+                }
                 await api.reviewCorrection(c.id, decision, note.value);
                 setStatus(
                   `Correction ${decision === "accept" ? "accepted into the voter data" : "rejected"}.`,

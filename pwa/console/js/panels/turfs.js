@@ -233,21 +233,30 @@ export function renderTurfsPanel(panel, { reloadTurfs }) {
   );
   unassignButton.addEventListener("click", () =>
     attempt(async () => {
-      const ids = selectedIds();
       const userId = Number(canvasser.value) || null;
       const byId = new Map(state.turfs.map((t) => [t.id, t]));
+      const holders = (id) => (byId.get(id).assignees || []).map((u) => u.id);
+      // Only the turfs someone (or the chosen canvasser) holds: the message counts what
+      // really changed, not the selection.
+      const ids = selectedIds().filter((id) =>
+        userId ? holders(id).includes(userId) : holders(id).length,
+      );
+      const who = state.canvassers.find((u) => u.id === userId);
+      const name = who ? who.name || who.email : "That canvasser";
+      if (!ids.length)
+        throw new Error(
+          userId
+            ? `${name} holds none of the selected turfs: nothing to take back.`
+            : "Nobody holds the selected turfs: nothing to take back.",
+        );
       for (const id of ids) {
         // With a canvasser chosen, only they lose the turf; otherwise everyone does.
-        const keep = userId
-          ? (byId.get(id).assignees || [])
-              .map((u) => u.id)
-              .filter((u) => u !== userId)
-          : [];
+        const keep = userId ? holders(id).filter((u) => u !== userId) : [];
         await api.setAssignees(id, keep);
       }
       await reloadTurfs();
       setStatus(
-        `Took back ${ids.length} turf${ids.length === 1 ? "" : "s"}${userId ? " from that canvasser" : " from everyone"}.`,
+        `Took back ${ids.length} turf${ids.length === 1 ? "" : "s"}${userId ? ` from ${name}` : " from everyone"}.`,
       );
     }),
   );
@@ -415,7 +424,7 @@ function renderEditor(editing) {
               "label",
               { class: "inline" },
               ticks[i],
-              `${d.address_line}${d.unit ? ` ${d.unit}` : ""} (${fmt(d.voters.length)} voters)`,
+              `${d.address_line}${d.unit ? ` ${d.unit}` : ""} (${fmt(d.voters.length)} voter${d.voters.length === 1 ? "" : "s"})`,
             ),
           ),
         ),
