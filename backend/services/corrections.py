@@ -13,17 +13,18 @@ organizer accepts it into the voter data or rejects it with a note.
   when it reported); the building's other doors at the same pin move with it;
 - ``new_unit``: ``unit``, a door that the file lacks at the same building; spelled as
   the import spells units, and refused when the building has it already, however typed.
+  The new door joins the live turfs of the door that reported it, walked with its building.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, NotFound, ValidationError
-from backend.models import CanvassReport, Door, FieldCorrection, TurfDoor, User, Voter
+from backend.models import CanvassReport, Door, FieldCorrection, Turf, TurfDoor, User, Voter
 from backend.models._types import utcnow
 from backend.services.access import require_organizer
 from backend.services.changes import record_change
@@ -93,6 +94,48 @@ def _need(value: Any, field: str, why: str) -> Any:
 def _live_turfs_of_door(session: Session, door_id: int) -> list[int]:
     return list(session.scalars(
         live_turf_doors(TurfDoor.turf_id).where(TurfDoor.door_id == door_id)))
+
+
+def _join_building_turfs(session: Session, door: Door, new: Door) -> list[int]:
+    """Put ``new`` (a unit found in the field) in each live turf holding ``door``, its
+    building's door that reported it, walked right after the building's last door there; a
+    door in no turf is on no walk list, and the volunteer who found it would not see it again.
+
+    It joins the turf's round of knocks: ``knocks_since`` is the reporting door's. Returns
+    the turf ids, whose door and voter counts and outlines are brought up to date."""
+    since = func.coalesce(TurfDoor.knocks_since, TurfDoor.added_at)
+    rows = list(session.execute(live_turf_doors(TurfDoor.turf_id, since).where(
+        TurfDoor.door_id == door.id).order_by(TurfDoor.turf_id)))
+    if not rows:
+        return []
+    now = utcnow()
+    turf_ids = [turf_id for turf_id, _ in rows]
+    for turf_id, knocks_since in rows:
+        last = session.scalar(
+            select(func.max(TurfDoor.position)).join(Door, Door.id == TurfDoor.door_id)
+            .where(TurfDoor.turf_id == turf_id, TurfDoor.removed_at.is_(None),
+                   Door.building_key == door.building_key))
+        session.execute(update(TurfDoor).where(
+            TurfDoor.turf_id == turf_id, TurfDoor.removed_at.is_(None),
+            TurfDoor.position > last).values(position=TurfDoor.position + 1))
+        session.add(TurfDoor(turf_id=turf_id, door_id=new.id, position=last + 1, added_at=now,
+                             knocks_since=knocks_since))
+    session.flush()
+    doors_of = dict(session.execute(
+        select(TurfDoor.turf_id, func.count()).where(
+            TurfDoor.turf_id.in_(turf_ids), TurfDoor.removed_at.is_(None))
+        .group_by(TurfDoor.turf_id)).all())
+    for turf in session.scalars(select(Turf).where(Turf.id.in_(turf_ids))):
+        turf.door_count = doors_of.get(turf.id, 0)
+        turf.updated_at = now
+    refresh_voter_counts(session, turf_ids)
+    # Same pin as its building, so the outline barely moves; drawn again as after a pin moves.
+    refresh_outlines(session, turf_ids, added_door_ids=[new.id])
+    for turf_id in turf_ids:
+        record_change(session, "doors_added", turf_id=turf_id, payload={"door_ids": [new.id]})
+        record_change(session, "turf_updated", turf_id=turf_id,
+                      payload={"turf_id": turf_id, "door_id": new.id})
+    return turf_ids
 
 
 def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
@@ -204,7 +247,15 @@ def _apply(session: Session, c: FieldCorrection) -> dict[str, Any]:
                    lat=door.lat, precinct_id=door.precinct_id, geocode_status=door.geocode_status)
         session.add(new)
         session.flush()
-        return {"door_id": new.id, "unit": unit}
+        turf_ids = _join_building_turfs(session, door, new)
+        if turf_ids:
+            names = ", ".join(session.scalars(select(Turf.name).where(Turf.id.in_(turf_ids))
+                                              .order_by(Turf.id)))
+            message = f"Door {new.id} ({unit}) added to {names}, beside its building."
+        else:
+            message = (f"Door {new.id} ({unit}) is in no turf: {door.address_line} is in no live"
+                       " turf, so no walk list shows it until a turf takes it.")
+        return {"door_id": new.id, "unit": unit, "turf_ids": turf_ids, "message": message}
     raise ValidationError(f"Unknown correction kind {c.kind!r}", errors={"kind": [c.kind]})
 
 

@@ -70,3 +70,39 @@ def test_review_names_every_kind_and_asks_why_before_rejecting(page: Page, live_
     assert rejected.status == "rejected" and rejected.review_note == "garage, nobody lives there"
     assert db.session.scalar(select(Door).where(Door.unit == "APT 9")) is None
     db.session.rollback()
+
+
+def test_accepting_a_new_unit_says_which_turf_took_it(page: Page, live_server):
+    """QA: an accepted new unit was on no walk list; it now joins the reporting door's turf,
+    and the console says which one, so the organizer can tell the volunteer."""
+    from backend.models import Turf
+
+    base = live_server.url
+    load_demo(db.session, voters=300, seed=2)
+    prepare_demo_turfs(db.session, target_doors=25)
+    db.session.commit()
+    canvasser = db.session.scalar(select(User).where(User.email == DEMO_CANVASSER[0]))
+    turf_id = db.session.scalar(select(Assignment.turf_id).where(
+        Assignment.user_id == canvasser.id))
+    turf_name = db.session.get(Turf, turf_id).name
+    door_id = db.session.scalar(select(TurfDoor.door_id).where(TurfDoor.turf_id == turf_id))
+    db.session.rollback()
+
+    login = page.request.post(f"{base}/api/auth/login",
+                              data={"email": DEMO_CANVASSER[0], "password": DEMO_CANVASSER[1]})
+    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    pushed = page.request.post(f"{base}/api/sync/reports", headers=auth, data={"reports": [{
+        "uuid": str(uuid.uuid4()), "door_id": door_id, "turf_id": turf_id,
+        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "correction": {"kind": "new_unit", "details": {"unit": "Apt 9"}}}]})
+    assert pushed.json()["results"][0]["status"] == "accepted", pushed.text()
+
+    log_in(page, base, *DEMO_ORGANIZER)
+    page.get_by_role("tab", name="Review").click()
+    page.locator("#review-list li", has_text="New unit").get_by_role(
+        "button", name="Accept").click()
+    expect(page.locator("#status")).to_contain_text(f"added to {turf_name}")
+    new_door = db.session.scalar(select(Door).where(Door.unit == "APT 9"))
+    assert db.session.scalar(select(TurfDoor.turf_id).where(
+        TurfDoor.door_id == new_door.id)) == turf_id
+    db.session.rollback()

@@ -251,3 +251,55 @@ def test_a_misplaced_pin_moves_the_whole_building(org, county, factory, session)
         (-83.0095, 40.0105)}
     assert (session.get(Door, apart.id).lon, session.get(Door, apart.id).lat) == (-83.0102, 40.0101)
     assert session.query(SyncChange).filter_by(kind="turf_updated", turf_id=turf.id).count() >= 1
+
+
+def test_an_accepted_new_unit_joins_its_buildings_turf_and_walk_list(
+        org, alice, county, factory, session):
+    """QA: an accepted new unit made a door in no turf and with no voters, so it was on no
+    walk list and the volunteer who reported it never found it again. It now joins the live
+    turf of the door that reported it, walked right after its building, with that door's
+    round of knocks; the turf's door count, outline and phones' changes follow."""
+    from backend.models import Turf, TurfDoor
+
+    doors = county.doors[:4]
+    turf = factory.turf(doors, assigned_to=[county.alice])
+    report = factory.report(doors[1], county.alice, turf=turf, result_code=None)
+    seq = session.query(SyncChange).count()
+    row = correction(session, report, "new_unit", details={"unit": "Apt 9"})
+    body = org.post(f"/api/field_corrections/{row.id}/accept", json={}).get_json()
+    new_id = body["applied"]["door_id"]
+    assert body["applied"]["turf_ids"] == [turf.id]
+    assert turf.name in body["applied"]["message"]
+
+    session.expire_all()
+    members = session.query(TurfDoor).filter_by(turf_id=turf.id, removed_at=None).order_by(
+        TurfDoor.position).all()
+    assert [m.door_id for m in members] == [doors[0].id, doors[1].id, new_id, doors[2].id,
+                                            doors[3].id]
+    assert [m.position for m in members] == [0, 1, 2, 3, 4]
+    reporting = next(m for m in members if m.door_id == doors[1].id)
+    joined = next(m for m in members if m.door_id == new_id)
+    assert joined.knocks_since == (reporting.knocks_since or reporting.added_at)
+    stored = session.get(Turf, turf.id)
+    assert stored.door_count == 5 and stored.outline is not None
+    kinds = [c.kind for c in session.query(SyncChange).order_by(SyncChange.id).all()[seq:]]
+    assert "doors_added" in kinds and "turf_updated" in kinds
+
+    listed = alice.get(f"/api/turfs/{turf.id}/door_list").get_json()
+    door = next(d for d in listed["doors"] if d["id"] == new_id)
+    assert (door["unit"], door["address_line"], door["voters"]) == (
+        "APT 9", doors[1].address_line, [])
+    assert listed["turf"]["door_count"] == 5
+
+
+def test_a_new_unit_at_a_door_in_no_turf_says_it_is_on_no_walk_list(org, county, factory,
+                                                                     session):
+    from backend.models import TurfDoor
+
+    door = county.doors[10]
+    report = factory.report(door, county.alice, result_code=None)
+    row = correction(session, report, "new_unit", details={"unit": "Apt 9"})
+    body = org.post(f"/api/field_corrections/{row.id}/accept", json={}).get_json()
+    assert body["applied"]["turf_ids"] == []
+    assert "in no turf" in body["applied"]["message"]
+    assert session.query(TurfDoor).filter_by(door_id=body["applied"]["door_id"]).count() == 0

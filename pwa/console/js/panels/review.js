@@ -67,9 +67,12 @@ export function renderReviewPanel(panel) {
                     "Say in the note why the correction is rejected, then reject it.",
                   );
                 }
-                await api.reviewCorrection(c.id, decision, note.value);
+                const answer = await api.reviewCorrection(c.id, decision, note.value);
+                // What accepting did, when the server says (a new unit: which turf took it).
+                const applied = answer && answer.applied && answer.applied.message;
                 setStatus(
-                  `Correction ${decision === "accept" ? "accepted into the voter data" : "rejected"}.`,
+                  `Correction ${decision === "accept" ? "accepted into the voter data" : "rejected"}.` +
+                    (applied ? ` ${applied}` : ""),
                 );
                 await refresh();
               });
