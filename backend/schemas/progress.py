@@ -3,9 +3,18 @@
 import datetime as dt
 
 from marshmallow import Schema, fields, validate
+from marshmallow import ValidationError as MarshmallowValidationError
 
+from backend.errors import ValidationError as DomainValidationError
 from backend.schemas import Id
-from backend.services.progress import GROUPINGS
+from backend.services.progress import GROUPINGS, time_zone
+
+
+def _time_zone(name: str) -> None:
+    try:
+        time_zone(name)
+    except DomainValidationError as error:
+        raise MarshmallowValidationError(error.errors["tz"]) from None
 
 
 class ProgressQuerySchema(Schema):
@@ -17,11 +26,15 @@ class ProgressQuerySchema(Schema):
         "description": "reports effective at or after (UTC if no zone is given)"})
     until = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
         "description": "reports effective before (UTC if no zone is given)"})
+    tz = fields.String(load_default="UTC", validate=_time_zone, metadata={
+        "description": "IANA time zone the days of by=day are counted in, like "
+                       "America/New_York (the console sends the browser's); default UTC",
+        "example": "America/New_York"})
 
 
 class ProgressRowSchema(Schema):
     key = fields.Raw(allow_none=True, metadata={
-        "description": "turf id, precinct code, user id or YYYY-MM-DD; by turf, null for the "
+        "description": "turf id, precinct code, user id or YYYY-MM-DD (a day in tz); by turf, null for the "
                        "'Not in a current turf' row: knocks no live turf counts"})
     label = fields.String()
     door_count = fields.Integer(allow_none=True, metadata={"description": "turf and precinct rows"})

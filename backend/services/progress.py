@@ -14,6 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -141,10 +142,32 @@ def _rate(contacts: int, attempted: int) -> float | None:
     return round(contacts / attempted, 3) if attempted else None
 
 
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` ("America/New_York"), or a ValidationError naming ``tz``.
+
+    >>> time_zone("America/New_York").key
+    'America/New_York'
+    >>> time_zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    backend.errors.ValidationError: tz: 'Mars/Olympus' is not an IANA time zone (like America/New_York)
+    """
+    try:
+        # zoneinfo reads names as paths: refuse what is not a plain zone name first.
+        if not name or name.startswith(("/", ".")) or ".." in name or "\\" in name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        message = f"{name!r} is not an IANA time zone (like America/New_York)"
+        raise ValidationError(f"tz: {message}", errors={"tz": [message]}) from None
+
+
 def progress(session: Session, actor: User, *, by: str = "turf", universe_id: int | None = None,
-             since: dt.datetime | None = None, until: dt.datetime | None = None) -> dict[str, Any]:
+             since: dt.datetime | None = None, until: dt.datetime | None = None,
+             tz: str = "UTC") -> dict[str, Any]:
     """Doors attempted, contacts, result and survey-response counts and contact rate, per
-    turf, precinct, canvasser or day (UTC).
+    turf, precinct, canvasser or day. A day is a calendar day in the time zone ``tz`` (an IANA
+    name, UTC unless given), so an evening shift in the organizer's zone is on its own day.
 
     By turf, the rows are the live turfs, and a turf counts the knocks on the doors it holds
     by the rule of the turf list and turf statuses (``_knocks_by_turf``): those sent with it
@@ -156,6 +179,7 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
     ``universe_id`` keeps the knocks sent with one of the universe's turfs or counted by one
     of its live turfs; by turf, the rows are its live turfs (and "Not in a current turf")."""
     require_organizer(actor, "read progress")
+    zone = time_zone(tz)
     if by not in GROUPINGS:
         raise ValidationError(f"by must be one of {', '.join(GROUPINGS)}",
                               errors={"by": [f"{by!r} is not one of {', '.join(GROUPINGS)}"]})
@@ -207,7 +231,7 @@ def progress(session: Session, actor: User, *, by: str = "turf", universe_id: in
             return [precinct_of.get(r.door_id, "")]
         if by == "canvasser":
             return [r.canvasser_id]
-        return [r.effective_at.astimezone(dt.UTC).date().isoformat()]
+        return [r.effective_at.astimezone(zone).date().isoformat()]
 
     items: dict[int, list[Any]] = defaultdict(list)
     report_ids = [r.id for r in reports]
@@ -338,4 +362,4 @@ def quality(session: Session, actor: User, *, since: dt.datetime | None = None,
 
 
 __all__ = ["CONTACT_CODES", "GROUPINGS", "NOT_IN_A_TURF", "QUALITY", "attempted_doors", "knocks",
-           "progress", "quality", "turf_progress", "turf_status"]
+           "progress", "quality", "time_zone", "turf_progress", "turf_status"]

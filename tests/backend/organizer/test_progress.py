@@ -230,3 +230,25 @@ def test_progress_by_turf_follows_doors_like_the_turf_list(org, county, universe
     in_universe = org.get(f"/api/progress?by=turf&universe_id={universe['id']}").get_json()
     assert {r["key"] for r in in_universe["rows"]} == set(rows)
     assert in_universe["totals"]["doors_attempted"] == 10
+
+
+def test_progress_by_day_counts_days_in_the_organizers_time_zone(org, county, factory):
+    """QA: days were UTC days, so an evening shift in Ohio (9 pm EDT is 1 am UTC) landed on
+    the next day. ``tz`` names the organizer's zone; UTC stays the default."""
+    evening = dt.datetime(2026, 10, 4, 1, 0, tzinfo=dt.UTC)  # Oct 3, 9 pm in New York
+    factory.report(county.doors[0], county.alice, recorded_at=evening - dt.timedelta(hours=3))
+    factory.report(county.doors[1], county.alice, recorded_at=evening)
+    factory.report(county.doors[2], county.alice, recorded_at=evening + dt.timedelta(hours=14))
+
+    def days(query=""):
+        response = org.get(f"/api/progress?by=day{query}")
+        assert response.status_code == 200, response.get_json()
+        return [(r["key"], r["doors_attempted"]) for r in response.get_json()["rows"]]
+
+    assert days() == [("2026-10-03", 1), ("2026-10-04", 2)]
+    assert days("&tz=UTC") == days()
+    assert days("&tz=America/New_York") == [("2026-10-03", 2), ("2026-10-04", 1)]
+    for bad in ("Mars/Olympus", "EST5EDT/../../etc/passwd", ""):
+        response = org.get(f"/api/progress?by=day&tz={bad}")
+        assert response.status_code == 422, bad
+        assert "tz" in response.get_json()["errors"], response.get_json()

@@ -267,11 +267,12 @@ export const issueListCode = (turfId) =>
 // ---- progress, quality and review ------------------------------------------------------------
 
 /**
- * Progress rows grouped one way.
+ * Progress rows grouped one way; days are counted in the time zone ``tz``.
  * @param {"turf"|"precinct"|"canvasser"|"day"} by
+ * @param {string} [tz] IANA time zone, like "America/New_York" (the server's default: UTC)
  */
-export const progress = (by) =>
-  request("GET", "/api/progress", undefined, { by });
+export const progress = (by, tz) =>
+  request("GET", "/api/progress", undefined, { by, tz });
 
 /** @returns {Promise<object[]>} per-canvasser quality signals with flags */
 export const quality = () => request("GET", "/api/quality");

@@ -11,6 +11,8 @@ const GROUPS = [
   ["day", "Day"],
 ];
 const REFRESH_MS = 15000;
+// An evening shift is on the organizer's day, not UTC's: days are counted in this zone.
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function resultsText(results) {
   const entries = Object.entries(results || {}).filter(([, n]) => n);
@@ -119,7 +121,7 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
   const refresh = () =>
     attempt(async () => {
       const [data, quality] = await Promise.all([
-        api.progress(by),
+        api.progress(by, TIME_ZONE),
         api.quality(),
       ]);
       const t = data.totals || {};
@@ -138,6 +140,13 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
           rowAttrs: by === "turf" ? turfRowAttrs : undefined,
         }),
         by === "turf" ? h("p", { class: "hint" }, TURF_RULE) : null,
+        by === "day"
+          ? h(
+              "p",
+              { class: "hint", id: "progress-zone" },
+              `Days in ${TIME_ZONE} time.`,
+            )
+          : null,
       );
       const rows = quality.rows || [];
       qualityBody.replaceChildren(
