@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from backend.extensions import db
@@ -42,3 +42,37 @@ def test_days_are_the_browsers_days(browser: Browser, live_server):
         expect(table).not_to_contain_text("2026-10-04")
     finally:
         context.close()
+
+
+def test_progress_shows_the_survey_answers_per_question(page: Page, live_server):
+    """QA: GET /api/progress counts survey responses, but the Progress panel never showed
+    them. Each question now has its responses' answers and their share of its answers."""
+    from backend.models import SurveyQuestion, SurveyResponse, Voter
+
+    load_demo(db.session, voters=60, seed=3)
+    question = SurveyQuestion(name="Support Measure 4?", kind="single")
+    question.responses = [SurveyResponse(name=n, position=i)
+                          for i, n in enumerate(("Yes", "No", "Undecided"))]
+    db.session.add(question)
+    db.session.commit()
+    yes, no, _ = question.responses
+    canvasser = db.session.scalar(select(User).where(User.email == DEMO_CANVASSER[0]))
+    voters = list(db.session.scalars(select(Voter).order_by(Voter.id).limit(3)))
+    factory = live_server.factory()
+    for voter, response in zip(voters, (yes, yes, no), strict=True):
+        factory.report(db.session.get(Door, voter.door_id), canvasser, result_code=None,
+                       items=[{"voter_id": voter.id, "result_code": "canvassed",
+                               "survey_question_id": question.id,
+                               "survey_response_id": response.id}])
+    question_id = question.id
+    db.session.rollback()
+
+    log_in(page, live_server.url, *DEMO_ORGANIZER)
+    page.get_by_role("tab", name="Progress").click()
+    block = page.locator(f'#progress-survey [data-question-id="{question_id}"]')
+    expect(block.locator("caption")).to_have_text("Support Measure 4?: 3 answers")
+    rows = block.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_have_text("Yes267%")
+    expect(rows.nth(1)).to_have_text("No133%")
+    expect(rows.nth(2)).to_have_text("Undecided00%")

@@ -1,5 +1,5 @@
-// Progress tables (per turf, precinct, canvasser, day) and the quality signals per canvasser,
-// refreshed every few seconds while the panel is open.
+// Progress tables (per turf, precinct, canvasser, day), the survey's answers per question and
+// the quality signals per canvasser, refreshed every few seconds while the panel is open.
 
 import * as api from "../net/api.js";
 import { attempt, fmt, h, pct, table } from "../ui.js";
@@ -45,6 +45,42 @@ const turfRowAttrs = (row) =>
   row.key === null
     ? { class: "outside", dataset: { turfId: "none" } }
     : { dataset: { turfId: String(row.key) } };
+
+const SURVEY_COLUMNS = [
+  { key: "name", label: "Response" },
+  { key: "answers", label: "Answers", num: true, format: fmt },
+  { key: "share", label: "Share", num: true, format: pct },
+];
+
+/**
+ * Per survey question, how many answers each of its responses got and its share of the
+ * question's answers; questions no longer asked show only if someone answered them.
+ * @param {object[]} questions survey questions with their responses
+ * @param {Object<string, number>} counts survey_response_id -> answers
+ */
+function surveyTables(questions, counts) {
+  const shown = questions
+    .map((q) => {
+      const rows = (q.responses || []).map((r) => ({
+        name: r.name,
+        answers: counts[String(r.id)] || 0,
+      }));
+      const total = rows.reduce((sum, r) => sum + r.answers, 0);
+      for (const r of rows) r.share = total ? r.answers / total : null;
+      return { q, rows, total };
+    })
+    .filter(({ q, total }) => q.is_active || total);
+  if (!shown.length) return [h("p", { class: "hint" }, "No survey questions.")];
+  return shown.map(({ q, rows, total }) =>
+    h(
+      "div",
+      { class: "survey-results", dataset: { questionId: String(q.id) } },
+      table(SURVEY_COLUMNS, rows, {
+        caption: `${q.name}: ${fmt(total)} answer${total === 1 ? "" : "s"}`,
+      }),
+    ),
+  );
+}
 
 const seconds = (s) =>
   s === null || s === undefined
@@ -104,6 +140,7 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
   });
   const body = h("div", { id: "progress-table" });
   const qualityBody = h("div", { id: "quality-table" });
+  const surveyBody = h("div", { id: "progress-survey" });
   const updated = h("span", { class: "hint", id: "progress-updated" });
   const groupButtons = GROUPS.map(([g, label]) =>
     h(
@@ -120,9 +157,10 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
 
   const refresh = () =>
     attempt(async () => {
-      const [data, quality] = await Promise.all([
+      const [data, quality, questions] = await Promise.all([
         api.progress(by, TIME_ZONE),
         api.quality(),
+        api.listQuestions(),
       ]);
       const t = data.totals || {};
       totals.replaceChildren(
@@ -148,6 +186,7 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
             )
           : null,
       );
+      surveyBody.replaceChildren(...surveyTables(questions, t.responses || {}));
       const rows = quality.rows || [];
       qualityBody.replaceChildren(
         table(QUALITY_COLUMNS, rows, {
@@ -188,6 +227,8 @@ export function renderProgressPanel(panel, { onRefreshed } = {}) {
     ),
     totals,
     body,
+    h("h3", {}, "Survey responses"),
+    surveyBody,
     h("h3", {}, "Quality signals per canvasser"),
     qualityBody,
   );
