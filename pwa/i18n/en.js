@@ -92,6 +92,7 @@ export default {
   "door.choice_help": "Correct: your earlier entry was wrong; it no longer counts. New visit: you knocked again; both count and the stronger result stays on the door.",
   "door.new_visit_help": "A new visit counts as another attempt; the stronger result stays on the door.",
   "door.correcting": "Correcting your earlier entry for this door.",
+  "door.draft_restored": "Restored what you had typed.", "door.draft_discard": "Discard",
   "door.answer_dropped": "Saved — the answer to a question that was removed was not kept. The rest of your report counts.",
 
   "correction.wrong_address": "Wrong address", "correction.misplaced_pin": "The pin is in the wrong place (use my position)",

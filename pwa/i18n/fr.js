@@ -92,6 +92,7 @@ export default {
   "door.choice_help": "Corriger : votre saisie précédente était fausse, elle ne compte plus. Nouvelle visite : vous avez frappé à nouveau, les deux comptent et le résultat le plus fort reste sur la porte.",
   "door.new_visit_help": "Une nouvelle visite compte comme une tentative de plus ; le résultat le plus fort reste sur la porte.",
   "door.correcting": "Correction de votre saisie précédente pour cette porte.",
+  "door.draft_restored": "Ce que vous aviez saisi a été restauré.", "door.draft_discard": "Effacer",
   "door.answer_dropped": "Enregistré — la réponse à une question qui a été supprimée n'a pas été gardée. Le reste de votre compte rendu est pris en compte.",
 
   "correction.wrong_address": "Mauvaise adresse", "correction.misplaced_pin": "Le repère est mal placé (utiliser ma position)",
