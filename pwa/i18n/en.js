@@ -65,7 +65,7 @@ export default {
   "walk.later": "Come back later", "walk.finished": ({ n }) => `Done (${n})`, "walk.list": "List",
   "walk.units": ({ n, done }) => `Building: ${n} units, ${done} done`, "walk.no_names": "No names on the list",
   "walk.lit_left": "Literature left", "walk.nothing_to_undo": "Nothing to undo.",
-  "walk.undo_maybe_sent": "It may already have reached the server: record this door again to correct it.", "walk.undone": "Undone: {address}", "walk.undo_sent": "Already sent: record this door again to correct it.",
+  "walk.undo_maybe_sent": "It may already have reached the server: record this door again to correct it.", "walk.undone_building": ({ address, n }) => `Undone: ${address}, ${n} ${plural(n, "unit", "units")}`, "walk.undone": "Undone: {address}", "walk.undo_sent": "Already sent: record this door again to correct it.",
   "walk.no_gps": "This phone cannot tell its position.", "walk.locating": "Finding your position…",
   "walk.gps_failed": "No position: {reason}",
 

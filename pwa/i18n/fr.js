@@ -65,7 +65,7 @@ export default {
   "walk.later": "À revoir plus tard", "walk.finished": ({ n }) => `Faites (${n})`, "walk.list": "Liste",
   "walk.units": ({ n, done }) => `Immeuble : ${n} logements, ${done} ${plural(done, "fait", "faits")}`, "walk.no_names": "Aucun nom sur la liste",
   "walk.lit_left": "Tract déposé", "walk.nothing_to_undo": "Rien à annuler.",
-  "walk.undo_maybe_sent": "Il est peut-être déjà arrivé au serveur : saisissez à nouveau cette porte pour corriger.", "walk.undone": "Annulé : {address}", "walk.undo_sent": "Déjà envoyé : saisissez à nouveau cette porte pour corriger.",
+  "walk.undo_maybe_sent": "Il est peut-être déjà arrivé au serveur : saisissez à nouveau cette porte pour corriger.", "walk.undone_building": ({ address, n }) => `Annulé : ${address}, ${n} ${plural(n, "logement", "logements")}`, "walk.undone": "Annulé : {address}", "walk.undo_sent": "Déjà envoyé : saisissez à nouveau cette porte pour corriger.",
   "walk.no_gps": "Ce téléphone ne connaît pas sa position.", "walk.locating": "Recherche de votre position…",
   "walk.gps_failed": "Pas de position : {reason}",
 

@@ -88,8 +88,10 @@ export async function renderStop(root, [turfIdText, keyText]) {
       toast(t("door.too_long", { max: LIMITS.access_note }));
       return false;
     }
+    // One tap, one undo: "Undo last" takes the whole building's reports back together.
+    const undoGroup = crypto.randomUUID();
     for (const door of open) {
-      await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
+      await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door), undo_group: undoGroup });
     }
     await saveAccessNote(turfId, doors, note);
     await clearDirty(turfId, doors);

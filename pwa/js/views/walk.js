@@ -171,6 +171,18 @@ export async function renderWalk(root, [turfIdText]) {
       toast(t("walk.nothing_to_undo"));
       return false;
     }
+    if (undo.retracted) {
+      // A whole building at once: those not sent are gone, those sent are taken back on the
+      // server by the retractions now waiting in the outbox.
+      await sync.changed();
+      if (undo.retracted.length) setTimeout(() => sync.sync(), 300);
+      const first = doors.find((d) => d.id === (undo.undone[0] || undo.retracted[0])?.door_id);
+      const n = undo.undone.length + undo.retracted.length;
+      toast(t("walk.undone_building", { address: first?.address_line || "", n }));
+      await renderWalk(root, [turfIdText]);
+      settle(root, "[data-action=undo]");
+      return true;
+    }
     if (undo.sent) {
       // On the server, or maybe (a send was attempted): record the door again; the new
       // report supersedes it there as well as here.
