@@ -63,7 +63,7 @@ export default {
   "walk.lit_mode": "Lit drop mode", "walk.undo": "Undo last", "walk.end_shift": "End of shift",
   "walk.next": "Next door", "walk.next_skipped": "Next: a door you skipped", "walk.new_turf": "An organizer gave you another turf: see My turfs.", "walk.all_done": "Every door is done. Check your reports are sent.",
   "walk.later": "Come back later", "walk.finished": ({ n }) => `Done (${n})`, "walk.list": "List",
-  "walk.units": ({ n, done }) => `Building: ${n} units, ${done} done`, "walk.no_names": "No names on the list",
+  "walk.units_done": ({ n, done }) => `${done} of ${n} ${plural(n, "unit", "units")} done`, "walk.building": "Building", "walk.no_names": "No names on the list",
   "walk.lit_left": "Literature left", "walk.nothing_to_undo": "Nothing to undo.",
   "walk.undo_maybe_sent": "It may already have reached the server: record this door again to correct it.", "walk.undone_building": ({ address, n }) => `Undone: ${address}, ${n} ${plural(n, "unit", "units")}`, "walk.undone": "Undone: {address}", "walk.undo_sent": "Already sent: record this door again to correct it.",
   "walk.no_gps": "This phone cannot tell its position.", "walk.locating": "Finding your position…",

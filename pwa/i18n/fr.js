@@ -63,7 +63,7 @@ export default {
   "walk.lit_mode": "Mode tractage", "walk.undo": "Annuler le dernier", "walk.end_shift": "Fin de session",
   "walk.next": "Porte suivante", "walk.next_skipped": "Suivante : une porte passée plus tôt", "walk.new_turf": "Un organisateur vous a confié un autre secteur : voir Mes secteurs.", "walk.all_done": "Toutes les portes sont faites. Vérifiez que tout est envoyé.",
   "walk.later": "À revoir plus tard", "walk.finished": ({ n }) => `Faites (${n})`, "walk.list": "Liste",
-  "walk.units": ({ n, done }) => `Immeuble : ${n} logements, ${done} ${plural(done, "fait", "faits")}`, "walk.no_names": "Aucun nom sur la liste",
+  "walk.units_done": ({ n, done }) => `${done} ${plural(done, "logement", "logements")} sur ${n} ${plural(done, "fait", "faits")}`, "walk.building": "Immeuble", "walk.no_names": "Aucun nom sur la liste",
   "walk.lit_left": "Tract déposé", "walk.nothing_to_undo": "Rien à annuler.",
   "walk.undo_maybe_sent": "Il est peut-être déjà arrivé au serveur : saisissez à nouveau cette porte pour corriger.", "walk.undone_building": ({ address, n }) => `Annulé : ${address}, ${n} ${plural(n, "logement", "logements")}`, "walk.undone": "Annulé : {address}", "walk.undo_sent": "Déjà envoyé : saisissez à nouveau cette porte pour corriger.",
   "walk.no_gps": "Ce téléphone ne connaît pas sa position.", "walk.locating": "Recherche de votre position…",
