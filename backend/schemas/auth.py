@@ -52,8 +52,19 @@ class InviteSchema(Schema):
     qr_svg = fields.String(metadata={"description": "SVG image of a QR code holding the url"})
 
 
+# The join form's field checks answer with codes (``errors: {"password": ["too_short"]}``),
+# not English sentences: the volunteer app says them in the volunteer's language.
+_REQUIRED = {"required": "required"}
+
+
 class JoinSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=4, max=40))
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))
+    code = fields.String(required=True, error_messages=_REQUIRED,
+                         validate=validate.Length(min=4, max=40, error="unknown"))
+    email = fields.String(required=True, error_messages=_REQUIRED,
+                          validate=validate.Length(min=3, max=254, error="invalid"))
+    name = fields.String(required=True, error_messages=_REQUIRED,
+                         validate=[validate.Length(min=1, error="required"),
+                                   validate.Length(max=200, error="too_long")])
+    password = fields.String(required=True, load_only=True, error_messages=_REQUIRED,
+                             validate=[validate.Length(min=8, error="too_short"),
+                                       validate.Length(max=1024, error="too_long")])

@@ -83,11 +83,13 @@ class SyncReportSchema(Schema):
 
     @validates_schema
     def _says_something(self, data: dict[str, Any], **_: Any) -> None:
+        # A report with only `supersedes` is a retraction: it takes back an earlier report of
+        # yours (an undo of one already sent) and leaves that door with no outcome of its own.
         if not (data.get("result_code") or data.get("voters") or data.get("lit_drop")
-                or data.get("correction")):
+                or data.get("correction") or data.get("supersedes")):
             raise ValidationError(
-                "a report needs a result_code, at least one voter item, lit_drop or a correction",
-                "result_code")
+                "a report needs a result_code, at least one voter item, lit_drop, a correction "
+                "or supersedes", "result_code")
         voter_ids = [v["voter_id"] for v in data.get("voters") or []]
         if len(voter_ids) != len(set(voter_ids)):
             raise ValidationError("each voter may appear once per report", "voters")

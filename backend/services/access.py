@@ -65,12 +65,13 @@ def ensure_can_read_door(session: Session, actor: User, door_id: int) -> None:
 def ensure_can_read_turf(session: Session, actor: User, turf_id: int) -> Turf:
     turf = session.get(Turf, turf_id)
     if turf is None or turf.deleted_at is not None:
-        raise NotFound(f"Turf {turf_id} does not exist.")
+        raise NotFound(f"Turf {turf_id} does not exist.", errors={"turf_id": ["unknown"]})
     if actor.is_organizer:
         return turf
     assigned = session.scalar(
         select(assigned_turf_ids(actor.id).where(Assignment.turf_id == turf_id).exists())
     )
     if not assigned:
-        raise NotFound(f"Turf {turf_id} is not assigned to you.")
+        raise NotFound(f"Turf {turf_id} is not assigned to you.",
+                       errors={"turf_id": ["not_assigned"]})
     return turf

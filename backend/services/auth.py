@@ -40,16 +40,20 @@ def hash_password(password: str) -> str:
 
 def _check_new_user(email: str, password: str, role: str) -> str:
     email = email.strip().lower()
+    # Per field a code for apps to translate (errors) and words for people (the message).
     errors: dict[str, list[str]] = {}
+    reasons: list[str] = []
     if not EMAIL_RE.match(email):
-        errors["email"] = [f"{email!r} is not an email address"]
+        errors["email"] = ["invalid"]
+        reasons.append(f"email {email!r} is not an email address")
     if len(password) < MIN_PASSWORD:
-        errors["password"] = [f"must be at least {MIN_PASSWORD} characters"]
+        errors["password"] = ["too_short"]
+        reasons.append(f"password must be at least {MIN_PASSWORD} characters")
     if role not in ROLES:
-        errors["role"] = [f"{role!r} is not one of {', '.join(ROLES)}"]
+        errors["role"] = ["unknown"]
+        reasons.append(f"role {role!r} is not one of {', '.join(ROLES)}")
     if errors:
-        reasons = "; ".join(f"{name} {m}" for name, ms in errors.items() for m in ms)
-        raise ValidationError(f"The user cannot be created: {reasons}", errors=errors)
+        raise ValidationError(f"The user cannot be created: {'; '.join(reasons)}", errors=errors)
     return email
 
 

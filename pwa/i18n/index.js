@@ -43,6 +43,24 @@ const REFUSALS = {
   "code:used_up": "refused.invite_used_up",
   "email:taken": "refused.email_taken",
   "account:disabled": "refused.account_disabled",
+  "code:required": "refused.invite_unknown",
+  "email:invalid": "refused.email_invalid",
+  "email:required": "refused.email_invalid",
+  "password:too_short": "refused.password_too_short",
+  "password:too_long": "refused.password_too_long",
+  "password:required": "refused.password_too_short",
+  "name:required": "refused.name_required",
+  "name:too_long": "refused.name_too_long",
+  "turf_id:not_assigned": "refused.turf_not_assigned",
+  "turf_id:unknown": "refused.turf_unknown",
+};
+
+// The server's error codes (`code` in its error body), for refusals with no known field.
+const CODES = {
+  forbidden: "refused.forbidden",
+  not_found: "refused.not_found",
+  payload_too_large: "refused.too_large",
+  unauthenticated: "refused.login_again",
 };
 
 /**
@@ -57,4 +75,18 @@ export function knownRefusal(body) {
     }
   }
   return null;
+}
+
+/**
+ * Any refusal or failure of the server (HTTP `status` and its error body) in the volunteer's
+ * language, never the server's English: by field and reason (knownRefusal), else by the
+ * error's code, else "a problem on the server" (5xx, a proxy's page, an unexpected answer)
+ * or "not accepted".
+ */
+export function refusalText(status, body) {
+  const known = knownRefusal(body);
+  if (known) return known;
+  const key = CODES[body?.code];
+  if (key) return t(key);
+  return t(!status || status >= 500 ? "refused.server_error" : "refused.other");
 }

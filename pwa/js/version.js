@@ -1,6 +1,6 @@
 // One version for the page and the service worker. Loaded as a module by the page and with
 // importScripts() by sw.js (a classic worker), so it sets a global instead of exporting.
-self.CANVASS_VERSION = "0.1.2";
+self.CANVASS_VERSION = "0.1.3";
 // The app shell: everything the volunteer app needs to start with no network. Leaflet is
 // here so the map works offline, though it is not counted in the shell-size budget.
 self.CANVASS_SHELL = [

@@ -116,6 +116,37 @@ def test_refused_joins_and_logins_name_their_reason_for_the_phone(client, factor
     assert (unknown.status_code, unknown.get_json()["errors"]) == (404, {"code": ["unknown"]})
 
 
+def test_the_join_forms_field_checks_answer_with_codes(client, factory, login):
+    """A short password, a bad email, a missing name: ``errors`` holds a code per field for
+    the phone to translate, while the message stays words for people."""
+    body = login(factory.user("organizer")).post("/api/auth/invites", json={}).get_json()
+    join = {"code": body["code"], "email": "v@example.org", "name": "V", "password": "long enough"}
+    cases = [
+        ({"password": "short"}, 422, {"password": ["too_short"]}),
+        ({"password": "x" * 1025}, 422, {"password": ["too_long"]}),
+        ({"email": "v@localhost"}, 422, {"email": ["invalid"]}),
+        ({"email": "v"}, 422, {"email": ["invalid"]}),
+        ({"name": ""}, 422, {"name": ["required"]}),
+        ({"name": "   "}, 422, {"name": ["required"]}),
+    ]
+    for change, status, errors in cases:
+        answer = client.post("/api/auth/join", json={**join, **change})
+        assert (answer.status_code, answer.get_json()["errors"]) == (status, errors), change
+    missing = client.post("/api/auth/join", json={"code": body["code"], "name": "V"})
+    assert missing.get_json()["errors"] == {"email": ["required"], "password": ["required"]}
+    bad = client.post("/api/auth/join", json={**join, "email": "v@localhost"}).get_json()
+    assert "not an email address" in bad["message"]
+
+
+def test_a_turf_not_assigned_is_refused_with_a_code(factory, login):
+    canvasser = factory.user("canvasser")
+    turf = factory.turf([factory.door()])
+    answer = login(canvasser).get(f"/api/turfs/{turf.id}/door_list")
+    assert (answer.status_code, answer.get_json()["errors"]) == (404, {"turf_id": ["not_assigned"]})
+    gone = login(canvasser).get("/api/turfs/999999/door_list")
+    assert (gone.status_code, gone.get_json()["errors"]) == (404, {"turf_id": ["unknown"]})
+
+
 def test_invite_carries_a_qr_code_of_its_link(factory, login):
     """A volunteer can scan the invite off the organizer's screen: the QR holds the link."""
     from backend.services.turfs import qr_svg

@@ -27,6 +27,10 @@ export async function deviceId() {
  * before sending).
  */
 export async function makeReport(fields) {
+  return buildReport(fields, await deviceId());
+}
+
+function buildReport(fields, device) {
   return {
     uuid: crypto.randomUUID(),
     door_id: fields.door_id,
@@ -38,11 +42,13 @@ export async function makeReport(fields) {
     lit_drop: Boolean(fields.lit_drop),
     access_note: fields.access_note ?? null,
     location: fields.location ?? null,
-    device_id: await deviceId(),
+    device_id: device,
     app_version: self.CANVASS_VERSION,
     supersedes: fields.supersedes ?? null,
     correction: fields.correction ?? null,
     seq: nextSeq(),
+    // Local only: the reports one tap made ("Whole building inaccessible"), undone together.
+    undo_group: fields.undo_group ?? null,
   };
 }
 
@@ -187,6 +193,7 @@ export async function undoLast(turfId) {
   const past = (await turfHistory(turfId)).filter((r) => r.state !== "superseded");
   const last = past[past.length - 1];
   if (!last) return null;
+  if (last.undo_group) return undoGroup(past.filter((r) => r.undo_group === last.undo_group));
   let undone = false;
   // The check and the delete share one transaction with markSending's, so a send cannot
   // start between them.
@@ -206,6 +213,47 @@ export async function undoLast(turfId) {
 }
 
 /**
+ * Undo the reports one tap made (a whole building inaccessible) in one transaction: those
+ * never offered to the server are taken out; each one sent, or whose send was attempted, is
+ * taken back by a retraction (a report with only `supersedes`: the earlier one no longer
+ * counts, and the door is to do again, on the server as here). The retractions share a new
+ * group, so the next "Undo last" takes them back together too.
+ * Answers `{undone: [reports], retracted: [reports]}`.
+ */
+async function undoGroup(members) {
+  const device = await deviceId();
+  const group = crypto.randomUUID();
+  const undone = [];
+  const retracted = [];
+  await write(["outbox", "history"], async (tx) => {
+    const outbox = tx.objectStore("outbox");
+    const history = tx.objectStore("history");
+    for (const report of members) {
+      const queued = await outbox.get(report.uuid);
+      if (queued && !queued.attempted) {
+        outbox.delete(report.uuid);
+        history.delete(report.uuid);
+        const earlier = report.supersedes ? await history.get(report.supersedes) : null;
+        if (earlier) history.put({ ...earlier, state: (await outbox.get(earlier.uuid)) ? "waiting" : "sent" });
+        undone.push(report);
+        continue;
+      }
+      const current = await history.get(report.uuid);
+      if (!current || current.state === "superseded") continue;
+      const retraction = buildReport(
+        { door_id: report.door_id, turf_id: report.turf_id, supersedes: report.uuid, undo_group: group },
+        device,
+      );
+      outbox.put(retraction);
+      history.put({ ...retraction, state: "waiting" });
+      history.put({ ...current, state: "superseded" });
+      retracted.push(report);
+    }
+  });
+  return { undone, retracted };
+}
+
+/**
  * Everything not yet acknowledged (waiting and rejected), as the file
  * `POST /api/sync/export_file` accepts.
  */
@@ -221,6 +269,6 @@ export async function exportUnsent(canvasserId) {
 
 /** The wire form of a report (no local bookkeeping fields). */
 export function wire(report) {
-  const { seq, state, parked_at, reason, code, errors, flags, attempted, ...rest } = report;
+  const { seq, state, parked_at, reason, code, errors, flags, attempted, undo_group, ...rest } = report;
   return rest;
 }

@@ -105,6 +105,36 @@ export async function saveDoorList(list) {
   return record;
 }
 
+/**
+ * Door form drafts: what the volunteer has picked and typed at a door but not saved yet,
+ * kept in `meta` under "drafts" (keyed "turf:door") so a killed or reloaded tab loses
+ * nothing. A draft never goes in the outbox: it is never sent, only restored on the form.
+ */
+const draftKey = (turfId, doorId) => `${turfId}:${doorId}`;
+
+export async function getDraft(turfId, doorId) {
+  return ((await getMeta("drafts")) || {})[draftKey(turfId, doorId)] || null;
+}
+
+/** Keep a door's draft (replacing the one before); resolves when durable. */
+export async function saveDraft(turfId, doorId, draft) {
+  await write(["meta"], async (tx) => {
+    const drafts = (await tx.objectStore("meta").get("drafts")) || {};
+    drafts[draftKey(turfId, doorId)] = { ...draft, saved_at: new Date().toISOString() };
+    tx.objectStore("meta").put(drafts, "drafts");
+  });
+}
+
+/** Drop a door's draft: its report was saved, or the volunteer discarded it. */
+export async function dropDraft(turfId, doorId) {
+  await write(["meta"], async (tx) => {
+    const drafts = (await tx.objectStore("meta").get("drafts")) || {};
+    if (!(draftKey(turfId, doorId) in drafts)) return;
+    delete drafts[draftKey(turfId, doorId)];
+    tx.objectStore("meta").put(drafts, "drafts");
+  });
+}
+
 /** Add a notice the volunteer must see on a turf (reassigned, doors removed ...). */
 export async function addNotice(turfId, notice, patch = {}) {
   await write(["turfs"], async (tx) => {
@@ -172,7 +202,7 @@ export async function markDoNotContact({ voter_id, door_id }) {
  * in the outbox or are parked. Returns whether it was wiped.
  */
 export async function wipeTurfIfSynced(turfId) {
-  return write(["turfs", "doors", "history", "outbox", "parked"], async (tx) => {
+  return write(["turfs", "doors", "history", "outbox", "parked", "meta"], async (tx) => {
     const waiting = await tx.objectStore("outbox").index("turf_id").count(turfId);
     const parked = (await tx.objectStore("parked").getAll()).filter((r) => r.turf_id === turfId);
     if (waiting || parked.length) return false;
@@ -181,6 +211,11 @@ export async function wipeTurfIfSynced(turfId) {
     const history = tx.objectStore("history");
     for (const key of await history.index("turf_id").getAllKeys(turfId)) history.delete(key);
     tx.objectStore("turfs").delete(turfId);
+    const drafts = await tx.objectStore("meta").get("drafts");
+    if (drafts) {
+      for (const key of Object.keys(drafts)) if (key.startsWith(`${turfId}:`)) delete drafts[key];
+      tx.objectStore("meta").put(drafts, "drafts");
+    }
     return true;
   });
 }

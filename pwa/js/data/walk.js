@@ -82,11 +82,16 @@ export function doorStatuses(doors, history, ranks = {}) {
     else if (server) status.set(door.id, server.status);
   }
   for (const [doorId, mine] of strongest(history, ranks)) {
-    // A correction alone (a pin, a new unit or person) is no knock: the server counts the
-    // door as not contacted, so it stays to do here too.
-    if (mine.rank === 0) continue;
     const server = known.get(doorId);
     const at = Date.parse(mine.report.recorded_at);
+    // A correction alone (a pin, a new unit or person) is no knock: the server counts the
+    // door as not contacted, so it stays to do here too. A retraction (an undo of a sent
+    // report) takes the door back to do until the server says otherwise.
+    if (mine.rank === 0) {
+      const retraction = mine.report.supersedes && !mine.report.correction;
+      if (retraction && server && (at > server.at || mine.report.state === "waiting")) status.delete(doorId);
+      continue;
+    }
     if (!server) {
       status.set(doorId, mine.status);
       continue;
@@ -129,7 +134,8 @@ export function reportStatus(report, ranks = {}) {
     const own = best([voter.result_code, voter.responses?.length ? CONVERSATION : null], ranks);
     codes.push(own && rankOf(own, ranks) > CONVERSATION_RANK ? CONVERSATION : own);
   }
-  return best(codes, ranks) || (report.correction ? "corrected" : CONVERSATION);
+  // A report with only `supersedes` (a retraction) takes back the one it names: no outcome.
+  return best(codes, ranks) || (report.correction || report.supersedes ? "corrected" : CONVERSATION);
 }
 
 /** Group doors into stops in walk order; doors sharing a building key are one stop. */

@@ -20,6 +20,9 @@ export const state = {
   parked: 0,
   lastSyncAt: null,
   lastError: "",
+  // The last failure's HTTP status and error body, for the volunteer's words (refusalText).
+  lastErrorStatus: null,
+  lastErrorBody: null,
   nextRetryAt: null,
   notices: 0, // turf notices added by this tab's sync passes: the open view shows them
 };
@@ -88,6 +91,8 @@ async function pass() {
     failures = 0;
     state.phase = "idle";
     state.lastError = "";
+    state.lastErrorStatus = null;
+    state.lastErrorBody = null;
     state.lastSyncAt = new Date().toISOString();
     await setMeta("last_sync_at", state.lastSyncAt);
   } catch (err) {
@@ -99,6 +104,8 @@ async function pass() {
       failures++;
       state.phase = err instanceof NetworkError || !navigator.onLine ? "offline" : "error";
       state.lastError = err.message;
+      state.lastErrorStatus = err instanceof ApiError ? err.status : null;
+      state.lastErrorBody = err instanceof ApiError ? err.body : null;
       const delay = Math.min(BASE_RETRY_MS * 2 ** (failures - 1), MAX_RETRY_MS);
       const jittered = Math.round(delay * (0.5 + Math.random()));
       state.nextRetryAt = Date.now() + jittered;

@@ -1,5 +1,5 @@
 /** Log in, or join with an invite code (name, email, password), then go to "My turfs". */
-import { knownRefusal, t } from "../../i18n/index.js";
+import { knownRefusal, refusalText, t } from "../../i18n/index.js";
 import { api, ApiError, NetworkError } from "../net/api.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
@@ -10,15 +10,11 @@ import { installHint } from "./turfs.js";
 function errorText(err) {
   if (err instanceof NetworkError) return t("auth.offline");
   if (err instanceof ApiError) {
-    const known = knownRefusal(err.body);
-    if (known) return known;
     // The server gives one answer for a wrong email and a wrong password (it does not say
-    // who has an account); a token is never sent from here, so a 401 is that answer.
-    if (err.status === 401) return t("auth.wrong_login");
-    const fields = Object.entries(err.body.errors || {})
-      .map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`)
-      .join("; ");
-    return fields ? `${err.message} (${fields})` : err.message;
+    // who has an account); a token is never sent from here, so a 401 with no known field
+    // is that answer.
+    if (err.status === 401 && !knownRefusal(err.body)) return t("auth.wrong_login");
+    return refusalText(err.status, err.body);
   }
   return String(err.message || err);
 }

@@ -88,8 +88,10 @@ export async function renderStop(root, [turfIdText, keyText]) {
       toast(t("door.too_long", { max: LIMITS.access_note }));
       return false;
     }
+    // One tap, one undo: "Undo last" takes the whole building's reports back together.
+    const undoGroup = crypto.randomUUID();
     for (const door of open) {
-      await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door) });
+      await recordReport({ door_id: door.id, turf_id: turfId, result_code: "inaccessible", access_note: note || accessNoteFor(door), undo_group: undoGroup });
     }
     await saveAccessNote(turfId, doors, note);
     await clearDirty(turfId, doors);
@@ -199,6 +201,8 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       ${past.some((r) => r.door_id === doorId && r.state !== "superseded" && reports.answerDropped(r))
         ? html`<p class="notice tone-bad" role="status" data-testid="answer-dropped">⚠ ${t("door.answer_dropped")}</p>`
         : ""}
+      <p class="notice" role="status" data-testid="draft-restored" hidden>✎ ${t("door.draft_restored")}
+        <button type="button" class="small" data-action="discard-draft" data-testid="discard-draft">${t("door.draft_discard")}</button></p>
       <p class="notice" data-testid="correcting" ${supersedes ? "" : "hidden"}>↶ ${t("door.correcting")}</p>
       ${choose
         ? html`<div class="card earlier" data-testid="earlier">
@@ -236,7 +240,9 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
     </form>`,
   );
   const form = $("form", root);
+  let opened = !choose;
   const open = (correcting) => {
+    opened = true;
     supersedes = correcting ? correctable.uuid : null;
     $("[data-testid=correcting]", form).hidden = !correcting;
     $("[data-testid=earlier]", form).remove();
@@ -270,7 +276,26 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       ? { lat: app.position.lat, lon: app.position.lon, accuracy_m: app.position.accuracy }
       : null,
   });
+  // The draft of this form, kept on every change and dropped once its report is saved. The
+  // writes run one after another, so a keep queued by the saving tap cannot outlive the drop.
+  let drafting = Promise.resolve();
+  let finished = false;
+  const keepDraft = () => {
+    drafting = drafting.then(() => {
+      if (finished) return null;
+      const draft = formDraft(form, supersedes, opened);
+      return draft ? store.saveDraft(turfId, doorId, draft) : store.dropDraft(turfId, doorId);
+    }).catch((err) => console.error(err));
+  };
+  const dropDraft = () => {
+    finished = true;
+    drafting = drafting.then(() => store.dropDraft(turfId, doorId)).catch((err) => console.error(err));
+    return drafting;
+  };
+  form.addEventListener("input", keepDraft);
+  form.addEventListener("click", keepDraft);
   const done = async () => {
+    await dropDraft();
     if (door.access_note_dirty) await clearDirty(turfId, [door]);
     await setSkipped(turfId, [doorId], false);
     form.classList.remove("dirty");
@@ -345,7 +370,10 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
         // The unit is reported: a second tap on the button must not report it twice.
         if (kind === "new_unit") form.elements.new_unit.value = "";
         toast(t("correction.sent"));
-        if (kind === "wrong_address") go(back);
+        if (kind === "wrong_address") {
+          await dropDraft();
+          go(back);
+        } else keepDraft();
         return kind === "wrong_address";
       };
       if (kind !== "misplaced_pin") return send(null);
@@ -353,6 +381,74 @@ export async function renderDoor(root, [turfIdText, doorIdText, supersedesArg]) 
       return new Promise((resolve) => locate((position) => send(position).then(resolve, () => resolve(false)), () => resolve(false)));
     }));
   }
+  $("[data-action=discard-draft]", form).addEventListener("click", async (event) => {
+    event.stopPropagation();
+    await dropDraft();
+    form.classList.remove("dirty");
+    go(location.hash);
+  });
+  const draft = door.do_not_contact ? null : await store.getDraft(turfId, doorId);
+  if (draft) {
+    if (choose && draft.opened) open(Boolean(correctable && draft.supersedes === correctable.uuid));
+    restoreDraft(form, draft);
+    $("[data-testid=draft-restored]", form).hidden = false;
+    form.classList.add("dirty");
+  }
+}
+
+/**
+ * What the form holds that is not saved: the choices pressed, answers and notes typed, the
+ * people added, a unit typed; null when there is nothing.
+ */
+function formDraft(form, supersedes, opened) {
+  const choices = {};
+  for (const b of $$("button.choice[data-group][aria-pressed=true]", form)) choices[b.dataset.group] = b.dataset.value;
+  const texts = {};
+  for (const input of $$("input[data-text]", form)) if (input.value) texts[input.dataset.text] = input.value;
+  const people = $$(".new-person", form).map((_, n) => ({
+    first_name: form.elements[`np_first_${n}`].value,
+    last_name: form.elements[`np_last_${n}`].value,
+    note: form.elements[`np_note_${n}`].value,
+    consent_recontact: form.elements[`np_recontact_${n}`].checked,
+  }));
+  const draft = {
+    supersedes: supersedes || null,
+    opened,
+    choices,
+    texts,
+    note: form.elements.note?.value || "",
+    lit_drop: $("[data-action=lit]", form)?.getAttribute("aria-pressed") === "true",
+    people,
+    new_unit: form.elements.new_unit?.value || "",
+  };
+  const empty = !Object.keys(choices).length && !Object.keys(texts).length && !draft.note && !draft.lit_drop
+    && !people.length && !draft.new_unit;
+  return empty ? null : draft;
+}
+
+/** Put a draft back on a freshly drawn form; what no longer exists there is left out. */
+function restoreDraft(form, draft) {
+  for (const [group, value] of Object.entries(draft.choices || {})) {
+    const button = $(`button[data-group="${CSS.escape(group)}"][data-value="${CSS.escape(String(value))}"]`, form);
+    button?.setAttribute("aria-pressed", "true");
+  }
+  for (const [key, value] of Object.entries(draft.texts || {})) {
+    const input = $(`input[data-text="${CSS.escape(key)}"]`, form);
+    if (input) input.value = value;
+  }
+  if (form.elements.note) form.elements.note.value = draft.note || "";
+  if (draft.lit_drop) $("[data-action=lit]", form)?.setAttribute("aria-pressed", "true");
+  if ($(".new-people", form)) {
+    for (const person of draft.people || []) {
+      addPersonFields(form);
+      const n = $$(".new-person", form).length - 1;
+      form.elements[`np_first_${n}`].value = person.first_name || "";
+      form.elements[`np_last_${n}`].value = person.last_name || "";
+      form.elements[`np_note_${n}`].value = person.note || "";
+      form.elements[`np_recontact_${n}`].checked = Boolean(person.consent_recontact);
+    }
+  }
+  if (form.elements.new_unit) form.elements.new_unit.value = draft.new_unit || "";
 }
 
 function collectVoters(form, turf, door) {

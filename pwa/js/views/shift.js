@@ -3,7 +3,7 @@
  * progress, sync now, export unsent reports, end the walk, install an update when safe,
  * language, and logout (refused while anything is unsent).
  */
-import { LANGUAGES, lang, setLang, t } from "../../i18n/index.js";
+import { LANGUAGES, lang, refusalText, setLang, t } from "../../i18n/index.js";
 import * as store from "../data/store.js";
 import * as reports from "../data/reports.js";
 import { getMeta } from "../data/db.js";
@@ -99,7 +99,7 @@ export async function renderShift(root) {
         <strong>${waiting.length ? `⇅ ${t("sync.waiting", { n: waiting.length })}` : `✓ ${t("sync.all_sent")}`}</strong>
         <span class="muted">${lastSync ? t("shift.last_sync", { at: new Date(lastSync).toLocaleString(lang) }) : t("shift.never_synced")}</span>
         ${sync.state.phase === "offline" && waiting.length ? html`<span class="muted" data-testid="sync-offline">${t("shift.offline")}</span>` : ""}
-        ${sync.state.phase === "error" && sync.state.lastError ? html`<span class="muted" data-testid="sync-error">${sync.state.lastError}</span>` : ""}
+        ${sync.state.phase === "error" && sync.state.lastError ? html`<span class="muted" data-testid="sync-error">${refusalText(sync.state.lastErrorStatus, sync.state.lastErrorBody)}</span>` : ""}
       </div>
       <button class="primary big" data-action="sync" data-testid="sync-now">⇅ ${t("shift.sync_now")}</button>
       ${parked.length

@@ -1,5 +1,5 @@
 /** "My turfs": what the server assigns (when online) and what is already on the phone. */
-import { knownRefusal, t } from "../../i18n/index.js";
+import { knownRefusal, refusalText, t } from "../../i18n/index.js";
 import { api, ApiError, NetworkError } from "../net/api.js";
 import * as store from "../data/store.js";
 import { getMeta, setMeta } from "../data/db.js";
@@ -110,7 +110,7 @@ async function claimNow(root, code, { open }) {
       // A code of the wrong length is refused as a malformed field: to the volunteer it is
       // just not a valid code.
       const malformed = err instanceof ApiError && err.status === 422 && err.body.errors?.list_code;
-      toast((err instanceof ApiError && knownRefusal(err.body)) || (malformed ? t("refused.list_code_unknown") : err.message));
+      toast((err instanceof ApiError && knownRefusal(err.body)) || (malformed ? t("refused.list_code_unknown") : refusalText(err.status, err.body)));
     }
   }
 }
@@ -128,7 +128,7 @@ async function loadAssigned(root, local) {
   try {
     turfs = asList(await api.myTurfs());
   } catch (err) {
-    mount(el, html`<li class="muted">${err instanceof NetworkError ? t("turfs.offline") : err.message}</li>`);
+    mount(el, html`<li class="muted" data-testid="turfs-error">${err instanceof NetworkError ? t("turfs.offline") : refusalText(err.status, err.body)}</li>`);
     return;
   }
   await setMeta("turfs_changed", false); // the volunteer sees every turf given to them here
@@ -155,7 +155,7 @@ async function loadAssigned(root, local) {
       } catch (err) {
         button.disabled = false;
         button.textContent = t("turfs.download");
-        toast(err instanceof NetworkError ? t("turfs.download_offline") : err.message);
+        toast(err instanceof NetworkError ? t("turfs.download_offline") : refusalText(err.status, err.body));
       }
     });
   }

@@ -75,9 +75,25 @@ function distance(stop) {
   return m == null ? "" : html`<span class="distance" data-testid="distance">${formatDistance(m)}</span>`;
 }
 
-function stopSummary(stop, status) {
-  if (stop.building) return t("walk.units", { n: stop.doors.length, done: stop.done });
+function stopSummary(stop, status, resultCodes = []) {
+  if (stop.building) return unitsSummary(stop, status, resultCodes);
   return names(stop.doors[0]) || t("walk.no_names");
+}
+
+/**
+ * A building's units at a glance: "3 of 5 units done · 1 talked · 2 not home" (talked first,
+ * then the commonest results), never one unit's status standing for the whole building.
+ */
+export function unitsSummary(stop, status, resultCodes = []) {
+  const tally = new Map();
+  for (const door of stop.doors) {
+    const s = status?.get(door.id);
+    if (s) tally.set(s, (tally.get(s) || 0) + 1);
+  }
+  const parts = [...tally.entries()]
+    .sort(([a, x], [b, y]) => (b === "canvassed") - (a === "canvassed") || y - x || a.localeCompare(b))
+    .map(([s, n]) => `${n} ${statusLabel(s, resultCodes).toLocaleLowerCase()}`);
+  return [t("walk.units_done", { n: stop.doors.length, done: stop.done }), ...parts].join(" · ");
 }
 
 function litButtons(turfId, stop, status) {
@@ -134,7 +150,7 @@ export async function renderWalk(root, [turfIdText]) {
             <p class="eyebrow">${t(comeBack ? "walk.next_skipped" : "walk.next")}</p>
             <a class="stop-link" href="${stopHref(turfId, next)}" data-testid="open-next">
               <strong class="address">${stopTitle(next)}</strong>
-              <span>${stopSummary(next)}</span>
+              <span>${stopSummary(next, plan.status, turf.result_codes)}</span>
               ${next.doors[0].access_note ? html`<span class="access">🔑 ${next.doors[0].access_note}</span>` : ""}
               ${distance(next)}
             </a>
@@ -171,6 +187,18 @@ export async function renderWalk(root, [turfIdText]) {
       toast(t("walk.nothing_to_undo"));
       return false;
     }
+    if (undo.retracted) {
+      // A whole building at once: those not sent are gone, those sent are taken back on the
+      // server by the retractions now waiting in the outbox.
+      await sync.changed();
+      if (undo.retracted.length) setTimeout(() => sync.sync(), 300);
+      const first = doors.find((d) => d.id === (undo.undone[0] || undo.retracted[0])?.door_id);
+      const n = undo.undone.length + undo.retracted.length;
+      toast(t("walk.undone_building", { address: first?.address_line || "", n }));
+      await renderWalk(root, [turfIdText]);
+      settle(root, "[data-action=undo]");
+      return true;
+    }
     if (undo.sent) {
       // On the server, or maybe (a send was attempted): record the door again; the new
       // report supersedes it there as well as here.
@@ -203,13 +231,15 @@ export async function renderWalk(root, [turfIdText]) {
 
 function row(turfId, stop, status, litMode, state, resultCodes) {
   const first = stop.doors[0];
-  const s = stop.building
-    ? (stop.open ? state || "todo" : status.get(first.id))
-    : status.get(first.id) || state || "todo";
+  const s = stop.building ? state || "todo" : status.get(first.id) || state || "todo";
+  // A finished building has as many results as units: its line says them all (unitsSummary).
+  const badge = stop.building && !stop.open
+    ? html`<span class="badge tone-good" data-status="building">▦ ${t("walk.building")}</span>`
+    : statusBadge(s, resultCodes);
   return html`<li class="stop" data-door="${first.id}">
     <a class="stop-link" href="${stopHref(turfId, stop)}">
-      ${statusBadge(s, resultCodes)}
-      <span class="grow"><strong>${stopTitle(stop)}</strong><span class="muted">${stopSummary(stop)}</span></span>
+      ${badge}
+      <span class="grow"><strong>${stopTitle(stop)}</strong><span class="muted" data-testid="stop-summary">${stopSummary(stop, status, resultCodes)}</span></span>
       ${distance(stop)}
     </a>
     ${litMode ? litButtons(turfId, stop, status) : ""}

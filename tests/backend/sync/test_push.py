@@ -282,6 +282,25 @@ def test_supersedes_replaces_the_earlier_report_in_contact_history(field, login,
     assert _count(session) == 2  # the earlier fact stays stored
 
 
+def test_a_retraction_takes_a_report_back(field, login, session):
+    """A report with only ``supersedes`` (the phone's undo of a report already sent) is
+    accepted: the report it names no longer counts and the door is not contacted again; it
+    files nothing for review. A report with neither an outcome nor ``supersedes`` is still
+    refused."""
+    api = login(field.alice)
+    door = field.doors[0]
+    wrong = make_report(door, field.turf, result_code="inaccessible")
+    push(api, [wrong])
+    retraction = make_report(door, field.turf, result_code=None, supersedes=wrong["uuid"])
+    assert push(api, [retraction]).get_json()["results"][0]["status"] == "accepted"
+    session.expire_all()
+    row = session.scalar(select(ContactHistory).where(ContactHistory.subject == f"d{door.id}"))
+    assert row is None or (row.status, row.attempts) == ("not_contacted", 0)
+    assert session.scalar(select(func.count()).select_from(FieldCorrection)) == 0
+    empty = make_report(door, field.turf, result_code=None)
+    assert push(api, [empty]).get_json()["results"][0]["status"] == "rejected"
+
+
 def test_a_report_is_corrected_once_then_through_its_correction(field, login, session):
     """A second report superseding the same report is refused, in a later batch or the same
     one (both would count, as two knocks); resending the first correction is a duplicate,
