@@ -7,6 +7,7 @@ batches, so the caller decides whether the file may be stored at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -134,7 +135,7 @@ def open_profile(path: str | Path, fmt: str, mapping: Profile | None, encoding: 
             profile = mapping
         else:
             with open(path, "rb") as f:
-                first = f.readline().decode("latin-1")
+                first = f.readline().removeprefix(codecs.BOM_UTF8).decode("latin-1")
             delimiter = "\t" if first.count("\t") > first.count(",") else ","
             row = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])
             profile = detect_profile(row, path=str(path))
@@ -160,8 +161,11 @@ def read_voter_file(
     file_size = Path(path).stat().st_size
     report.total_bytes = file_size
     raw = _CountingReader(open(path, "rb"))  # noqa: SIM115 (closed below)
-    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=profile.encoding,
-                            errors="surrogateescape", newline="")
+    buffered = io.BufferedReader(raw, 1 << 20)
+    # A byte-order mark says the file is UTF-8 (Excel's "CSV UTF-8"), whatever the layout's
+    # usual encoding; utf-8-sig drops it, so the first column keeps its name.
+    encoding = "utf-8-sig" if buffered.peek(3)[:3] == codecs.BOM_UTF8 else profile.encoding
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
     try:
         reader: Any = csv.reader(text, delimiter=profile.delimiter)
         if profile.has_header:

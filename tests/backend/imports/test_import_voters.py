@@ -463,3 +463,22 @@ def test_a_confirmed_move_holds_until_the_file_shows_a_new_address(runner, sessi
     mover = voter(session, "OH0000000001")
     assert (mover.is_active, mover.voter_status) == (True, "active")
     assert session.get(Door, mover.door_id).address_line == "77 OAK AVE"
+
+
+@pytest.mark.parametrize("writer", ["ohio", "nc"])
+def test_a_file_saved_with_a_utf8_byte_order_mark_is_recognised_and_read(runner, session,
+                                                                         tmp_path, writer):
+    """Excel's "CSV UTF-8" starts the file with a byte-order mark: the layout is still
+    recognised from the first line, the first column keeps its name, and the names are read
+    as UTF-8 even where the layout's usual encoding is Windows-1252."""
+    path = tmp_path / "list.txt"
+    if writer == "ohio":
+        write_ohio(path, [ohio_voter(1, LAST_NAME="MÜLLER"), ohio_voter(2, LAST_NAME="PEÑA")])
+    else:
+        write_nc(path, [nc_voter(1, last_name="MÜLLER"), nc_voter(2, last_name="PEÑA")])
+        path.write_bytes(path.read_bytes().decode("cp1252").encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    assert sorted(session.scalars(select(Voter.last_name))) == ["MÜLLER", "PEÑA"]
+
