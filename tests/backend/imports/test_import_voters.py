@@ -482,3 +482,17 @@ def test_a_file_saved_with_a_utf8_byte_order_mark_is_recognised_and_read(runner,
     assert result.exit_code == 0, result.output
     assert sorted(session.scalars(select(Voter.last_name))) == ["MÜLLER", "PEÑA"]
 
+
+def test_zip_codes_that_lost_their_leading_zeros_in_a_spreadsheet(runner, session, tmp_path):
+    """A ZIP code a spreadsheet turned into a number (02139 -> 2139, ZIP+4 021391234 ->
+    21391234) is read as the ZIP code it was, so those voters share one door."""
+    path = write_ohio(tmp_path / "SWVF.txt", [
+        ohio_voter(1, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="02139"),
+        ohio_voter(2, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="2139"),
+        ohio_voter(3, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="21391234"),
+        ohio_voter(4, RESIDENTIAL_ADDRESS1="14 Main St", RESIDENTIAL_ZIP="501"),
+    ])  # fmt: skip
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    assert sorted(session.execute(select(Door.zip, Door.address_line)).all()) == [
+        ("00501", "14 MAIN ST"), ("02139", "12 MAIN ST")]  # fmt: skip
