@@ -218,12 +218,7 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
           batch_rows: int) -> Iterator[Batch]:
     positions = {c: i for i, c in enumerate(header)}
     upper_positions = {c.upper(): i for i, c in enumerate(header)}
-    missing = [c for c in profile.columns.values() if c not in positions]
-    if missing:
-        raise _file_error(name, 1 if profile.has_header else 0, missing[0],
-                          f"the {profile.name} layout needs column(s) {', '.join(missing)}, "
-                          "which the header lacks")
-    col = {f: positions[c] for f, c in profile.columns.items()}
+    col = _columns(name, header, profile)
     lat_i = lon_i = None
     if "latitude" in col and "longitude" in col:
         lat_i, lon_i = col["latitude"], col["longitude"]
@@ -265,7 +260,7 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
     # Missing columns read the "" appended to each row, so one itemgetter serves every layout.
     pick = operator.itemgetter(*(col.get(f, width) for f in _OPTIONAL))
     history = [(e.index, e) for e in elections]
-    colname = {i: c for c, i in positions.items()}
+    colname = dict(enumerate(header))
     batch = Batch()
     last_line = 1 if profile.has_header else 0
     rows = 0
@@ -414,6 +409,38 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
     report.rows = rows
     batch.bytes_read = raw.count
     yield batch
+
+
+def _loose(column: str) -> str:
+    return " ".join(column.split()).casefold()
+
+
+def _columns(name: str, header: list[str], profile: Profile) -> dict[str, int]:
+    """Where each field's column is: by its exact name, else ignoring case and spacing (a
+    spreadsheet's ``Voter  number``); a column named twice is refused, never guessed."""
+    line = 1 if profile.has_header else 0
+    exact: dict[str, list[int]] = {}
+    loose: dict[str, list[int]] = {}
+    for i, c in enumerate(header):
+        exact.setdefault(c, []).append(i)
+        loose.setdefault(_loose(c), []).append(i)
+    col: dict[str, int] = {}
+    missing = []
+    for f, c in profile.columns.items():
+        found = exact.get(c) or loose.get(_loose(c))
+        if not found:
+            missing.append(c)
+        elif len(found) > 1:
+            raise _file_error(name, line, c, f"the header has {len(found)} columns named {c!r} "
+                              f"(columns {', '.join(str(i + 1) for i in found)}); rename the "
+                              f"one that is not the {f.replace('_', ' ')}")
+        else:
+            col[f] = found[0]
+    if missing:
+        raise _file_error(name, line, missing[0],
+                          f"the {profile.name} layout needs column(s) {', '.join(missing)}, "
+                          "which the header lacks")
+    return col
 
 
 def _flush_problems(problems: list[Problem], report: FileReport,

@@ -496,3 +496,32 @@ def test_zip_codes_that_lost_their_leading_zeros_in_a_spreadsheet(runner, sessio
     assert result.exit_code == 0, result.output
     assert sorted(session.execute(select(Door.zip, Door.address_line)).all()) == [
         ("00501", "14 MAIN ST"), ("02139", "12 MAIN ST")]  # fmt: skip
+
+
+def test_mapped_columns_match_whatever_their_case_and_spacing(runner, session, tmp_path):
+    """A spreadsheet's header spelled ``VOTER  NUMBER`` or ``street`` still matches the
+    mapping's ``Voter Number`` and ``Street``."""
+    path = tmp_path / "list.csv"
+    path.write_text("VOTER  NUMBER,Surname ,street,ZIP\nA-1,Smith,5 Elm St,45402\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"default_state": "OH", "columns": {
+        "state_id": "Voter Number", "last_name": "Surname", "address_line": "Street",
+        "zip": "Zip"}}))
+    result = run(runner, path, "--format", "csv", "--mapping", mapping)
+    assert result.exit_code == 0, result.output
+    assert voter(session, "A-1").last_name == "Smith"
+
+
+def test_a_mapped_column_named_twice_in_the_header_is_refused(runner, session, tmp_path):
+    """A header with two ``Address`` columns (a residence and a mailing address, say) is
+    refused naming both, rather than silently reading the last one."""
+    path = tmp_path / "list.csv"
+    path.write_text("ID,Address,City,Address\nA-1,5 Elm St,Dayton,PO Box 7\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"default_state": "OH", "columns": {
+        "state_id": "ID", "address_line": "Address", "city": "City"}}))
+    result = run(runner, path, "--format", "csv", "--mapping", mapping)
+    assert result.exit_code == 1
+    assert f"{path}:1 [Address]: the header has 2 columns named 'Address' (columns 2, 4)" in (
+        result.output)
+    assert count(session, Voter) == 0
