@@ -33,9 +33,11 @@ __all__ = ["AddressError", "AddressNormaliser", "NormalisedAddress", "house_numb
 
 _SPACES = re.compile(r"\s+")
 _ZIP = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
-# A ZIP code a spreadsheet read as a number lost its leading zeros: 02139 -> 2139,
-# 02139-1234 -> 2139-1234, 021391234 -> 21391234. No US ZIP code is shorter than five digits.
-_SHORT_ZIP = re.compile(r"([0-9]{3,4})(-[0-9]{4})?|([0-9]{7,8})")
+# A ZIP code a spreadsheet read as a number lost its leading zero: 02139 -> 2139,
+# 02139-1234 -> 2139-1234, 021391234 -> 21391234. Only in the states whose ZIP codes start
+# with 0; elsewhere (4321 in Ohio) it is a ZIP code cut short, and three digits are too.
+_SHORT_ZIP = re.compile(r"([0-9]{4})(-[0-9]{4})?|([0-9]{8})")
+_ZERO_ZIP_STATES = frozenset({"CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI", "AE"})
 
 
 #: Words that only say "the unit number follows" (USPS designators that take a number).
@@ -111,7 +113,7 @@ class AddressNormaliser:
         if len(zip_code) == 5 and zip_code.isdigit() and zip_code.isascii():
             zip5 = zip_code
         elif zip_code:
-            short = _SHORT_ZIP.fullmatch(zip_code)
+            short = _SHORT_ZIP.fullmatch(zip_code) if state in _ZERO_ZIP_STATES else None
             if short is not None:
                 zip_code = short[3].zfill(9) if short[3] else short[1].zfill(5) + (short[2] or "")
             m = _ZIP.fullmatch(zip_code)

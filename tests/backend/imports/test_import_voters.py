@@ -484,18 +484,20 @@ def test_a_file_saved_with_a_utf8_byte_order_mark_is_recognised_and_read(runner,
 
 
 def test_zip_codes_that_lost_their_leading_zeros_in_a_spreadsheet(runner, session, tmp_path):
-    """A ZIP code a spreadsheet turned into a number (02139 -> 2139, ZIP+4 021391234 ->
-    21391234) is read as the ZIP code it was, so those voters share one door."""
+    """In a state whose ZIP codes start with 0, a ZIP code a spreadsheet turned into a
+    number (02139 -> 2139, ZIP+4 021391234 -> 21391234) is read as the ZIP code it was, so
+    those voters share one door. (In Ohio, 4321 stays refused: see broken_ohio.)"""
+    ma = {"RESIDENTIAL_ADDRESS1": "12 Main St", "RESIDENTIAL_CITY": "CAMBRIDGE",
+          "RESIDENTIAL_STATE": "MA"}  # fmt: skip
     path = write_ohio(tmp_path / "SWVF.txt", [
-        ohio_voter(1, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="02139"),
-        ohio_voter(2, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="2139"),
-        ohio_voter(3, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_ZIP="21391234"),
-        ohio_voter(4, RESIDENTIAL_ADDRESS1="14 Main St", RESIDENTIAL_ZIP="501"),
+        ohio_voter(1, RESIDENTIAL_ZIP="02139", **ma),
+        ohio_voter(2, RESIDENTIAL_ZIP="2139", **ma),
+        ohio_voter(3, RESIDENTIAL_ZIP="21391234", **ma),
+        ohio_voter(4, RESIDENTIAL_ZIP="2139-0001", **ma),
     ])  # fmt: skip
     result = run(runner, path)
     assert result.exit_code == 0, result.output
-    assert sorted(session.execute(select(Door.zip, Door.address_line)).all()) == [
-        ("00501", "14 MAIN ST"), ("02139", "12 MAIN ST")]  # fmt: skip
+    assert session.execute(select(Door.zip, Door.address_line)).all() == [("02139", "12 MAIN ST")]
 
 
 def test_mapped_columns_match_whatever_their_case_and_spacing(runner, session, tmp_path):
@@ -525,3 +527,4 @@ def test_a_mapped_column_named_twice_in_the_header_is_refused(runner, session, t
     assert f"{path}:1 [Address]: the header has 2 columns named 'Address' (columns 2, 4)" in (
         result.output)
     assert count(session, Voter) == 0
+
