@@ -40,6 +40,7 @@ _SHORT_ZIP = re.compile(r"([0-9]{4})(-[0-9]{4})?|([0-9]{8})")
 _ZERO_ZIP_STATES = frozenset({"CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI", "AE"})
 
 
+_LETTER_HYPHEN = re.compile(r"(?<=[0-9])-(?=[A-Za-z])|(?<=[A-Za-z])-(?=[0-9])")
 #: Words that only say "the unit number follows" (USPS designators that take a number).
 _UNIT_WORDS = frozenset({"#", "APT", "UNIT", "STE", "RM", "SPC", "LOT", "TRLR", "NO", "NUMBER"})
 
@@ -53,7 +54,14 @@ def unit_number(unit: str) -> str:
     ('2B', '2B', '2B', '2B')
     >>> unit_number("BLDG C APT 4"), unit_number("REAR"), unit_number("")
     ('BLDG C 4', 'REAR', '')
+
+    A hyphen between a number and a letter is only spelling (``Unit 2-B`` is ``2B``); one
+    between two numbers is not (``1-2``, building 1 unit 2, is not unit 12):
+
+    >>> unit_number("UNIT 2-B"), unit_number("B-2"), unit_number("1-2")
+    ('2B', 'B2', '1-2')
     """
+    unit = _LETTER_HYPHEN.sub("", unit)
     words = _SPACES.sub(" ", unit.upper().replace("#", " # ")).split()
     words = ["APT" if w in ("APARTMENT", "APT.") else w for w in words]
     kept = [w for w in words if w not in _UNIT_WORDS]

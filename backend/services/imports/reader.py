@@ -13,13 +13,13 @@ import datetime as dt
 import io
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from backend.errors import ImportFileError
-from backend.services.imports.addresses import AddressError, AddressNormaliser
+from backend.services.imports.addresses import AddressError, AddressNormaliser, unit_number
 from backend.services.imports.formats import (
     COORDINATE_COLUMNS,
     OHIO_HISTORY_COLUMN,
@@ -155,8 +155,14 @@ def read_voter_file(
     on_problem: Callable[[Problem], None],
     *,
     batch_rows: int = BATCH_ROWS,
+    stored_units: Iterable[tuple[str, str, str]] = (),
 ) -> Iterator[Batch]:
-    """Yield checked rows in batches; ``on_problem`` hears of every rejected or skipped row."""
+    """Yield checked rows in batches; ``on_problem`` hears of every rejected or skipped row.
+
+    ``stored_units`` are the (address key, building key, unit) of the doors already stored
+    with a unit, oldest first: a unit the file spells another way (``#2B`` for ``APT 2B``)
+    is that door.
+    """
     name = str(path)
     file_size = Path(path).stat().st_size
     report.total_bytes = file_size
@@ -180,7 +186,8 @@ def read_voter_file(
                     # A vendor-enhanced headerless file: coordinates appended to each row.
                     header += ["LATITUDE", "LONGITUDE"]
                 reader = _Replay(first, reader)
-        yield from _rows(name, reader, header, profile, report, on_problem, raw, batch_rows)
+        yield from _rows(name, reader, header, profile, report, on_problem, raw, batch_rows,
+                         stored_units)
     except csv.Error as exc:
         raise _file_error(name, reader.line_num, "", f"not readable as CSV: {exc}") from None
     finally:
@@ -215,7 +222,7 @@ def _file_error(path: str, line: int, fieldname: str, message: str) -> ImportFil
 
 def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: FileReport,
           on_problem: Callable[[Problem], None], raw: _CountingReader,
-          batch_rows: int) -> Iterator[Batch]:
+          batch_rows: int, stored_units: Iterable[tuple[str, str, str]]) -> Iterator[Batch]:
     positions = {c: i for i, c in enumerate(header)}
     upper_positions = {c.upper(): i for i, c in enumerate(header)}
     col = _columns(name, header, profile)
@@ -251,6 +258,12 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
     width = len(header)
     this_year = dt.date.today().year
     normaliser = AddressNormaliser()
+    numbers: dict[str, str] = {}  # unit as spelled -> unit_number
+    units: dict[tuple[str, str], tuple[str, str]] = {}  # (building, number) -> (key, unit)
+    stored_keys = set()
+    for stored_key, building, stored_unit in stored_units:
+        stored_keys.add(stored_key)
+        units.setdefault((building, unit_number(stored_unit)), (stored_key, stored_unit))
     seen_doors: dict[str, int] = {}  # address_key -> door number (see below)
     seen_ids: dict[str, int] = {}  # state id -> its first line
     building_coords: dict[str, tuple[float | None, float | None]] = {}
@@ -378,6 +391,17 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
         if precinct and precinct not in batch.precincts:
             batch.precincts[precinct] = precinct_name or precinct
         key = address.address_key
+        if address.unit:
+            # One unit spelled two ways (APT 2B, #2B, Unit 2-B) is one door: the first
+            # spelling stored or read, unless this spelling is a door of its own already.
+            number = numbers.get(address.unit)
+            if number is None:
+                number = numbers[address.unit] = unit_number(address.unit)
+            known_key, known_unit = units.setdefault((address.building_key, number),
+                                                     (key, address.unit))
+            if known_key != key and key not in stored_keys:
+                key = known_key
+                address = address._replace(address_key=key, unit=known_unit)
         # The door's number in the file (0, 1, ...), negative (-1 - number) while it has no
         # coordinates: a first import gives doors their ids from it.
         door_no = seen_doors.get(key)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import ImportFileError
-from backend.models import Election, User
+from backend.models import Door, Election, User
 from backend.services.access import require_organizer
 from backend.services.changes import record_changes
 from backend.services.imports.formats import Profile, mapping_profile
@@ -158,7 +158,13 @@ def import_voters(
     writer = _Writer(stage, merge=lambda: skip_invalid or not report.problems)
     try:
         started = time.perf_counter()
-        batches = read_voter_file(path, profile, report, rejects, batch_rows=batch_rows)
+        # Doors with a unit, so the file's other spellings of a unit find them.
+        stored_units = session.execute(
+            select(Door.address_key, Door.building_key, Door.unit)
+            .where(Door.unit != "").order_by(Door.id)
+        ).all() if stage.had_doors else ()
+        batches = read_voter_file(path, profile, report, rejects, batch_rows=batch_rows,
+                                  stored_units=stored_units)
         for batch in batches:
             writer.check()
             if not election_ids and report.elections:

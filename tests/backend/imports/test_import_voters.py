@@ -528,3 +528,26 @@ def test_a_mapped_column_named_twice_in_the_header_is_refused(runner, session, t
         result.output)
     assert count(session, Voter) == 0
 
+
+def test_one_unit_spelled_several_ways_is_one_door(runner, session, tmp_path):
+    """``Apt 2B``, ``#2B``, ``Unit 2-B`` and ``2B`` at one address are one door, in one file
+    and when a newer file spells the unit another way; ``1-2`` is not unit 12."""
+    def unit(n: int, spelled: str) -> dict:
+        return ohio_voter(n, RESIDENTIAL_ADDRESS1="12 Main St", RESIDENTIAL_SECONDARY_ADDR=spelled)
+
+    spellings = ["Apt 2B", "#2B", "Unit 2-B", "2B", "Apt 12", "Apt 1-2"]
+    path = write_ohio(tmp_path / "SWVF.txt", [unit(n, s) for n, s in enumerate(spellings, 1)])
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    doors = sorted(session.execute(select(Door.id, Door.unit)).all(), key=lambda d: d.unit)
+    assert [d.unit for d in doors] == ["APT 1-2", "APT 12", "APT 2B"]
+    two_b = next(d.id for d in doors if d.unit == "APT 2B")
+    assert {voter(session, f"OH{n:010d}").door_id for n in range(1, 5)} == {two_b}
+    session.expire_all()
+
+    newer = write_ohio(tmp_path / "SWVF2.txt", [unit(n, "# 2-b") for n in range(1, 5)]
+                       + [unit(5, "Apt 12"), unit(6, "Apt 1-2")])  # fmt: skip
+    result = run(runner, newer)
+    assert result.exit_code == 0, result.output
+    assert count(session, Door) == 3
+    assert {voter(session, f"OH{n:010d}").door_id for n in range(1, 5)} == {two_b}
