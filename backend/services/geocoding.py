@@ -191,6 +191,14 @@ def _census_problem(summary: CensusSummary, on_problem: Callable[[dict[str, Any]
         on_problem(problem)
 
 
+def _cp1252_if_not_utf8(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, kept as surrogates
+        return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    return value
+
+
 def export_census_batch(session: Session, path: str | Path, *, rows_per_file: int = 10_000) -> list[Path]:
     """Write the doors still without coordinates as Census batch input files.
 
@@ -244,11 +252,13 @@ def import_census_results(
     lat: float | None
     lon: float | None
     try:
-        f = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
+        # The file echoes the input addresses; one saved again by a spreadsheet may be in
+        # Windows-1252. Those fields are read as such (below); ids and coordinates are ASCII.
+        f = open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115
     except OSError as exc:
         raise ImportFileError(f"{name}: {exc.strerror}", errors=[
             {"file": name, "line": 0, "field": "", "message": str(exc.strerror)}]) from None
-    ids: set[int] = set()
+    ids: dict[int, int] = {}  # door id -> its first line
     with f:
         reader = csv.reader(f)
         last = 0
@@ -257,6 +267,8 @@ def import_census_results(
             if not row:
                 continue
             summary.rows += 1
+            if not "".join(row).isascii():
+                row = [_cp1252_if_not_utf8(c) for c in row]
 
             bad = partial(_census_problem, summary, on_problem, name, line)
 
@@ -291,14 +303,14 @@ def import_census_results(
             else:
                 bad("match", f"{match!r} is not Match, No_Match or Tie")
                 continue
-            ids.add(door_id)
+            ids.setdefault(door_id, line)
     known: set[int] = set()
     id_list = sorted(ids)
     for start in range(0, len(id_list), 5000):
         known.update(session.execute(
             select(Door.id).where(Door.id.in_(id_list[start : start + 5000]))).scalars())
-    for door_id in sorted(ids - known):
-        summary.problems.append({"file": name, "line": 0, "field": "id",
+    for door_id in sorted(ids.keys() - known):
+        summary.problems.append({"file": name, "line": ids[door_id], "field": "id",
                                  "message": f"door {door_id} does not exist in this database"})
     if summary.problems and not skip_invalid:
         raise ImportFileError(f"{name}: {len(summary.problems)} problem(s); nothing was stored",

@@ -214,3 +214,37 @@ def test_broken_census_file_stores_nothing(runner, session, tmp_path):
     assert "door 999999 does not exist" in result.output
     session.expire_all()
     assert session.get(Door, door.id).lat is None
+
+
+def test_census_file_an_unknown_door_is_named_by_its_line(runner, session, tmp_path):
+    """A door id the database does not hold is reported on the line that gives it."""
+    assert runner.invoke(args=["import-voters", str(write_ohio(tmp_path / "oh.csv", VOTERS[:1]))]).exit_code == 0
+    door = door_of(session, "OH0000000001")
+    results = tmp_path / "GeocodeResults.csv"
+    results.write_text(
+        f'"{door.id}","120 N HIGH ST","Match","Exact","120 N HIGH ST","-82.99,39.96","1","L"\n'
+        '"999999","1 MAIN ST","Match","Exact","1 MAIN ST","-82.99,39.96","1","L"\n'
+    )  # fmt: skip
+    result = runner.invoke(args=["import-geocodes", str(results)])
+    assert result.exit_code == 1
+    assert f"{results}:2 [id]: door 999999 does not exist in this database" in result.output
+    session.expire_all()
+    assert session.get(Door, door.id).lat is None
+
+
+def test_census_file_saved_again_in_windows_1252_is_read(runner, session, tmp_path):
+    """A result file a spreadsheet saved again in Windows-1252 (the echoed address has a
+    Ñ) is read, not a crash: the failure recorded on the door quotes the address as it was."""
+    voters = [ohio_voter(1, RESIDENTIAL_ADDRESS1="7 Peña Ln"), ohio_voter(2)]
+    assert runner.invoke(args=["import-voters", str(write_ohio(tmp_path / "oh.csv", voters))]).exit_code == 0
+    pena, other = door_of(session, "OH0000000001"), door_of(session, "OH0000000002")
+    results = tmp_path / "GeocodeResults.csv"
+    results.write_bytes(
+        f'"{pena.id}","7 PEÑA LN, COLUMBUS, OH, 43215","No_Match"\n'
+        f'"{other.id}","102 N HIGH ST","Match","Exact","102 N HIGH ST","-82.99,39.96","1","L"\n'
+        .encode("cp1252"))  # fmt: skip
+    result = runner.invoke(args=["import-geocodes", str(results)])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert "7 PEÑA LN" in session.get(Door, pena.id).geocode_error
+    assert session.get(Door, other.id).lat == 39.96
