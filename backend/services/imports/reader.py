@@ -304,6 +304,9 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
                                "encoding? try --encoding cp1252)")
             _flush_problems(problems, report, on_problem, batch)
             continue
+        if "\n" in joined or "\r" in joined:
+            # A line break inside a quoted field (Alt+Enter in Excel) is a space on a phone.
+            row = [" ".join(v.split()) for v in row]
         row.append("")
         (first, middle, last, suffix, gender, party, precinct, precinct_name, status_raw,
          raw_birth, raw_year, raw_reg, unit, city, state, zip_code) = map(str.strip, pick(row))

@@ -551,3 +551,21 @@ def test_one_unit_spelled_several_ways_is_one_door(runner, session, tmp_path):
     assert result.exit_code == 0, result.output
     assert count(session, Door) == 3
     assert {voter(session, f"OH{n:010d}").door_id for n in range(1, 5)} == {two_b}
+
+
+def test_an_excel_csv_with_line_breaks_inside_fields(runner, session, tmp_path):
+    """Excel writes CRLF and keeps a line break typed inside a cell in quotes: the name is
+    stored with a space, and a problem after it is reported on its real line."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"ID,First,Last,Street,ZIP\r\n"
+                     b'A-1,"Mary\r\nAnn",Smith,5 Elm St,45402\r\n'
+                     b"A-2,Bob,Jones,PO Box 9,45402\r\n")  # fmt: skip
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"default_state": "OH", "columns": {
+        "state_id": "ID", "first_name": "First", "last_name": "Last", "address_line": "Street",
+        "zip": "ZIP"}}))
+    result = run(runner, path, "--format", "csv", "--mapping", mapping, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert voter(session, "A-1").first_name == "Mary Ann"
+    assert [(r["line"], r["field"]) for r in read_rejects(f"{path}.rejects.csv")] == [
+        ("4", "Street")]
