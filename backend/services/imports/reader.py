@@ -41,6 +41,7 @@ LIMITS = {"state_id": 40, "first_name": 100, "middle_name": 100, "last_name": 10
           "gender": 10, "party": 10, "voter_status": 20, "precinct_code": 64,
           "precinct_name": 200}  # fmt: skip
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[Ee]\+[0-9]{2}")
 # Names a vendor may give the precinct's scope; NC and Florida number precincts per county.
 _COUNTY_SCOPE = {"nc": "county_id", "florida": "County Code"}
 
@@ -315,6 +316,9 @@ def _rows(name: str, reader: Any, header: list[str], profile: Profile, report: F
             problem(line, c_state_id, "the voter's state id is blank")
         elif len(state_id) > LIMITS["state_id"]:
             problem(line, c_state_id, f"the state id is longer than {LIMITS['state_id']} characters")
+        elif state_id[-4:-2] in ("E+", "e+") and _SCIENTIFIC.fullmatch(state_id):
+            problem(line, c_state_id, f"state id {state_id} is a number a spreadsheet rewrote in "
+                    "scientific notation, its digits lost; export the column as text")
         else:
             first_line = seen_ids.setdefault(state_id, line)
             if first_line != line:

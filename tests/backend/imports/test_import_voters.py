@@ -569,3 +569,22 @@ def test_an_excel_csv_with_line_breaks_inside_fields(runner, session, tmp_path):
     assert voter(session, "A-1").first_name == "Mary Ann"
     assert [(r["line"], r["field"]) for r in read_rejects(f"{path}.rejects.csv")] == [
         ("4", "Street")]
+
+
+def test_a_state_id_a_spreadsheet_turned_into_scientific_notation_is_refused(runner, session,
+                                                                            tmp_path):
+    """Excel shows a long numeric id as 1.23457E+11 and saves it so: the digits are gone, so
+    the row is refused saying why, not stored (or reported as a repeat of another id)."""
+    path = tmp_path / "list.csv"
+    path.write_text("ID,Street,ZIP\n1.23457E+11,5 Elm St,45402\n1.23457E+11,7 Elm St,45402\n"
+                    "123456789012,9 Elm St,45402\n")  # fmt: skip
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"default_state": "OH", "columns": {
+        "state_id": "ID", "address_line": "Street", "zip": "ZIP"}}))
+    result = run(runner, path, "--format", "csv", "--mapping", mapping)
+    assert result.exit_code == 1
+    assert (f"{path}:2 [ID]: state id 1.23457E+11 is a number a spreadsheet rewrote in "
+            "scientific notation") in result.output
+    assert [(r["line"], r["field"]) for r in read_rejects(f"{path}.rejects.csv")] == [
+        ("2", "ID"), ("3", "ID")]
+    assert count(session, Voter) == 0
