@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -55,12 +56,24 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _geocode(label: str = "Geocoding", *, limit: int | None = None) -> tuple[int, int, int]:
+def _geocoder() -> Any:
+    """The configured geocoder, or a one-line error naming the setting that is wrong."""
+    from backend.errors import ConfigError
+    from backend.services.geocoding import make_geocoder
+
+    try:
+        return make_geocoder(current_app.config)
+    except ConfigError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _geocode(label: str = "Geocoding", *, limit: int | None = None,
+             geocoder: Any = None) -> tuple[int, int, int]:
     """Geocode pending doors batch by batch, committing each: (doors placed, failed, cache hits)."""
-    from backend.services.geocoding import geocode_pending_doors, make_geocoder
+    from backend.services.geocoding import geocode_pending_doors
     from backend.services.imports.precincts import assign_precincts_by_polygon
 
-    geocoder = make_geocoder(current_app.config)
+    geocoder = geocoder if geocoder is not None else _geocoder()
     placed = failed = hits = done = 0
     show = sys.stderr.isatty()
     while limit is None or done < limit:
@@ -114,6 +127,7 @@ def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: 
     from backend.errors import CanvassError, ImportFileError
     from backend.services.imports import import_voters
 
+    geocoder = _geocoder() if geocode else None  # a wrong setting stops before the import
     progress = _Progress(f"Reading {path.name}")
     try:
         summary = import_voters(db.session, path, None, fmt=fmt, mapping=mapping,
@@ -146,7 +160,7 @@ def import_voters_command(path: Path, fmt: str, mapping: Path | None, encoding: 
         click.echo(f"{s.skipped} row(s) skipped on purpose (see {s.rejects_path})", err=True)
     geocoded = failed = 0
     if geocode and s.doors_to_geocode:
-        geocoded, failed, _ = _geocode()
+        geocoded, failed, _ = _geocode(geocoder=geocoder)
     lines = [
         f"Imported {path} ({s.format} layout)",
         f"  rows read            {s.rows_read}",
@@ -222,8 +236,9 @@ def geocode_doors_command(retry_failed: bool, limit: int | None) -> None:
     """Geocode doors without coordinates with the configured provider (CANVASS_GEOCODER)."""
     from backend.services.geocoding import retry_failed_doors
 
+    geocoder = _geocoder()  # a wrong setting stops here, before the failed doors are queued
     if retry_failed:
         retry_failed_doors(db.session)
         db.session.commit()
-    placed, failed, hits = _geocode(limit=limit)
+    placed, failed, hits = _geocode(limit=limit, geocoder=geocoder)
     click.echo(f"Geocoded {placed} door(s), {failed} failed, {hits} answer(s) from the cache.")

@@ -248,3 +248,25 @@ def test_census_file_saved_again_in_windows_1252_is_read(runner, session, tmp_pa
     session.expire_all()
     assert "7 PEÑA LN" in session.get(Door, pena.id).geocode_error
     assert session.get(Door, other.id).lat == 39.96
+
+
+def test_an_unknown_geocoder_is_one_line_and_changes_nothing(app, runner, session, tmp_path):
+    """CANVASS_GEOCODER naming no geopy provider is a one-line error, not a traceback; it
+    stops before a --geocode import stores anything and before --retry-failed queues the
+    failed doors again."""
+    app.config["CANVASS_GEOCODER"] = "nosuch"
+    result = runner.invoke(args=["import-voters", str(write_ohio(tmp_path / "oh.csv", VOTERS)),
+                                 "--geocode"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "Error: CANVASS_GEOCODER='nosuch' is not a geopy provider" in result.output
+    assert session.scalar(select(Door.id)) is None
+    app.config["CANVASS_GEOCODER"] = "nominatim"
+    assert runner.invoke(args=["import-voters", str(tmp_path / "oh.csv")]).exit_code == 0
+    session.execute(update(Door).values(geocode_status="failed", geocode_error="no match"))
+    session.commit()
+    app.config["CANVASS_GEOCODER"] = "nosuch"
+    result = runner.invoke(args=["geocode-doors", "--retry-failed"])
+    assert result.exit_code == 1
+    assert "Error: CANVASS_GEOCODER='nosuch' is not a geopy provider" in result.output
+    session.expire_all()
+    assert set(session.scalars(select(Door.geocode_status))) == {"failed"}
